@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace Pipeline.Domain;
+
+/// <summary>Where an event entered the pipeline.</summary>
+public static class EventSources
+{
+    public const string Webhook = "webhook";
+    public const string Poller = "poller";
+    public const string GhArchive = "gharchive";
+}
+
+/// <summary>
+/// The one normalised envelope every ingestion path publishes to topic <c>github.events</c>,
+/// keyed by <see cref="Repo"/> (the repository full name, <c>owner/name</c>).
+/// </summary>
+/// <param name="Id">Natural, stable id: the GitHub event id (GH Archive, Events API), <c>delivery:{guid}</c> for webhooks,
+/// or a deterministic id derived from the polled resource. Redelivery of the same id is stored once.</param>
+/// <param name="Type">GitHub event type in webhook form (<c>issues</c>, <c>pull_request</c>, <c>push</c>, <c>watch</c>, ...).</param>
+/// <param name="Action">The payload's <c>action</c>, when it has one.</param>
+/// <param name="Repo">Repository full name, lower-case not enforced (GitHub names are case-insensitive; we keep GitHub's casing).</param>
+/// <param name="Actor">Login of the user who caused the event, when known.</param>
+/// <param name="CreatedAt">When the event happened at GitHub.</param>
+/// <param name="Source">One of <see cref="EventSources"/>.</param>
+/// <param name="DeliveryId">The webhook's <c>X-GitHub-Delivery</c>, when the event came by webhook.</param>
+/// <param name="ReceivedAt">When Pipeline received it.</param>
+/// <param name="Payload">The raw GitHub payload, kept whole.</param>
+public sealed record GitHubEvent(
+    string Id,
+    string Type,
+    string? Action,
+    string Repo,
+    string? Actor,
+    DateTimeOffset CreatedAt,
+    string Source,
+    string? DeliveryId,
+    DateTimeOffset ReceivedAt,
+    JsonElement Payload);

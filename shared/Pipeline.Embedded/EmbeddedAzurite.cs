@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace Pipeline.Embedded;
+
+/// <summary>
+/// Azurite (the Azure Storage emulator from npm) on free loopback ports, in a folder this instance owns.
+/// Its node binary is started directly, not through npx, so disposing it leaves no orphan process.
+/// </summary>
+public sealed class EmbeddedAzurite : IAsyncDisposable
+{
+    // Azurite's well-known development account key; public by design (it is in Azure's docs), not a secret.
+    public const string AccountName = "devstoreaccount1";
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process _process;
+    private readonly string _dataDir;
+    private readonly bool _ownsDataDir;
+
+    private EmbeddedAzurite(Process process, string dataDir, bool ownsDataDir, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        _dataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+
+    /// <summary>Starts Azurite. With <paramref name="dataDir"/> null a temporary folder is used and removed on dispose.</summary>
+    public static async Task<EmbeddedAzurite> StartAsync(string? dataDir = null, CancellationToken ct = default)
+    {
+        var owns = dataDir is null;
+        dataDir ??= Path.Combine(Path.GetTempPath(), "pipeline-azurite-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        var (blob, queue, table) = (PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort());
+        var script = ResolveAzuriteScript();
+        var psi = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     script, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+                     "--location", dataDir,
+                     "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
+                     "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
+                     "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
+                 })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var azurite = new EmbeddedAzurite(process, dataDir, owns, blob, queue, table);
+        try
+        {
+            foreach (var port in new[] { blob, queue, table })
+            {
+                await PortFinder.WaitForTcpAsync(port, TimeSpan.FromSeconds(60), ct);
+            }
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+        return azurite;
+    }
+
+    private static string ResolveAzuriteScript()
+    {
+        // node_modules/.bin/azurite is a symlink to azurite/dist/src/azurite.js; run that script with node directly.
+        var bin = RepositoryPaths.NodeBin("azurite");
+        var target = new FileInfo(bin).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? bin;
+        return target;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        _process.Dispose();
+        if (_ownsDataDir)
+        {
+            try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
