@@ -221,11 +221,15 @@ public sealed class PullProjection : IEventProjection
 
 /// <summary>
 /// Stargazers, keyed <c>{repo}:{user}</c>, from <c>watch</c> (started) and <c>star</c> (created/deleted) events.
-/// GitHub sends both <c>star created</c> and <c>watch started</c> for one click, so repeated "starred" reports keep the
-/// earliest starred_at; the latest event (by time) decides whether the user currently stars the repository.
+/// The document keeps the star/unstar reports it has seen (<c>events</c>, newest <see cref="MaxEvents"/>) and derives its
+/// state from that set, so arrival order and redelivery do not matter: the latest report (by time) decides
+/// <c>starred</c>; <c>starred_at</c> is the earliest star report after the last unstar (GitHub sends both
+/// <c>star created</c> and <c>watch started</c> for one click, and <c>star</c> carries the real <c>starred_at</c>).
 /// </summary>
 public sealed class StarProjection : IEventProjection
 {
+    public const int MaxEvents = 100;
+
     public string Collection => Collections.Stars;
 
     public string? KeyOf(GitHubEvent e)
@@ -239,44 +243,52 @@ public sealed class StarProjection : IEventProjection
 
     private static bool IsUnstar(GitHubEvent e) => e.Type == "star" && e.Action == "deleted";
 
+    private sealed record Report(string EventId, string At, bool Starring, string? StarredAt);
+
     public JsonObject Apply(string key, JsonObject? current, IReadOnlyList<GitHubEvent> events)
     {
         var doc = current ?? new JsonObject();
-        foreach (var e in events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal))
+        var reports = new Dictionary<string, Report>(StringComparer.Ordinal);
+        if (doc["events"] is JsonArray known)
+        {
+            foreach (var item in known.OfType<JsonObject>())
+            {
+                if (ProjectionSupport.Text(item, "event_id") is { } id && ProjectionSupport.Text(item, "at") is { } at)
+                {
+                    var starring = item["starring"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+                    reports[id] = new Report(id, at, starring, ProjectionSupport.Text(item, "starred_at"));
+                }
+            }
+        }
+        foreach (var e in events)
         {
             var at = StoreTime.Format(e.CreatedAt);
             var starring = IsStar(e);
-            var starredAt = starring ? Time(e.Payload, "starred_at") ?? at : null;
-            var changedAt = ProjectionSupport.Text(doc, "changed_at");
-            var currentlyStarred = doc["starred"] is JsonValue s && s.TryGetValue<bool>(out var b) && b;
-            var currentStarredAt = ProjectionSupport.Text(doc, "starred_at");
-            var unstarredAt = ProjectionSupport.Text(doc, "unstarred_at");
-            doc["repo"] = e.Repo;
-            doc["user"] = key[(key.LastIndexOf(':') + 1)..];
-            if (changedAt is null || string.CompareOrdinal(at, changedAt) >= 0)
-            {
-                // Newer than what we know: it decides the current state.
-                if (starring)
-                {
-                    doc["starred_at"] = currentlyStarred && currentStarredAt is not null && string.CompareOrdinal(currentStarredAt, starredAt) < 0
-                        ? currentStarredAt
-                        : starredAt;
-                    doc["starred"] = true;
-                }
-                else
-                {
-                    doc["starred"] = false;
-                    doc["unstarred_at"] = at;
-                }
-                doc["changed_at"] = at;
-            }
-            else if (starring && currentlyStarred && (unstarredAt is null || string.CompareOrdinal(starredAt, unstarredAt) > 0)
-                     && (currentStarredAt is null || string.CompareOrdinal(starredAt, currentStarredAt) < 0))
-            {
-                // An older report of the current star (arrived late): the star began earlier.
-                doc["starred_at"] = starredAt;
-            }
+            reports[e.Id] = new Report(e.Id, at, starring, starring ? Time(e.Payload, "starred_at") ?? at : null);
         }
+        var ordered = reports.Values
+            .OrderBy(r => r.At, StringComparer.Ordinal).ThenBy(r => r.EventId, StringComparer.Ordinal)
+            .ToList();
+        if (ordered.Count > MaxEvents) ordered.RemoveRange(0, ordered.Count - MaxEvents);
+        var latest = ordered[^1];
+        var lastUnstar = ordered.LastOrDefault(r => !r.Starring);
+        var sinceUnstar = ordered.Where(r => r.Starring && (lastUnstar is null || string.CompareOrdinal(r.At, lastUnstar.At) > 0)).ToList();
+
+        doc["repo"] = events[0].Repo;
+        doc["user"] = key[(key.LastIndexOf(':') + 1)..];
+        doc["starred"] = latest.Starring;
+        doc["starred_at"] = latest.Starring
+            ? sinceUnstar.Select(r => r.StarredAt!).Min(StringComparer.Ordinal)
+            : null;
+        doc["unstarred_at"] = lastUnstar?.At;
+        doc["changed_at"] = latest.At;
+        doc["events"] = new JsonArray(ordered.Select(r => (JsonNode?)new JsonObject
+        {
+            ["event_id"] = r.EventId,
+            ["at"] = r.At,
+            ["starring"] = r.Starring,
+            ["starred_at"] = r.StarredAt,
+        }).ToArray());
         return doc;
     }
 }
