@@ -157,7 +157,7 @@ public sealed class EventConsumerTests(KafkaFixture kafka)
         var garbage = Assert.Single(dlq, d => d.Message.Value!.SequenceEqual(new byte[] { 0xff, 0x00, 0x13, 0x37 }));
         Assert.Contains("not a GitHubEvent", Header(garbage, KafkaHeaders.DlqError));
         var notAnEvent = Assert.Single(dlq, d => Encoding.UTF8.GetString(d.Message.Value!) == """{"hello":"world"}""");
-        Assert.Contains("missing required field(s): id, type, repo, source, payload", Header(notAnEvent, KafkaHeaders.DlqError));
+        Assert.Contains("missing required field(s): id, type, repo, source, createdAt, payload", Header(notAnEvent, KafkaHeaders.DlqError));
         var refused = Assert.Single(dlq, d => d.Message.Headers.TryGetLastBytes(KafkaHeaders.EventId, out var id) && Encoding.UTF8.GetString(id) == rejected.Id);
         Assert.Contains("simulated permanent rejection", Header(refused, KafkaHeaders.DlqError));
         Assert.Equal("3", Header(refused, KafkaHeaders.DlqAttempts));

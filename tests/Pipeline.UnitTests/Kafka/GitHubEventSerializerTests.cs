@@ -42,6 +42,15 @@ public sealed class GitHubEventSerializerTests
     }
 
     [Fact]
+    public void Unknown_fields_are_ignored_and_receivedAt_defaults_to_createdAt()
+    {
+        var e = GitHubEventSerializer.Deserialize("""{"id":"9","type":"push","repo":"a/b","source":"poller","createdAt":"2026-01-01T00:00:00Z","extra":{"x":[1,2]},"payload":{"ref":"main"}}"""u8);
+        Assert.Equal("9", e.Id);
+        Assert.Equal(e.CreatedAt, e.ReceivedAt);
+        Assert.Equal("main", e.Payload.GetProperty("ref").GetString());
+    }
+
+    [Fact]
     public void Null_optional_fields_round_trip_as_null()
     {
         var e = Sample() with { Action = null, Actor = null, DeliveryId = null };
@@ -57,9 +66,11 @@ public sealed class GitHubEventSerializerTests
     [InlineData("{\"id\":\"1\",\"type\":\"push\"", "not a GitHubEvent JSON document")]
     [InlineData("null", "JSON null instead of an event")]
     [InlineData("[1,2]", "not a GitHubEvent JSON document")]
-    [InlineData("{\"hello\":\"world\"}", "missing required field(s): id, type, repo, source, payload")]
+    [InlineData("{\"hello\":\"world\"}", "missing required field(s): id, type, repo, source, createdAt, payload")]
     [InlineData("{\"id\":\"1\",\"type\":\"push\",\"repo\":\"a/b\",\"source\":\"webhook\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"receivedAt\":\"2026-01-01T00:00:00Z\"}", "missing required field(s): payload")]
     [InlineData("{\"id\":\"1\",\"type\":\"push\",\"repo\":\"a/b\",\"source\":\"webhook\",\"createdAt\":\"yesterday\",\"payload\":{}}", "not a GitHubEvent JSON document")]
+    [InlineData("{\"id\":1,\"type\":\"push\",\"repo\":\"a/b\",\"source\":\"webhook\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"payload\":{}}", "not a GitHubEvent JSON document")]
+    [InlineData("{\"id\":\"1\",\"type\":\"push\",\"repo\":\"a/b\",\"source\":\"webhook\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"payload\":{}} trailing", "not a GitHubEvent JSON document")]
     public void Invalid_messages_are_rejected_with_a_reason(string value, string reason)
     {
         var bytes = value.Length > 0 && value[0] == '\u00ff' ? new byte[] { 0xff, 0x00, 0x41 } : Encoding.UTF8.GetBytes(value);
