@@ -90,14 +90,26 @@ public sealed class ClientConfigFactory(IOptions<KafkaOptions> options)
                 c.SaslPassword = _o.SaslPassword;
             }
         }
-        if (eventHubs)
+        if (IsEventHubs)
         {
-            // Event Hubs closes idle connections after 240 s; recommended client settings from its Kafka guide.
+            // Event Hubs closes idle connections after 240 s (keep both below it), caps requests just under 1 MiB and
+            // enforces a 20 s minimum request timeout: the client settings its Kafka guide asks for.
             c.SocketKeepaliveEnable = true;
             c.MetadataMaxAgeMs = 180_000;
             c.ConnectionsMaxIdleMs = 180_000;
+            c.MessageMaxBytes = 1_000_000;
+            if (c is ProducerConfig p)
+            {
+                p.RequestTimeoutMs = 60_000;
+                p.BatchSize = Math.Min(p.BatchSize ?? 1_000_000, 1_000_000);
+            }
         }
     }
+
+    /// <summary>True when the target is Azure Event Hubs' Kafka endpoint (connection string given or a servicebus host).</summary>
+    public bool IsEventHubs =>
+        !string.IsNullOrWhiteSpace(_o.EventHubsConnectionString)
+        || EffectiveBootstrapServers().Contains(".servicebus.", StringComparison.OrdinalIgnoreCase);
 
     public static SecurityProtocol? ParseSecurityProtocol(string? value) => Normalise(value) switch
     {

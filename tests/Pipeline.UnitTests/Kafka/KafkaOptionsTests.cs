@@ -88,6 +88,10 @@ public sealed class KafkaOptionsTests
         Assert.Equal(SaslMechanism.Plain, p.SaslMechanism);
         Assert.Equal("$ConnectionString", p.SaslUsername);
         Assert.Equal(EventHubs, p.SaslPassword);
+        Assert.Equal(1_000_000, p.MessageMaxBytes);
+        Assert.Equal(60_000, p.RequestTimeoutMs);
+        Assert.True(p.ConnectionsMaxIdleMs < 240_000);
+        Assert.True(p.MetadataMaxAgeMs < 240_000);
         var c = configs.CreateConsumerConfig();
         Assert.Equal("pipeline-ns.servicebus.windows.net:9093", c.BootstrapServers);
         Assert.Equal("$ConnectionString", c.SaslUsername);
