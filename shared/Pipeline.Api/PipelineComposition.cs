@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Api.Events;
 using Pipeline.Api.Operations;
+using Pipeline.Ingestion.Kafka;
+using Pipeline.Storage;
 
 namespace Pipeline.Api;
 
@@ -16,6 +19,18 @@ public static class PipelineComposition
     {
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.SectionName));
         services.AddSingleton<HealthService>();
+
+        services.AddPipelineStore(configuration);
+        services.AddPipelineKafka(configuration);
+
+        services.AddSingleton<IHealthProbe, StoreProbe>();
+        services.AddSingleton<IHealthProbe, KafkaProbe>();
+        services.AddSingleton<IHealthProbe, BlobStorageProbe>();
+        if (role != PipelineRole.Api)
+        {
+            services.AddPipelineConsumer();
+            services.AddSingleton<IHealthProbe, ConsumerProbe>();
+        }
         return services;
     }
 
@@ -23,6 +38,11 @@ public static class PipelineComposition
     public static IEndpointRouteBuilder MapPipelineEndpoints(this IEndpointRouteBuilder app, PipelineRole role)
     {
         app.MapOperationsEndpoints();
+        if (role == PipelineRole.Consumer)
+        {
+            return app;
+        }
+        app.MapEventsEndpoints();
         return app;
     }
 }
