@@ -7,6 +7,7 @@ namespace Pipeline.Analytics;
 public static class AnalyticsCollections
 {
     public const string Activity = "trends_activity";
+    public const string ActivityWeekly = "trends_activity_weekly";
     public const string RepoWeekly = "trends_repo_weekly";
     public const string Languages = "trends_languages";
     public const string TimeToClose = "trends_time_to_close";
@@ -17,6 +18,7 @@ public static class AnalyticsCollections
     public static IReadOnlyList<CollectionDefinition> Definitions { get; } =
     [
         new(Activity, new IndexDefinition("ix_activity_day", ["event_day"])),
+        new(ActivityWeekly, new IndexDefinition("ix_activity_weekly_week", ["week_start"])),
         new(RepoWeekly, new IndexDefinition("ix_repo_weekly_week", ["week_start"]), new IndexDefinition("ix_repo_weekly_repo", ["repo", "week_start"]),
             new IndexDefinition("ix_repo_weekly_language", ["language", "week_start"])),
         new(Languages, new IndexDefinition("ix_languages_month", ["month_start"])),

@@ -21,6 +21,7 @@ public sealed class SqlJobsTests(JobFixture fixture) : IClassFixture<JobFixture>
         var jobs = new EmbeddedTrendsJobCatalog().Jobs.ToDictionary(j => j.Name);
         Assert.Equal(PeriodKind.Day, jobs["events_per_type_daily"].Period);
         Assert.Equal(PeriodKind.Week, jobs["repo_activity_weekly"].Period);
+        Assert.Equal(PeriodKind.Week, jobs["activity_weekly"].Period);
         Assert.Equal(PeriodKind.Month, jobs["language_popularity_monthly"].Period);
         Assert.Equal(PeriodKind.Month, jobs["time_to_close_monthly"].Period);
         Assert.Equal(1, jobs["top_growing_monthly"].LookbackYears);
