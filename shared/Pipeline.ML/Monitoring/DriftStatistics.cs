@@ -122,7 +122,8 @@ public static class DriftStatistics
         if (reference.Count == 0) return 0;
         var mean = reference.Average();
         var std = Math.Sqrt(reference.Average(x => (x - mean) * (x - mean)));
-        return std > 1e-12 ? w / std : (w > 1e-12 ? double.PositiveInfinity : 0);
+        // A constant reference has no spread: any movement counts as maximal drift (capped to stay a finite number).
+        return std > 1e-12 ? Math.Min(1e6, w / std) : (w > 1e-12 ? 1e6 : 0);
     }
 
     /// <summary>Jensen–Shannon distance (square root of the divergence, natural log), as scipy's <c>jensenshannon</c>.</summary>

@@ -36,7 +36,8 @@ public static class ClassificationMetrics
         var n = truth.Count;
         var result = new Dictionary<string, double> { [MetricNames.Count] = n };
         if (n == 0) return result;
-        result[MetricNames.Auc] = Auc(truth, probability);
+        var auc = Auc(truth, probability);
+        if (!double.IsNaN(auc)) result[MetricNames.Auc] = auc; // undefined when only one class is present
         int tp = 0, fp = 0, fn = 0, correct = 0;
         for (var i = 0; i < n; i++)
         {

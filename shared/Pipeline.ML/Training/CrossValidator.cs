@@ -71,9 +71,11 @@ public static class CrossValidator
                 continue;
             }
             var mean = foldMetrics.SelectMany(m => m).GroupBy(kv => kv.Key)
-                .ToDictionary(g => g.Key, g => g.Where(kv => !double.IsNaN(kv.Value)).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).Average());
+                .ToDictionary(g => g.Key, g => g.Where(kv => !double.IsNaN(kv.Value)).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).Average())
+                .Where(kv => double.IsFinite(kv.Value)).ToDictionary();
             var primary = foldMetrics.Select(m => m.GetValueOrDefault(spec.PrimaryMetric, double.NaN)).ToArray();
             var std = Math.Sqrt(primary.Select(p => Math.Pow(p - primary.Average(), 2)).Average());
+            if (!double.IsFinite(std)) std = 0;
             results.Add(new CandidateResult(candidate, "ok", mean, std, sw.Elapsed.TotalSeconds));
         }
         var best = results.Where(r => r.Status == "ok")

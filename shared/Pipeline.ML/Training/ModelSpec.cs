@@ -263,9 +263,12 @@ public sealed class TimeToCloseSpec : ModelSpec
     {
         var scored = Score(ml, model, rows);
         var metrics = ClassificationMetrics.Binary(scored.Select(s => s.Row.ClosedWithin7Days).ToList(), scored.Select(s => (double)s.Output.CloseProbability).ToList());
-        metrics[MetricNames.MaeDays] = ClassificationMetrics.MeanAbsoluteError(
-            scored.Select(s => ExpectedDays(s.Row.LogDaysToClose)).ToList(),
-            scored.Select(s => ExpectedDays(s.Output.Score)).ToList());
+        if (scored.Count > 0)
+        {
+            metrics[MetricNames.MaeDays] = ClassificationMetrics.MeanAbsoluteError(
+                scored.Select(s => ExpectedDays(s.Row.LogDaysToClose)).ToList(),
+                scored.Select(s => ExpectedDays(s.Output.Score)).ToList());
+        }
         return metrics;
     }
 
