@@ -31,6 +31,7 @@ public static class MlServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MlOptions>, MlOptionsValidator>();
         services.AddSingleton<IValidateOptions<MlOptions>, BlobConnectionValidator>();
+        foreach (var definition in MlCollections.Definitions) services.AddSingleton(definition);
         services.AddSingleton<MlMetrics>();
         services.AddSingleton<IModelArtifactStore>(sp =>
         {

@@ -26,8 +26,8 @@ public static class IssueDocumentSchema
         var repo = Str(doc, "repo", errors, required: true);
         if (repo is not null && (repo.Split('/') is not { Length: 2 } parts || parts[0].Length == 0 || parts[1].Length == 0))
             errors.Add("repo must be 'owner/name'");
-        if (doc["number"] is not JsonValue n || n.GetValueKind() != JsonValueKind.Number || !n.TryGetValue<int>(out _) && !IsIntegral(n))
-            errors.Add("number is required and must be an integer");
+        if (Integer(doc["number"]) is not { } number || number <= 0 || number > int.MaxValue)
+            errors.Add("number is required and must be a positive integer");
         Str(doc, "title", errors, required: true);
         var state = Str(doc, "state", errors, required: true);
         if (state is not null && state is not ("open" or "closed")) errors.Add("state must be 'open' or 'closed'");
@@ -65,7 +65,7 @@ public static class IssueDocumentSchema
         var body = doc["body"]?.GetValueKind() == JsonValueKind.String ? doc["body"]!.GetValue<string>() : string.Empty;
         return new IssueRecord(
             doc["repo"]!.GetValue<string>(),
-            (int)doc["number"]!.GetValue<double>(),
+            (int)Integer(doc["number"])!.Value,
             IssueTextCleaner.CleanText(title),
             IssueTextCleaner.CleanText(body),
             labels,
@@ -77,7 +77,12 @@ public static class IssueDocumentSchema
             lang);
     }
 
-    private static bool IsIntegral(JsonValue v) => v.TryGetValue<double>(out var d) && Math.Abs(d - Math.Round(d)) < 1e-9;
+    /// <summary>The node as a whole number, whatever CLR type backs it (int, long, double, or parsed JSON).</summary>
+    private static long? Integer(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+        && d == decimal.Truncate(d) && d >= long.MinValue && d <= long.MaxValue
+            ? (long)d
+            : null;
 
     private static string? Str(JsonObject doc, string field, List<string> errors, bool required)
     {

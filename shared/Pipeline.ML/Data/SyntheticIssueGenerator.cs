@@ -15,6 +15,8 @@ public sealed record SyntheticShift
     public double? FirstTimerShare { get; init; }
     /// <summary>Multiplies every time to close (concept drift: the same issue now takes longer).</summary>
     public double CloseTimeFactor { get; init; } = 1.0;
+    /// <summary>Concept drift for the labeler: issues of class i are worded like class <c>VocabularyOf[i]</c>.</summary>
+    public int[]? VocabularyOf { get; init; }
 
     public static SyntheticShift None { get; } = new();
 }
@@ -122,9 +124,10 @@ public sealed class SyntheticIssueGenerator
             var assoc = shift.FirstTimerShare is { } ft ? (rng.NextDouble() < ft ? "NONE" : author.Assoc) : author.Assoc;
             var topic = Topics[rng.Next(Topics.Length)];
             // 12% of titles come from another class: label noise a model cannot fully resolve.
-            var titleClass = rng.NextDouble() < 0.12 ? rng.Next(Labels.Length) : label;
+            var wording = shift.VocabularyOf?[label] ?? label;
+            var titleClass = rng.NextDouble() < 0.12 ? rng.Next(Labels.Length) : wording;
             var title = string.Format(Titles[titleClass][rng.Next(Titles[titleClass].Length)], topic);
-            var body = Body(rng, label, topic, shift.BodyLengthFactor);
+            var body = Body(rng, wording, topic, shift.BodyLengthFactor);
             var labels = new List<string> { LabelName(rng, label) };
             var highPriority = rng.NextDouble() < 0.12;
             if (highPriority) labels.Add("priority: high");

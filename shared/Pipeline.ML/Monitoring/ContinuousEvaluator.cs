@@ -76,7 +76,7 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
         }
         else if (model == ModelNames.TimeToClose)
         {
-            var predictedWithin = output?["closes_within_7_days"]?.GetValue<bool>() ?? false;
+            var predictedWithin = JsonNumbers.AsBool(output?["closes_within_7_days"]) ?? false;
             if (issue.DaysToClose is { } days && issue.IsClosed)
                 outcome = new JsonObject { ["days"] = Math.Round(days, 4), ["within_7_days"] = days <= 7, ["correct"] = predictedWithin == (days <= 7) };
             else if (DateTime.UtcNow - issue.CreatedAt > TimeSpan.FromDays(7))
@@ -105,16 +105,16 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
                 .Select(d => (Truth: d["outcome"]!["label"]!.GetValue<string>(), Predicted: d["output"]!["label"]!.GetValue<string>())).ToList();
             return ClassificationMetrics.Multiclass(pairs.Select(p => p.Truth).ToList(), pairs.Select(p => p.Predicted).ToList());
         }
-        var rows = docs.Where(d => d["outcome"]?["within_7_days"] is not null && d["output"]?["probability"] is not null).ToList();
+        var rows = docs.Where(d => JsonNumbers.AsBool(d["outcome"]?["within_7_days"]) is not null && JsonNumbers.AsDouble(d["output"]?["probability"]) is not null).ToList();
         var metrics = ClassificationMetrics.Binary(
-            rows.Select(d => d["outcome"]!["within_7_days"]!.GetValue<bool>()).ToList(),
-            rows.Select(d => d["output"]!["probability"]!.GetValue<double>()).ToList());
-        var withDays = rows.Where(d => d["outcome"]!["days"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number).ToList();
+            rows.Select(d => JsonNumbers.AsBool(d["outcome"]!["within_7_days"])!.Value).ToList(),
+            rows.Select(d => JsonNumbers.AsDouble(d["output"]!["probability"])!.Value).ToList());
+        var withDays = rows.Where(d => JsonNumbers.AsDouble(d["outcome"]!["days"]) is not null).ToList();
         if (withDays.Count > 0)
         {
             metrics[MetricNames.MaeDays] = ClassificationMetrics.MeanAbsoluteError(
-                withDays.Select(d => d["outcome"]!["days"]!.GetValue<double>()).ToList(),
-                withDays.Select(d => d["output"]!["expected_days"]?.GetValue<double>() ?? 0).ToList());
+                withDays.Select(d => JsonNumbers.AsDouble(d["outcome"]!["days"])!.Value).ToList(),
+                withDays.Select(d => JsonNumbers.AsDouble(d["output"]!["expected_days"]) ?? 0).ToList());
         }
         return metrics;
     }

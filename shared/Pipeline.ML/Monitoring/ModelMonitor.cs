@@ -138,22 +138,21 @@ public sealed class ModelMonitor(
             if (p["features"] is not JsonObject f) continue;
             w.Count++;
             foreach (var name in IssueModelInput.NumericFeatures)
-                if (f[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number) w.Numeric[name].Add(v.GetValue<double>());
+                if (JsonNumbers.AsDouble(f[name]) is { } x) w.Numeric[name].Add(x);
             foreach (var name in IssueModelInput.CategoricalFeatures)
                 if (f[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String) w.Categorical[name].Add(v.GetValue<string>());
             // Prediction drift is measured for the champion only: other versions have other output distributions.
-            if (championVersion is not null && p["version"]?.GetValue<int>() != championVersion) continue;
+            if (championVersion is not null && JsonNumbers.AsDouble(p["version"]) != championVersion) continue;
             if (p["output"] is not JsonObject o) continue;
             if (model == ModelNames.IssueLabeler)
             {
                 if (o["label"]?.GetValueKind() == JsonValueKind.String) w.PredictedLabels.Add(o["label"]!.GetValue<string>());
-                if (o["confidence"]?.GetValueKind() == JsonValueKind.Number) w.PredictedScores.Add(o["confidence"]!.GetValue<double>());
+                if (JsonNumbers.AsDouble(o["confidence"]) is { } c) w.PredictedScores.Add(c);
             }
             else
             {
-                if (o["closes_within_7_days"]?.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
-                    w.PredictedLabels.Add(o["closes_within_7_days"]!.GetValue<bool>() ? "within_7_days" : "later");
-                if (o["probability"]?.GetValueKind() == JsonValueKind.Number) w.PredictedScores.Add(o["probability"]!.GetValue<double>());
+                if (JsonNumbers.AsBool(o["closes_within_7_days"]) is { } within) w.PredictedLabels.Add(within ? "within_7_days" : "later");
+                if (JsonNumbers.AsDouble(o["probability"]) is { } pr) w.PredictedScores.Add(pr);
             }
         }
         return w;
