@@ -50,7 +50,7 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
 
         var workflows = snapshot.Paths.Where(FileKinds.IsWorkflow)
             .Select(p => WorkflowParser.Parse(p, snapshot.Text(p) ?? "")).ToList();
-        var ci = CiContext.Build(snapshot, workflows);
+        var ci = CiContext.Build(snapshot);
         var headTools = HeadInventory.Tools(catalog, snapshot);
         var score = new MlTestScorer(rules, catalog).Score(snapshot, ci, headTools);
         var ciRuns = await new GitHubActionsRuns(options).GetAsync(located.GitHubRepository, request.Since, history.WorkflowChangesByMonth, ct);

@@ -35,17 +35,12 @@ public sealed partial class CiContext
         _testFileOfToken = testFileOfToken;
     }
 
-    public static CiContext Build(RepositorySnapshot snapshot, IReadOnlyList<WorkflowInfo> workflows)
+    public static CiContext Build(RepositorySnapshot snapshot)
     {
         var commands = new Dictionary<string, string>(StringComparer.Ordinal);
+        // The whole definition counts: run steps, actions used, and triggers such as schedules.
         foreach (var path in snapshot.Paths.Where(FileKinds.IsCiDefinition))
-        {
-            var wf = workflows.FirstOrDefault(w => w.Path == path);
-            var text = wf is { Error: null }
-                ? string.Join('\n', wf.Jobs.SelectMany(j => j.Uses.Concat(j.Run)))
-                : snapshot.Text(path) ?? "";
-            commands[path] = Expand(snapshot, path, text);
-        }
+            if (!snapshot.IsIgnored(path)) commands[path] = Expand(snapshot, path, snapshot.Text(path) ?? "");
 
         string? testCommand = null;
         foreach (var (path, text) in commands.OrderBy(c => c.Key, StringComparer.Ordinal))
@@ -74,7 +69,7 @@ public sealed partial class CiContext
         foreach (var path in snapshot.Paths)
         {
             if (path == definition || !(FileKinds.IsConfig(path) || FileKinds.IsCode(path)) || snapshot.IsIgnored(path)) continue;
-            var named = text.Contains(path, StringComparison.Ordinal)
+            var named = Names(text, path)
                 || ((path is "Makefile" or "makefile" or "GNUmakefile") && MakeRegex().IsMatch(text));
             if (named && snapshot.Text(path) is { } script) sb.Append('\n').Append(script);
         }
@@ -87,11 +82,26 @@ public sealed partial class CiContext
         var name = System.IO.Path.GetFileName(path);
         foreach (var (def, text) in Commands)
         {
-            if (text.Contains(path, StringComparison.Ordinal)) return def;
-            if (name.Length >= 8 && name.Contains('.') && text.Contains(name, StringComparison.Ordinal)) return def;
+            if (Names(text, path)) return def;
+            if (name.Length >= 8 && name.Contains('.') && Names(text, name)) return def;
         }
         return null;
     }
+
+    /// <summary>Whether <paramref name="text"/> contains <paramref name="path"/> as a whole path (not inside a longer name).</summary>
+    private static bool Names(string text, string path)
+    {
+        for (var i = text.IndexOf(path, StringComparison.Ordinal); i >= 0; i = text.IndexOf(path, i + 1, StringComparison.Ordinal))
+        {
+            var before = i == 0 ? ' ' : text[i - 1];
+            var after = i + path.Length >= text.Length ? ' ' : text[i + path.Length];
+            if (!IsNameChar(before) && before != '/' && !IsNameChar(after) && after != '/') return true;
+            if (before == '/' && i >= 2 && text[i - 2] == '.' && !IsNameChar(after)) return true; // ./script.sh
+        }
+        return false;
+    }
+
+    private static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '-' or '.';
 
     /// <summary>The CI definition whose commands match one of <paramref name="patterns"/>.</summary>
     public string? Matching(IEnumerable<Regex> patterns)
