@@ -21,6 +21,8 @@ public sealed class EmbeddedServers : IAsyncDisposable
         try
         {
             Directory.CreateDirectory(dataDirectory);
+            servers.EnsureLocalWebhookSecret(configuration, dataDirectory, logger);
+
             var storage = configuration["AzureWebJobsStorage"];
             if (string.IsNullOrWhiteSpace(storage) || storage.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
             {
@@ -60,6 +62,25 @@ public sealed class EmbeddedServers : IAsyncDisposable
             throw;
         }
         return servers;
+    }
+
+    /// <summary>
+    /// Webhook signatures are always verified. With no secret configured, the local host makes one for this data folder
+    /// (kept in .pipeline/, never in the repository) and says where it is, so a developer can point a repo webhook at it.
+    /// </summary>
+    private void EnsureLocalWebhookSecret(IConfiguration configuration, string dataDirectory, ILogger logger)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration["GitHub:WebhookSecret"]) || configuration.GetSection("GitHub:WebhookSecrets").GetChildren().Any())
+        {
+            return;
+        }
+        var path = Path.Combine(dataDirectory, "webhook-secret.txt");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).ToLowerInvariant());
+        }
+        Settings["GitHub:WebhookSecret"] = File.ReadAllText(path).Trim();
+        Describe(logger, $"GitHub:WebhookSecret not set: using the local secret in {path}");
     }
 
     private void Describe(ILogger logger, string text)

@@ -1,4 +1,7 @@
 using Microsoft.DurableTask;
+using Pipeline.Orchestration.Analytics;
+using Pipeline.Orchestration.Audit;
+using Pipeline.Orchestration.ML;
 
 namespace Pipeline.Orchestration;
 
@@ -11,5 +14,8 @@ public static class PipelineDurable
     public static void Register(DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        AnalyticsDurable.Register(registry);
+        MlDurable.Register(registry);
+        AuditDurable.Register(registry);
     }
 }
