@@ -34,6 +34,12 @@ public sealed class DurableSidecar : IAsyncDisposable
             PartitionCount = 4,
             // Locally there is one worker: poll queues briskly so orchestrations feel immediate.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // After a crash, messages the dead process had dequeued reappear only when their visibility timeout ends
+            // (5 minutes by default); locally, resuming within seconds matters more. Live work items renew their locks.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
+            LeaseInterval = TimeSpan.FromSeconds(15),
+            LeaseRenewInterval = TimeSpan.FromSeconds(5),
         };
         var service = new AzureStorageOrchestrationService(settings);
         await service.CreateIfNotExistsAsync();

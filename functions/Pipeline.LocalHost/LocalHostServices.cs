@@ -1,4 +1,10 @@
+using Microsoft.DurableTask.Client;
 using Pipeline.Api;
+using Pipeline.Ingestion.Polling;
+using Pipeline.ML;
+using Pipeline.ML.Training;
+using Pipeline.Orchestration.Analytics;
+using Pipeline.Orchestration.ML;
 using Pipeline.Api.Operations;
 
 namespace Pipeline.LocalHost;
@@ -11,6 +17,32 @@ public static class LocalHostServices
         services.AddSingleton<WarmupStatus>();
         services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<WarmupStatus>());
         services.AddHostedService<StartupWarmup>();
+        if (hosting.Role == PipelineRole.Consumer)
+        {
+            return services;
+        }
+        services.AddSingleton<IWarmupStep, SeedSampleDataStep>();
+        services.AddSingleton<IWarmupStep, EnsureModelsStep>();
+
+        // The Functions app's timer triggers, on the same schedule settings.
+        services.AddPipelinePollerHostedService();
+        services.AddHostedService<AggregateTrendsScheduler>();
+        var ml = configuration.GetSection(MlOptions.SectionName).Get<MlOptions>() ?? new MlOptions();
+        services.AddHostedService(sp => new ScheduledJob("MonitorModels", ml.Monitor.Schedule,
+            (provider, _) => provider.GetRequiredService<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
+                nameof(MonitorModelsOrchestrator), new MonitorRequest(null)),
+            sp, sp.GetRequiredService<ILogger<ScheduledJob>>()));
+        services.AddHostedService(sp => new ScheduledJob("RetrainModels", ml.Monitor.RetrainSchedule,
+            async (provider, _) =>
+            {
+                var client = provider.GetRequiredService<DurableTaskClient>();
+                foreach (var model in ModelNames.All)
+                {
+                    await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainModelOrchestrator),
+                        new RetrainRequest(model, "scheduled retraining", "schedule"));
+                }
+            },
+            sp, sp.GetRequiredService<ILogger<ScheduledJob>>()));
         return services;
     }
 
