@@ -62,6 +62,7 @@ public static class LocalHostServices
             var anonymous = !path.StartsWithSegments("/api")
                 || path.StartsWithSegments("/api/health")
                 || path.StartsWithSegments("/api/metrics")
+                || path.StartsWithSegments("/api/ingestion/status")
                 || path.StartsWithSegments("/api/github/webhooks");
             if (!anonymous)
             {

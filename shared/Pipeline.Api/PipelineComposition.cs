@@ -31,6 +31,7 @@ public static class PipelineComposition
     {
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.SectionName));
         services.AddSingleton<HealthService>();
+        services.AddSingleton<IngestionStatusService>();
 
         // Data plane: every role writes to or reads from the store and the topic.
         services.AddPipelineStore(configuration);

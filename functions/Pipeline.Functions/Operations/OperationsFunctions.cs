@@ -4,7 +4,7 @@ using Pipeline.Api.Operations;
 
 namespace Pipeline.Functions.Operations;
 
-public sealed class OperationsFunctions(HealthService health)
+public sealed class OperationsFunctions(HealthService health, IngestionStatusService ingestion)
 {
     [Function("Health")]
     public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req)
@@ -13,4 +13,8 @@ public sealed class OperationsFunctions(HealthService health)
     [Function("Metrics")]
     public async Task Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest req)
         => await OperationsEndpoints.Metrics(req.HttpContext);
+
+    [Function("IngestionStatus")]
+    public Task<IResult> IngestionStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ingestion/status")] HttpRequest req)
+        => IngestionStatusService.Handle(ingestion, req.HttpContext.RequestAborted);
 }

@@ -26,6 +26,7 @@ public static class OperationsEndpoints
     {
         app.MapGet("/api/health", Health);
         app.MapGet("/api/metrics", Metrics);
+        app.MapGet("/api/ingestion/status", IngestionStatusService.Handle);
         return app;
     }
 }
