@@ -14,10 +14,13 @@ using Pipeline.Ingestion.Archive;
 using Pipeline.Ingestion.Kafka;
 using Pipeline.Ingestion.Polling;
 using Pipeline.Ingestion.Webhooks;
+using Microsoft.Extensions.Logging;
 using Pipeline.ML;
+using Pipeline.ML.Serving;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.ML;
 using Pipeline.Storage;
+using Pipeline.Storage.Events;
 
 namespace Pipeline.Api;
 
@@ -33,7 +36,12 @@ public static class PipelineComposition
         services.AddSingleton<HealthService>();
         services.AddSingleton<IngestionStatusService>();
 
-        // Data plane: every role writes to or reads from the store and the topic.
+        // Data plane: every role writes to or reads from the store and the topic. The consumer's sink logs a prediction
+        // for each newly opened issue, so ML serving is part of every role that consumes.
+        services.AddSingleton<EventSink>();
+        services.AddSingleton<IEventSink>(sp => new PredictingEventSink(
+            sp.GetRequiredService<EventSink>(), sp.GetRequiredService<PredictionService>(), sp.GetRequiredService<ILogger<PredictingEventSink>>()));
+        services.AddPipelineMl(configuration);
         services.AddPipelineStore(configuration);
         services.AddPipelineKafka(configuration);
         services.AddSingleton<IHealthProbe, StoreProbe>();
@@ -55,7 +63,6 @@ public static class PipelineComposition
         services.AddPipelineBackfill(configuration);
         services.AddPipelineAnalytics(configuration);
         services.AddPipelineAnalyticsOrchestration();
-        services.AddPipelineMl(configuration);
         services.AddPipelineMlActivities();
         services.AddPipelineAudit(configuration);
         return services;
