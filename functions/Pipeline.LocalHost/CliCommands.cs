@@ -1,19 +1,36 @@
+using Pipeline.Audit;
+using Pipeline.Audit.Cli;
+
 namespace Pipeline.LocalHost;
 
-/// <summary>Command-line entry points that share the host's configuration and services.</summary>
+/// <summary>Command-line entry points that share the host's configuration (local.settings.json, environment).</summary>
 public static class CliCommands
 {
-    private static readonly string[] Commands = ["backfill", "audit", "help", "--help"];
+    private const string Usage = """
+        usage: Pipeline.LocalHost                           run the local host (same /api routes as the Functions app)
+               Pipeline.LocalHost audit <path|owner/name> [--since yyyy-mm-dd] [--out dir] [--top N] [--file path]
+               Pipeline.LocalHost backfill <file|url>... [--publish-only]
+        """;
+
+    private static readonly string[] Commands = ["backfill", "audit", "help", "--help", "-h"];
 
     public static bool IsCommand(string arg) => Commands.Contains(arg, StringComparer.OrdinalIgnoreCase);
 
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.WriteLine("""
-            usage: Pipeline.LocalHost                         run the local host on :7071
-                   Pipeline.LocalHost backfill <file|url>...  import GH Archive hourly files
-                   Pipeline.LocalHost audit <path|owner/name> [--since yyyy-mm-dd] [--out dir]
-            """);
-        return Task.FromResult(args[0] is "help" or "--help" ? 0 : 2);
+        var configuration = new ConfigurationManager();
+        LocalHostConfiguration.Apply(configuration, []);
+        var rest = args[1..];
+        switch (args[0].ToLowerInvariant())
+        {
+            case "audit":
+                var options = configuration.GetSection(AuditOptions.SectionName).Get<AuditOptions>() ?? new AuditOptions();
+                return await AuditCommand.RunAsync(rest, options, Console.Out, Console.Error, CancellationToken.None);
+            case "backfill":
+                return await BackfillCli.RunAsync(rest, configuration);
+            default:
+                Console.WriteLine(Usage);
+                return 0;
+        }
     }
 }
