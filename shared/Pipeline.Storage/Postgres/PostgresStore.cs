@@ -14,7 +14,7 @@ namespace Pipeline.Storage.Postgres;
 /// by one <see cref="NpgsqlDataSource"/>. Collections that were never created behave like MongoDB's: reads find nothing and
 /// the first write creates the table.
 /// </summary>
-public sealed class PostgresStore : IDocumentStore, IAsyncDisposable
+public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Rows per statement in batch writes; keeps a statement's parameters well under PostgreSQL's limits.</summary>
     public const int BatchChunk = 5000;
@@ -250,6 +250,8 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable
     }, ct);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
 
     private static IEnumerable<IReadOnlyList<KeyValuePair<string, JsonObject>>> Chunks(IReadOnlyList<KeyValuePair<string, JsonObject>> documents)
     {
