@@ -19,6 +19,16 @@ public sealed class PostgresSql
 
     public IReadOnlyList<NpgsqlParameter> Parameters => _parameters;
 
+    /// <summary>The SELECT that <see cref="PostgresStore.FindAsync"/> runs for a query (public for EXPLAIN in tests and tools).</summary>
+    public static (string Sql, NpgsqlParameter[] Parameters) Select(string collection, DocumentQuery query)
+    {
+        var table = Table(collection);
+        var sql = new PostgresSql();
+        var projection = sql.Projection(query.Fields);
+        var text = $"SELECT {projection} FROM {table} WHERE {sql.Where(query.Filters)}{sql.OrderBy(query)}{LimitOffset(query)}";
+        return (text, sql.Parameters.ToArray());
+    }
+
     /// <summary>SQL for the jsonb value at a dotted path (SQL NULL when missing).</summary>
     public static string JsonPath(string path)
     {
