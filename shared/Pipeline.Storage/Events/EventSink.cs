@@ -26,13 +26,11 @@ public static class EventDocument
         return doc;
     }
 
-    /// <summary>The raw payload as a node backed by the element (no copy until it is written).</summary>
+    /// <summary>The raw payload, written to the store as the exact text GitHub sent (see <see cref="RawJson"/>).</summary>
     public static JsonNode? Payload(JsonElement payload) => payload.ValueKind switch
     {
-        JsonValueKind.Object => JsonObject.Create(payload),
-        JsonValueKind.Array => JsonArray.Create(payload),
         JsonValueKind.Undefined or JsonValueKind.Null => null,
-        _ => JsonValue.Create(payload),
+        _ => JsonValue.Create(new RawJson(payload)),
     };
 }
 

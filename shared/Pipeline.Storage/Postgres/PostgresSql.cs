@@ -48,7 +48,7 @@ public sealed class PostgresSql
         return "@" + name;
     }
 
-    private string AddJson(JsonNode value) => AddParameter(value.ToJsonString(), NpgsqlDbType.Jsonb);
+    private string AddJson(JsonNode value) => AddParameter(DocumentJson.SanitizeForJsonb(value.ToJsonString()), NpgsqlDbType.Jsonb);
 
     /// <summary>The WHERE clause (without the keyword), "TRUE" when there are no filters.</summary>
     public string Where(IReadOnlyList<FieldFilter> filters)
@@ -119,7 +119,7 @@ public sealed class PostgresSql
                 {
                     var items = InValues(filter);
                     if (items.Count == 0) return "FALSE";
-                    var nonNull = items.Where(i => !IsNull(i)).Select(i => i!.ToJsonString()).ToArray();
+                    var nonNull = items.Where(i => !IsNull(i)).Select(i => DocumentJson.SanitizeForJsonb(i!.ToJsonString())).ToArray();
                     var parts = new List<string>();
                     if (nonNull.Length > 0) parts.Add($"{x} = ANY({AddParameter(nonNull, NpgsqlDbType.Array | NpgsqlDbType.Jsonb)})");
                     if (nonNull.Length < items.Count) parts.Add($"{x} IS NULL OR {x} = 'null'::jsonb");

@@ -54,6 +54,23 @@ public sealed class PostgresStoreContractTests(PostgresFixture postgres) : Docum
         var back = (await Store.GetAsync(coll, "nul"))!;
         Assert.Equal("a\uFFFDb", back["s"]!.GetValue<string>());
         Assert.Equal("\\u0000", back["literal"]!.GetValue<string>());
+        Assert.Equal(["nul"], (await Store.FindAsync(coll, DocumentQuery.Where(Filter.Eq("s", "a\u0000b")))).Select(d => d["_id"]!.GetValue<string>()));
+    }
+
+    [StoreFact]
+    public async Task Unpaired_surrogates_which_jsonb_rejects_are_replaced_and_pairs_kept()
+    {
+        var coll = Coll();
+        // As GitHub sends them: escapes in JSON text (parsed, element-backed) and lone surrogates in .NET strings.
+        var parsed = JsonNode.Parse("""{"lone":"x\ud800y","low":"\udc00","pair":"\ud83d\ude00","tail":"z\ud83d"}""")!.AsObject();
+        await Store.UpsertAsync(coll, "parsed", parsed);
+        await Store.UpsertAsync(coll, "string", new JsonObject { ["lone"] = "x\uD800y" });
+        var back = (await Store.GetAsync(coll, "parsed"))!;
+        Assert.Equal("x\uFFFDy", back["lone"]!.GetValue<string>());
+        Assert.Equal("\uFFFD", back["low"]!.GetValue<string>());
+        Assert.Equal("😀", back["pair"]!.GetValue<string>());
+        Assert.Equal("z\uFFFD", back["tail"]!.GetValue<string>());
+        Assert.Equal("x\uFFFDy", (await Store.GetAsync(coll, "string"))!["lone"]!.GetValue<string>());
     }
 }
 

@@ -91,3 +91,30 @@ public sealed class BsonJsonTests
         Assert.Null(json["undef"]);
     }
 }
+
+public sealed class RawPayloadTests
+{
+    [Fact]
+    public void A_raw_payload_is_written_as_its_original_text_and_converts_to_bson()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"title":"x\ud800y","emoji":"\ud83d\ude00","n":12,"big":123456789012345678901234,"nested":{"a":[1,2.5,null,true]}}""");
+        var document = new JsonObject { ["type"] = "issues", ["payload"] = JsonValue.Create(new Pipeline.Storage.RawJson(doc.RootElement)) };
+
+        var json = Pipeline.Storage.DocumentJson.Serialize("e1", document);
+        Assert.Contains("""
+            "payload":{"title":"x\ud800y"
+            """.Trim(), json); // copied, not re-encoded (re-encoding would throw on the lone surrogate)
+        Assert.Contains("\\uFFFD", Pipeline.Storage.DocumentJson.Serialize("e1", document, replaceNul: true));
+        Assert.Equal(json, Pipeline.Storage.DocumentJson.Serialize("e1", JsonNode.Parse(json)!.AsObject()));
+
+        var bson = BsonJson.ToBson("e1", document);
+        var payload = bson["payload"].AsBsonDocument;
+        Assert.Equal("x\uFFFDy", payload["title"].AsString);
+        Assert.Equal("😀", payload["emoji"].AsString);
+        Assert.Equal(12L, payload["n"].AsInt64);
+        Assert.Equal(MongoDB.Bson.BsonType.Decimal128, payload["big"].BsonType);
+        Assert.Equal(2.5, payload["nested"]["a"][1].AsDouble);
+        Assert.Equal(MongoDB.Bson.BsonNull.Value, payload["nested"]["a"][2]);
+        Assert.Equal("""{"type":"issues","payload":{"title":"x\ud800y","emoji":"\ud83d\ude00","n":12,"big":123456789012345678901234,"nested":{"a":[1,2.5,null,true]}}}""", document.ToJsonString());
+    }
+}

@@ -75,3 +75,20 @@ public sealed class PostgresSqlTests
         Assert.Equal(" LIMIT 5 OFFSET 10", PostgresSql.LimitOffset(DocumentQuery.All.Take(5) with { Skip = 10 }));
     }
 }
+
+public sealed class JsonbSanitizingTests
+{
+    [Theory]
+    [InlineData("""{"a":"plain"}""", """{"a":"plain"}""")]
+    [InlineData("""{"a":"x\u0000y"}""", """{"a":"x\uFFFDy"}""")]
+    [InlineData("""{"a":"\\u0000"}""", """{"a":"\\u0000"}""")]
+    [InlineData("""{"a":"\\\u0000"}""", """{"a":"\\\uFFFD"}""")]
+    [InlineData("""{"a":"\ud800"}""", """{"a":"\uFFFD"}""")]
+    [InlineData("""{"a":"\udc00x"}""", """{"a":"\uFFFDx"}""")]
+    [InlineData("""{"a":"\ud83d\ude00"}""", """{"a":"\ud83d\ude00"}""")]
+    [InlineData("""{"a":"\ud83d"}""", """{"a":"\uFFFD"}""")]
+    [InlineData("""{"a":"\ud83d\u0041"}""", """{"a":"\uFFFD\u0041"}""")]
+    [InlineData("""{"a":"\u00e9\n\"q\""}""", """{"a":"\u00e9\n\"q\""}""")]
+    public void Only_what_jsonb_rejects_is_replaced(string input, string expected) =>
+        Assert.Equal(expected, Pipeline.Storage.DocumentJson.SanitizeForJsonb(input));
+}
