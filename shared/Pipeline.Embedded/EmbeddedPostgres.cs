@@ -76,7 +76,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Database = database,
             Pooling = true,
             MaxPoolSize = 50,
-            Timeout = 5,
+            Timeout = 15, // connecting forks a backend; on a loaded CI machine that can take seconds
             CommandTimeout = 60,
         }.ConnectionString;
 
