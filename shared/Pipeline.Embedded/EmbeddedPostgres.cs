@@ -76,7 +76,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Database = database,
             Pooling = true,
             MaxPoolSize = 50,
-            Timeout = 5,
+            Timeout = 15, // connecting forks a backend; on a loaded CI machine that can take seconds
             CommandTimeout = 60,
         }.ConnectionString;
 
@@ -249,7 +249,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private static string ResolveBinDir(string? configured)
     {
         var candidates = new List<string>();
-        if (!string.IsNullOrEmpty(configured)) candidates.Add(configured);
+        if (!string.IsNullOrEmpty(configured))
+        {
+            // An explicit folder is used or fails; no silent fallback to another installation.
+            if (File.Exists(Path.Combine(configured, "initdb")) && File.Exists(Path.Combine(configured, "pg_ctl"))) return configured;
+            throw new InvalidOperationException(
+                $"PostgreSQL server binaries (initdb, pg_ctl) not found in {configured}: install them with `apt-get install postgresql` " +
+                "(Debian/Ubuntu) or point the setting at their folder.");
+        }
         var env = Environment.GetEnvironmentVariable("PIPELINE_POSTGRES_BIN");
         if (!string.IsNullOrEmpty(env)) candidates.Add(env);
         candidates.Add("/usr/lib/postgresql/15/bin");

@@ -11,7 +11,8 @@ public static partial class StoreNames
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
     private static partial Regex IdentifierPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_\-$@]+(\.[A-Za-z0-9_\-$@]+)*$")]
+    // No '$' (MongoDB operators), quotes, braces or commas (SQL literals and jsonb path syntax).
+    [GeneratedRegex(@"^[A-Za-z0-9_\-@]+(\.[A-Za-z0-9_\-@]+)*$")]
     private static partial Regex PathPattern();
 
     /// <summary>Throws <see cref="ArgumentException"/> unless the name is 1-63 chars of [a-z0-9_] starting with a letter.</summary>
@@ -33,12 +34,12 @@ public static partial class StoreNames
         return name;
     }
 
-    /// <summary>A dotted field path (<c>issue.user.login</c>); segments of letters, digits, <c>_ - $ @</c>.</summary>
+    /// <summary>A dotted field path (<c>issue.user.login</c>); segments of letters, digits, <c>_ - @</c>.</summary>
     public static string FieldPath(string path)
     {
         if (path is null || !PathPattern().IsMatch(path))
         {
-            throw new ArgumentException($"Invalid field path '{path}': use dot-separated segments of [A-Za-z0-9_-$@].", nameof(path));
+            throw new ArgumentException($"Invalid field path '{path}': use dot-separated segments of [A-Za-z0-9_-@].", nameof(path));
         }
         return path;
     }

@@ -18,8 +18,9 @@ public sealed class StoreSchema(IDocumentStore store, IEnumerable<CollectionDefi
     /// <summary>Every collection of <see cref="Collections"/> with the indexes the app's queries and sorts use.</summary>
     public static IReadOnlyList<CollectionDefinition> Default { get; } =
     [
-        // _id (the event id) is the unique key; delivery_id lets operators find a webhook delivery.
-        new(Collections.Events, Ix("repo"), Ix("type"), Ix("created_at"), Ix("delivery_id"), Ix("received_at")),
+        // _id (the event id) is the unique key; delivery_id lets operators find a webhook delivery (only webhook events
+        // have one, so the index is sparse and backfills do not pay for it).
+        new(Collections.Events, Ix("repo"), Ix("type"), Ix("created_at"), Ix("delivery_id") with { Sparse = true }, Ix("received_at")),
         new(Collections.Repositories, Ix("language"), Ix("last_event_at"), Ix("stargazers_count")),
         new(Collections.Issues, Ix("repo"), Ix("state"), Ix("created_at"), Ix("updated_at"), Ix("closed_at")),
         new(Collections.Pulls, Ix("repo"), Ix("state"), Ix("created_at"), Ix("updated_at"), Ix("merged_at")),

@@ -7,26 +7,30 @@ namespace Pipeline.Storage.Events;
 /// <summary>The stored form of an event in the <c>events</c> collection.</summary>
 public static class EventDocument
 {
-    public static JsonObject From(GitHubEvent e) => new()
+    /// <summary>Fields: type, action, repo, actor, created_at, source, delivery_id (only when the event came by webhook),
+    /// received_at, payload (the raw GitHub payload).</summary>
+    public static JsonObject From(GitHubEvent e)
     {
-        ["type"] = e.Type,
-        ["action"] = e.Action,
-        ["repo"] = e.Repo,
-        ["actor"] = e.Actor,
-        ["created_at"] = StoreTime.Format(e.CreatedAt),
-        ["source"] = e.Source,
-        ["delivery_id"] = e.DeliveryId,
-        ["received_at"] = StoreTime.Format(e.ReceivedAt),
-        ["payload"] = Payload(e.Payload),
-    };
+        var doc = new JsonObject
+        {
+            ["type"] = e.Type,
+            ["action"] = e.Action,
+            ["repo"] = e.Repo,
+            ["actor"] = e.Actor,
+            ["created_at"] = StoreTime.Format(e.CreatedAt),
+            ["source"] = e.Source,
+        };
+        if (e.DeliveryId is not null) doc["delivery_id"] = e.DeliveryId;
+        doc["received_at"] = StoreTime.Format(e.ReceivedAt);
+        doc["payload"] = Payload(e.Payload);
+        return doc;
+    }
 
-    /// <summary>The raw payload as a node backed by the element (no copy until it is written).</summary>
+    /// <summary>The raw payload, written to the store as the exact text GitHub sent (see <see cref="RawJson"/>).</summary>
     public static JsonNode? Payload(JsonElement payload) => payload.ValueKind switch
     {
-        JsonValueKind.Object => JsonObject.Create(payload),
-        JsonValueKind.Array => JsonArray.Create(payload),
         JsonValueKind.Undefined or JsonValueKind.Null => null,
-        _ => JsonValue.Create(payload),
+        _ => JsonValue.Create(new RawJson(payload)),
     };
 }
 

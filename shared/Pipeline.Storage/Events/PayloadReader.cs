@@ -21,7 +21,7 @@ public static class PayloadReader
         Get(element, path) is { ValueKind: JsonValueKind.Object } o ? o : null;
 
     public static string? String(JsonElement element, params string[] path) =>
-        Get(element, path) is { ValueKind: JsonValueKind.String } s ? s.GetString() : null;
+        Get(element, path) is { ValueKind: JsonValueKind.String } s ? DocumentJson.SafeGetString(s) : null;
 
     public static long? Long(JsonElement element, params string[] path) =>
         Get(element, path) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var v) ? v : null;
@@ -37,7 +37,7 @@ public static class PayloadReader
     /// (push payloads' <c>repository.created_at</c>/<c>pushed_at</c>).</summary>
     public static string? Time(JsonElement element, params string[] path) => Get(element, path) switch
     {
-        { ValueKind: JsonValueKind.String } s when DateTimeOffset.TryParse(s.GetString(), CultureInfo.InvariantCulture,
+        { ValueKind: JsonValueKind.String } s when DateTimeOffset.TryParse(DocumentJson.SafeGetString(s), CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) => StoreTime.Format(at),
         { ValueKind: JsonValueKind.Number } n when n.TryGetInt64(out var epoch) && epoch is > 0 and < 100_000_000_000 =>
             StoreTime.Format(DateTimeOffset.FromUnixTimeSeconds(epoch)),

@@ -345,7 +345,7 @@ public sealed class RepositoryProjection : IEventProjection
                 ["pushed_at"] = Time(r, "pushed_at"),
                 ["html_url"] = String(r, "html_url"),
                 ["topics"] = Get(r, "topics") is { ValueKind: JsonValueKind.Array } topics
-                    ? new JsonArray(topics.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => (JsonNode?)JsonValue.Create(t.GetString())).ToArray())
+                    ? new JsonArray(topics.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => (JsonNode?)JsonValue.Create(DocumentJson.SafeGetString(t))).ToArray())
                     : null,
                 [ProjectionSupport.SnapshotKeyField] = snapshotKey,
             };

@@ -45,11 +45,56 @@ public static class BsonJson
                     foreach (var item in array) bson.Add(ToBsonValue(item));
                     return bson;
                 }
+            case JsonValue value when value.TryGetValue<JsonElement>(out var element):
+                return FromElement(element);
+            case JsonValue value when value.TryGetValue<RawJson>(out var raw):
+                return FromElement(raw.Element);
             case JsonValue value:
                 return ScalarToBson(value);
             default:
                 throw new NotSupportedException($"Unsupported JSON node {node.GetType().Name}");
         }
+    }
+
+    /// <summary>Converts parsed JSON straight to BSON (raw payloads take this path: no node tree in between).</summary>
+    public static BsonValue FromElement(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                {
+                    var doc = new BsonDocument();
+                    foreach (var property in element.EnumerateObject()) doc[property.Name] = FromElement(property.Value);
+                    return doc;
+                }
+            case JsonValueKind.Array:
+                {
+                    var array = new BsonArray(element.GetArrayLength());
+                    foreach (var item in element.EnumerateArray()) array.Add(FromElement(item));
+                    return array;
+                }
+            case JsonValueKind.String:
+                return new BsonString(DocumentJson.SafeGetString(element));
+            case JsonValueKind.Number:
+                return ElementNumberToBson(element);
+            case JsonValueKind.True:
+                return BsonBoolean.True;
+            case JsonValueKind.False:
+                return BsonBoolean.False;
+            default:
+                return BsonNull.Value;
+        }
+    }
+
+    private static BsonValue ElementNumberToBson(JsonElement element)
+    {
+        if (element.TryGetInt64(out var l)) return new BsonInt64(l);
+        var raw = element.GetRawText();
+        if (IsIntegerLiteral(raw) && decimal.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big))
+        {
+            return new BsonDecimal128(new Decimal128(big));
+        }
+        return new BsonDouble(element.GetDouble());
     }
 
     private static BsonValue ScalarToBson(JsonValue value)
@@ -77,16 +122,6 @@ public static class BsonJson
 
     private static BsonValue NumberToBson(JsonValue value)
     {
-        if (value.TryGetValue<JsonElement>(out var element))
-        {
-            if (element.TryGetInt64(out var l)) return new BsonInt64(l);
-            var raw = element.GetRawText();
-            if (IsIntegerLiteral(raw) && decimal.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big))
-            {
-                return new BsonDecimal128(new Decimal128(big));
-            }
-            return new BsonDouble(element.GetDouble());
-        }
         // Values created in code (JsonValue.Create(42), JsonValue.Create(1.5m)).
         if (value.TryGetValue<long>(out var int64)) return new BsonInt64(int64);
         if (value.TryGetValue<int>(out var int32)) return new BsonInt64(int32);
@@ -105,7 +140,7 @@ public static class BsonJson
         }
         // Anything else that serialises as a JSON number.
         using var doc = JsonDocument.Parse(value.ToJsonString());
-        return NumberToBson(JsonValue.Create(doc.RootElement.Clone())!);
+        return ElementNumberToBson(doc.RootElement);
     }
 
     private static bool IsIntegerLiteral(string raw)

@@ -19,6 +19,16 @@ public sealed class PostgresSql
 
     public IReadOnlyList<NpgsqlParameter> Parameters => _parameters;
 
+    /// <summary>The SELECT that <see cref="PostgresStore.FindAsync"/> runs for a query (public for EXPLAIN in tests and tools).</summary>
+    public static (string Sql, NpgsqlParameter[] Parameters) Select(string collection, DocumentQuery query)
+    {
+        var table = Table(collection);
+        var sql = new PostgresSql();
+        var projection = sql.Projection(query.Fields);
+        var text = $"SELECT {projection} FROM {table} WHERE {sql.Where(query.Filters)}{sql.OrderBy(query)}{LimitOffset(query)}";
+        return (text, sql.Parameters.ToArray());
+    }
+
     /// <summary>SQL for the jsonb value at a dotted path (SQL NULL when missing).</summary>
     public static string JsonPath(string path)
     {
@@ -38,7 +48,7 @@ public sealed class PostgresSql
         return "@" + name;
     }
 
-    private string AddJson(JsonNode value) => AddParameter(value.ToJsonString(), NpgsqlDbType.Jsonb);
+    private string AddJson(JsonNode value) => AddParameter(DocumentJson.SanitizeForJsonb(value.ToJsonString()), NpgsqlDbType.Jsonb);
 
     /// <summary>The WHERE clause (without the keyword), "TRUE" when there are no filters.</summary>
     public string Where(IReadOnlyList<FieldFilter> filters)
@@ -109,7 +119,7 @@ public sealed class PostgresSql
                 {
                     var items = InValues(filter);
                     if (items.Count == 0) return "FALSE";
-                    var nonNull = items.Where(i => !IsNull(i)).Select(i => i!.ToJsonString()).ToArray();
+                    var nonNull = items.Where(i => !IsNull(i)).Select(i => DocumentJson.SanitizeForJsonb(i!.ToJsonString())).ToArray();
                     var parts = new List<string>();
                     if (nonNull.Length > 0) parts.Add($"{x} = ANY({AddParameter(nonNull, NpgsqlDbType.Array | NpgsqlDbType.Jsonb)})");
                     if (nonNull.Length < items.Count) parts.Add($"{x} IS NULL OR {x} = 'null'::jsonb");

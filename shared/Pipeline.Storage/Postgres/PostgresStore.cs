@@ -14,7 +14,7 @@ namespace Pipeline.Storage.Postgres;
 /// by one <see cref="NpgsqlDataSource"/>. Collections that were never created behave like MongoDB's: reads find nothing and
 /// the first write creates the table.
 /// </summary>
-public sealed class PostgresStore : IDocumentStore, IAsyncDisposable
+public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Rows per statement in batch writes; keeps a statement's parameters well under PostgreSQL's limits.</summary>
     public const int BatchChunk = 5000;
@@ -68,7 +68,9 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable
         // NULLS NOT DISTINCT: like MongoDB, a unique index admits only one document without the field.
         var unique = index.Unique ? "UNIQUE " : "";
         var nulls = index.Unique ? " NULLS NOT DISTINCT" : "";
-        return $"CREATE {unique}INDEX IF NOT EXISTS \"{IndexName(collection, index.Name)}\" ON {table} ({columns}){nulls}";
+        // Partial: any filter on the field with a strict operator (=, <, ANY) implies IS NOT NULL, so the planner uses it.
+        var where = index.Sparse && index.Fields[0] != DocumentJson.IdField ? $" WHERE {PostgresSql.JsonPath(index.Fields[0])} IS NOT NULL" : "";
+        return $"CREATE {unique}INDEX IF NOT EXISTS \"{IndexName(collection, index.Name)}\" ON {table} ({columns}){nulls}{where}";
     }
 
     /// <summary>Index names share one namespace per schema and PostgreSQL truncates at 63 bytes: prefix with the table,
@@ -189,15 +191,12 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<JsonObject>> FindAsync(string collection, DocumentQuery query, CancellationToken ct = default)
     {
-        var table = PostgresSql.Table(collection);
-        var sql = new PostgresSql();
-        var projection = sql.Projection(query.Fields);
-        var text = $"SELECT {projection} FROM {table} WHERE {sql.Where(query.Filters)}{sql.OrderBy(query)}{PostgresSql.LimitOffset(query)}";
+        var (text, parameters) = PostgresSql.Select(collection, query);
         if (query.Limit == 0) return [];
         return await ReadAsync<IReadOnlyList<JsonObject>>(collection, [], async conn =>
         {
             await using var cmd = new NpgsqlCommand(text, conn);
-            cmd.Parameters.AddRange(sql.Parameters.ToArray());
+            cmd.Parameters.AddRange(parameters);
             var result = new List<JsonObject>();
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) result.Add(DocumentJson.Parse(reader.GetString(0)));
@@ -250,6 +249,8 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable
     }, ct);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
 
     private static IEnumerable<IReadOnlyList<KeyValuePair<string, JsonObject>>> Chunks(IReadOnlyList<KeyValuePair<string, JsonObject>> documents)
     {

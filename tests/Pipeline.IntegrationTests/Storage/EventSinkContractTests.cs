@@ -360,3 +360,26 @@ public sealed class MongoEventSinkTests : EventSinkContractTests, IAsyncLifetime
         }
     }
 }
+
+/// <summary>Real-world payload oddities must not turn a batch into poison.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class EventSinkOddPayloadTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Nul_characters_and_unpaired_surrogates_in_payloads_are_stored_not_rejected()
+    {
+        await using var store = await postgres.CreateStoreAsync("odd");
+        var at = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var doc = JsonDocument.Parse("""
+            {"action":"opened","issue":{"number":3,"title":"broken emoji \ud83d here","body":"nul\u0000byte","state":"open",
+             "user":{"login":"x"},"labels":[{"name":"\udc00"}],"updated_at":"2024-01-01T00:00:00Z"}}
+            """);
+        var e = new GitHubEvent("odd-1", "issues", "opened", "o/r", "x", at, EventSources.GhArchive, null, at, doc.RootElement);
+        Assert.Equal(1, await new EventSink(store).WriteAsync([e]));
+        var issue = (await store.GetAsync(Collections.Issues, "o/r#3"))!;
+        Assert.Equal("broken emoji \uFFFD here", issue["title"]!.GetValue<string>());
+        Assert.Equal("\uFFFD", issue["labels"]![0]!.GetValue<string>());
+        var stored = (await store.GetAsync(Collections.Events, "odd-1"))!;
+        Assert.Equal("nul\uFFFDbyte", stored["payload"]!["issue"]!["body"]!.GetValue<string>());
+    }
+}
