@@ -40,17 +40,21 @@ public static class IngestBenchmark
         {
             var rawTopic = $"raw-{run}";
             broker.CreateTopic(rawTopic, partitions);
+            var cpu0 = CpuSeconds();
             var rawRate = RawProducer(broker.BootstrapServers, rawTopic, serialized);
+            var rawCpu = (CpuSeconds() - cpu0) / serialized.Count * 1e6;
             raw.Add(rawRate);
 
             var options = Options(broker, $"e2e-{run}", partitions);
             var (sink, sinkName, dispose) = CreateSink(sinkKind, events);
             try
             {
+                var cpu1 = CpuSeconds();
                 var rate = await EndToEndAsync(options, sink, generated, chunk);
+                var e2eCpu = (CpuSeconds() - cpu1) / generated.Count * 1e6;
                 e2e.Add(rate);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"run {run}: raw producer {rawRate,10:N0} ev/s | end to end ({sinkName}) {rate,10:N0} ev/s | ratio {rate / rawRate:F2}"));
+                    $"run {run}: raw producer {rawRate,10:N0} ev/s ({rawCpu:F1} µs CPU/ev) | end to end ({sinkName}) {rate,10:N0} ev/s ({e2eCpu:F1} µs CPU/ev) | ratio {rate / rawRate:F2}"));
             }
             finally
             {
@@ -151,6 +155,9 @@ public static class IngestBenchmark
             await Task.Delay(2);
         }
     }
+
+    /// <summary>Process CPU time (all threads, including librdkafka's and the mock broker's).</summary>
+    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static double Median(List<double> values)
     {
