@@ -6,6 +6,8 @@ using Pipeline.Domain;
 using Pipeline.Embedded;
 using Pipeline.Ingestion.Kafka;
 using Pipeline.Storage;
+using Pipeline.Storage.Events;
+using Pipeline.Storage.Postgres;
 using Pipeline.Testing.Kafka;
 
 namespace Pipeline.Bench.Ingest;
@@ -14,7 +16,9 @@ namespace Pipeline.Bench.Ingest;
 /// Backfill-shaped ingest throughput, end to end: generated GH-Archive-like events → <see cref="KafkaEventPublisher"/>
 /// → embedded broker → <see cref="Pipeline.Ingestion.Consumer.EventConsumerService"/> → sink, in events/s; and, in the
 /// same run on the same broker, a bare Confluent producer pushing the same pre-serialised messages as the ceiling.
-/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|postgres]</c>.
+/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|postgres] [--fsync on|off] [--batch B] [--parallel W]</c>.
+/// With <c>--sink postgres</c> the real <see cref="EventSink"/> over <see cref="PostgresStore"/> on a local PostgreSQL
+/// (Debian binaries) lands the events and their projections; each run gets a fresh database.
 /// </summary>
 public static class IngestBenchmark
 {
@@ -25,10 +29,18 @@ public static class IngestBenchmark
         var chunk = IntArg(args, "--chunk", 10_000);
         var runs = IntArg(args, "--runs", 3);
         var sinkKind = StringArg(args, "--sink", "noop");
+        var fsync = StringArg(args, "--fsync", "on") != "off";
+        var batch = IntArg(args, "--batch", new KafkaOptions().ConsumerBatchSize);
+        var parallel = IntArg(args, "--parallel", new KafkaOptions().ConsumerMaxParallelWrites);
 
+        Console.WriteLine($"load average before: {LoadAverage()}");
         Console.WriteLine($"ingest benchmark: {events:N0} events, {partitions} partitions, publish chunks of {chunk:N0}, {runs} run(s), " +
-                          $"sink={sinkKind}, {Environment.ProcessorCount} cores, librdkafka {Library.VersionString}");
+                          $"consumer batch {batch}, {parallel} parallel write(s), sink={sinkKind}, {Environment.ProcessorCount} cores, librdkafka {Library.VersionString}");
         using var broker = EmbeddedKafka.Start();
+        await using var postgres = sinkKind == "postgres"
+            ? await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { Unsafe = !fsync })
+            : null;
+        if (postgres is not null) Console.WriteLine($"PostgreSQL on port {postgres.Port}, fsync {(fsync ? "on" : "off")}");
         var generated = TestEvents.Generate(events);
         var serialized = generated.Select(KafkaEventPublisher.ToMessage).ToList();
         var avgBytes = serialized.Average(m => m.Value!.Length + m.Key!.Length);
@@ -46,7 +58,9 @@ public static class IngestBenchmark
             raw.Add(rawRate);
 
             var options = Options(broker, $"e2e-{run}", partitions);
-            var (sink, sinkName, dispose) = CreateSink(sinkKind, events);
+            options.ConsumerBatchSize = batch;
+            options.ConsumerMaxParallelWrites = parallel;
+            var (sink, sinkName, dispose) = await CreateSinkAsync(sinkKind, events, postgres, run);
             try
             {
                 var cpu1 = CpuSeconds();
@@ -67,8 +81,12 @@ public static class IngestBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median: raw producer {rawMedian:N0} ev/s, end to end {e2eMedian:N0} ev/s, ratio {ratio:F2} " +
             $"(targets: ≥ 50,000 ev/s end to end, ratio ≥ 0.5) → {(e2eMedian >= 50_000 && ratio >= 0.5 ? "MET" : "NOT MET")}"));
+        Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>The ceiling: a bare idempotent Confluent producer, messages already serialised, no per-message callback.</summary>
     private static double RawProducer(string bootstrap, string topic, List<Message<byte[]?, byte[]?>> messages)
@@ -137,13 +155,25 @@ public static class IngestBenchmark
         };
     }
 
-    private static (CountingSink Sink, string Name, Func<Task> Dispose) CreateSink(string kind, int capacity)
+    private static async Task<(CountingSink Sink, string Name, Func<Task> Dispose)> CreateSinkAsync(
+        string kind, int capacity, EmbeddedPostgres? postgres, int run)
     {
-        return kind switch
+        switch (kind)
         {
-            "noop" => (new CountingSink(null, capacity), "no-op sink", () => Task.CompletedTask),
-            _ => throw new ArgumentException($"--sink {kind}: only 'noop' is available in this build"),
-        };
+            case "noop":
+                return (new CountingSink(null, capacity), "no-op sink", () => Task.CompletedTask);
+            case "postgres":
+                var store = new PostgresStore(await postgres!.CreateDatabaseAsync($"bench_{run}_{Guid.NewGuid().ToString("N")[..6]}"));
+                await StoreSchema.EnsureAsync(store);
+                return (new CountingSink(new EventSink(store), capacity), "EventSink on PostgreSQL", async () =>
+                {
+                    var rows = await store.CountAsync(Collections.Events);
+                    Console.WriteLine($"  rows in events: {rows:N0}");
+                    await store.DisposeAsync();
+                });
+            default:
+                throw new ArgumentException($"--sink {kind}: expected noop or postgres");
+        }
     }
 
     private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)
