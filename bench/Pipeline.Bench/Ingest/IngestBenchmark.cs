@@ -48,6 +48,7 @@ public static class IngestBenchmark
 
         var raw = new List<double>();
         var e2e = new List<double>();
+        var storeOnly = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
             var rawTopic = $"raw-{run}";
@@ -74,6 +75,33 @@ public static class IngestBenchmark
             {
                 await dispose();
             }
+            if (postgres is not null)
+            {
+                // The store alone, no Kafka: the same batches handed straight to EventSink, to separate the costs.
+                var (direct, _, disposeDirect) = await CreateSinkAsync(sinkKind, events, postgres, 1000 + run);
+                try
+                {
+                    var cpu2 = CpuSeconds();
+                    var sw = Stopwatch.StartNew();
+                    var slices = Enumerable.Range(0, parallel).Select(w => Task.Run(async () =>
+                    {
+                        for (var i = w * batch; i < generated.Count; i += batch * parallel)
+                        {
+                            await direct.WriteAsync(generated.GetRange(i, Math.Min(batch, generated.Count - i)));
+                        }
+                    })).ToList();
+                    await Task.WhenAll(slices);
+                    var storeRate = generated.Count / sw.Elapsed.TotalSeconds;
+                    var storeCpu = (CpuSeconds() - cpu2) / generated.Count * 1e6;
+                    storeOnly.Add(storeRate);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"run {run}: store only (EventSink on PostgreSQL, batches of {batch}, {parallel} writer(s)) {storeRate,10:N0} ev/s ({storeCpu:F1} µs CPU/ev in this process)"));
+                }
+                finally
+                {
+                    await disposeDirect();
+                }
+            }
         }
         var rawMedian = Median(raw);
         var e2eMedian = Median(e2e);
@@ -81,6 +109,10 @@ public static class IngestBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median: raw producer {rawMedian:N0} ev/s, end to end {e2eMedian:N0} ev/s, ratio {ratio:F2} " +
             $"(targets: ≥ 50,000 ev/s end to end, ratio ≥ 0.5) → {(e2eMedian >= 50_000 && ratio >= 0.5 ? "MET" : "NOT MET")}"));
+        if (storeOnly.Count > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median store-only rate: {Median(storeOnly):N0} ev/s (the end-to-end ceiling with this sink)"));
+        }
         Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
     }
