@@ -194,6 +194,9 @@ public static class IngestBenchmark
         {
             case "noop":
                 return (new CountingSink(null, capacity), "no-op sink", () => Task.CompletedTask);
+            case "slow":
+                // A sink that costs no CPU but takes 100 ms per write: shows what a lagging consumer costs the Kafka path.
+                return (new CountingSink(new DelaySink(TimeSpan.FromMilliseconds(100)), capacity), "100 ms-per-write sink", () => Task.CompletedTask);
             case "postgres":
                 var store = new PostgresStore(await postgres!.CreateDatabaseAsync($"bench_{run}_{Guid.NewGuid().ToString("N")[..6]}"));
                 await StoreSchema.EnsureAsync(store);
@@ -204,7 +207,7 @@ public static class IngestBenchmark
                     await store.DisposeAsync();
                 });
             default:
-                throw new ArgumentException($"--sink {kind}: expected noop or postgres");
+                throw new ArgumentException($"--sink {kind}: expected noop, slow or postgres");
         }
     }
 
@@ -237,6 +240,15 @@ public static class IngestBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private sealed class DelaySink(TimeSpan delay) : IEventSink
+    {
+        public async Task<int> WriteAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
+        {
+            await Task.Delay(delay, ct);
+            return events.Count;
+        }
     }
 
     /// <summary>Counts distinct event ids (exactly-N check), optionally forwarding to a real sink first.</summary>
