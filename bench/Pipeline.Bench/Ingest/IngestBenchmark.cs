@@ -16,7 +16,7 @@ namespace Pipeline.Bench.Ingest;
 /// Backfill-shaped ingest throughput, end to end: generated GH-Archive-like events → <see cref="KafkaEventPublisher"/>
 /// → embedded broker → <see cref="Pipeline.Ingestion.Consumer.EventConsumerService"/> → sink, in events/s; and, in the
 /// same run on the same broker, a bare Confluent producer pushing the same pre-serialised messages as the ceiling.
-/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|postgres] [--fsync on|off] [--batch B] [--parallel W]</c>.
+/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|slow|postgres] [--fsync on|off] [--batch B] [--parallel W]</c>.
 /// With <c>--sink postgres</c> the real <see cref="EventSink"/> over <see cref="PostgresStore"/> on a local PostgreSQL
 /// (Debian binaries) lands the events and their projections; each run gets a fresh database.
 /// </summary>
