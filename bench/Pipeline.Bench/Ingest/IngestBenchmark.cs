@@ -217,7 +217,7 @@ public static class IngestBenchmark
         while (!condition())
         {
             if (deadline.Elapsed > timeout) throw new TimeoutException("benchmark did not finish in " + timeout);
-            await Task.Delay(2);
+            await Task.Delay(10);
         }
     }
 
