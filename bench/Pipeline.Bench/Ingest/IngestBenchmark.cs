@@ -6,6 +6,8 @@ using Pipeline.Domain;
 using Pipeline.Embedded;
 using Pipeline.Ingestion.Kafka;
 using Pipeline.Storage;
+using Pipeline.Storage.Events;
+using Pipeline.Storage.Postgres;
 using Pipeline.Testing.Kafka;
 
 namespace Pipeline.Bench.Ingest;
@@ -14,7 +16,9 @@ namespace Pipeline.Bench.Ingest;
 /// Backfill-shaped ingest throughput, end to end: generated GH-Archive-like events → <see cref="KafkaEventPublisher"/>
 /// → embedded broker → <see cref="Pipeline.Ingestion.Consumer.EventConsumerService"/> → sink, in events/s; and, in the
 /// same run on the same broker, a bare Confluent producer pushing the same pre-serialised messages as the ceiling.
-/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|postgres]</c>.
+/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|slow|postgres] [--fsync on|off] [--batch B] [--parallel W]</c>.
+/// With <c>--sink postgres</c> the real <see cref="EventSink"/> over <see cref="PostgresStore"/> on a local PostgreSQL
+/// (Debian binaries) lands the events and their projections; each run gets a fresh database.
 /// </summary>
 public static class IngestBenchmark
 {
@@ -25,10 +29,18 @@ public static class IngestBenchmark
         var chunk = IntArg(args, "--chunk", 10_000);
         var runs = IntArg(args, "--runs", 3);
         var sinkKind = StringArg(args, "--sink", "noop");
+        var fsync = StringArg(args, "--fsync", "on") != "off";
+        var batch = IntArg(args, "--batch", new KafkaOptions().ConsumerBatchSize);
+        var parallel = IntArg(args, "--parallel", new KafkaOptions().ConsumerMaxParallelWrites);
 
+        Console.WriteLine($"load average before: {LoadAverage()}");
         Console.WriteLine($"ingest benchmark: {events:N0} events, {partitions} partitions, publish chunks of {chunk:N0}, {runs} run(s), " +
-                          $"sink={sinkKind}, {Environment.ProcessorCount} cores, librdkafka {Library.VersionString}");
+                          $"consumer batch {batch}, {parallel} parallel write(s), sink={sinkKind}, {Environment.ProcessorCount} cores, librdkafka {Library.VersionString}");
         using var broker = EmbeddedKafka.Start();
+        await using var postgres = sinkKind == "postgres"
+            ? await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { Unsafe = !fsync })
+            : null;
+        if (postgres is not null) Console.WriteLine($"PostgreSQL on port {postgres.Port}, fsync {(fsync ? "on" : "off")}");
         var generated = TestEvents.Generate(events);
         var serialized = generated.Select(KafkaEventPublisher.ToMessage).ToList();
         var avgBytes = serialized.Average(m => m.Value!.Length + m.Key!.Length);
@@ -36,25 +48,59 @@ public static class IngestBenchmark
 
         var raw = new List<double>();
         var e2e = new List<double>();
+        var storeOnly = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
             var rawTopic = $"raw-{run}";
             broker.CreateTopic(rawTopic, partitions);
+            var cpu0 = CpuSeconds();
             var rawRate = RawProducer(broker.BootstrapServers, rawTopic, serialized);
+            var rawCpu = (CpuSeconds() - cpu0) / serialized.Count * 1e6;
             raw.Add(rawRate);
 
             var options = Options(broker, $"e2e-{run}", partitions);
-            var (sink, sinkName, dispose) = CreateSink(sinkKind, events);
+            options.ConsumerBatchSize = batch;
+            options.ConsumerMaxParallelWrites = parallel;
+            var (sink, sinkName, dispose) = await CreateSinkAsync(sinkKind, events, postgres, run);
             try
             {
+                var cpu1 = CpuSeconds();
                 var rate = await EndToEndAsync(options, sink, generated, chunk);
+                var e2eCpu = (CpuSeconds() - cpu1) / generated.Count * 1e6;
                 e2e.Add(rate);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"run {run}: raw producer {rawRate,10:N0} ev/s | end to end ({sinkName}) {rate,10:N0} ev/s | ratio {rate / rawRate:F2}"));
+                    $"run {run}: raw producer {rawRate,10:N0} ev/s ({rawCpu:F1} µs CPU/ev) | end to end ({sinkName}) {rate,10:N0} ev/s ({e2eCpu:F1} µs CPU/ev) | ratio {rate / rawRate:F2}"));
             }
             finally
             {
                 await dispose();
+            }
+            if (postgres is not null)
+            {
+                // The store alone, no Kafka: the same batches handed straight to EventSink, to separate the costs.
+                var (direct, _, disposeDirect) = await CreateSinkAsync(sinkKind, events, postgres, 1000 + run);
+                try
+                {
+                    var cpu2 = CpuSeconds();
+                    var sw = Stopwatch.StartNew();
+                    var slices = Enumerable.Range(0, parallel).Select(w => Task.Run(async () =>
+                    {
+                        for (var i = w * batch; i < generated.Count; i += batch * parallel)
+                        {
+                            await direct.WriteAsync(generated.GetRange(i, Math.Min(batch, generated.Count - i)));
+                        }
+                    })).ToList();
+                    await Task.WhenAll(slices);
+                    var storeRate = generated.Count / sw.Elapsed.TotalSeconds;
+                    var storeCpu = (CpuSeconds() - cpu2) / generated.Count * 1e6;
+                    storeOnly.Add(storeRate);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"run {run}: store only (EventSink on PostgreSQL, batches of {batch}, {parallel} writer(s)) {storeRate,10:N0} ev/s ({storeCpu:F1} µs CPU/ev in this process)"));
+                }
+                finally
+                {
+                    await disposeDirect();
+                }
             }
         }
         var rawMedian = Median(raw);
@@ -63,8 +109,16 @@ public static class IngestBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median: raw producer {rawMedian:N0} ev/s, end to end {e2eMedian:N0} ev/s, ratio {ratio:F2} " +
             $"(targets: ≥ 50,000 ev/s end to end, ratio ≥ 0.5) → {(e2eMedian >= 50_000 && ratio >= 0.5 ? "MET" : "NOT MET")}"));
+        if (storeOnly.Count > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median store-only rate: {Median(storeOnly):N0} ev/s (the end-to-end ceiling with this sink)"));
+        }
+        Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>The ceiling: a bare idempotent Confluent producer, messages already serialised, no per-message callback.</summary>
     private static double RawProducer(string bootstrap, string topic, List<Message<byte[]?, byte[]?>> messages)
@@ -133,13 +187,28 @@ public static class IngestBenchmark
         };
     }
 
-    private static (CountingSink Sink, string Name, Func<Task> Dispose) CreateSink(string kind, int capacity)
+    private static async Task<(CountingSink Sink, string Name, Func<Task> Dispose)> CreateSinkAsync(
+        string kind, int capacity, EmbeddedPostgres? postgres, int run)
     {
-        return kind switch
+        switch (kind)
         {
-            "noop" => (new CountingSink(null, capacity), "no-op sink", () => Task.CompletedTask),
-            _ => throw new ArgumentException($"--sink {kind}: only 'noop' is available in this build"),
-        };
+            case "noop":
+                return (new CountingSink(null, capacity), "no-op sink", () => Task.CompletedTask);
+            case "slow":
+                // A sink that costs no CPU but takes 100 ms per write: shows what a lagging consumer costs the Kafka path.
+                return (new CountingSink(new DelaySink(TimeSpan.FromMilliseconds(100)), capacity), "100 ms-per-write sink", () => Task.CompletedTask);
+            case "postgres":
+                var store = new PostgresStore(await postgres!.CreateDatabaseAsync($"bench_{run}_{Guid.NewGuid().ToString("N")[..6]}"));
+                await StoreSchema.EnsureAsync(store);
+                return (new CountingSink(new EventSink(store), capacity), "EventSink on PostgreSQL", async () =>
+                {
+                    var rows = await store.CountAsync(Collections.Events);
+                    Console.WriteLine($"  rows in events: {rows:N0}");
+                    await store.DisposeAsync();
+                });
+            default:
+                throw new ArgumentException($"--sink {kind}: expected noop, slow or postgres");
+        }
     }
 
     private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)
@@ -148,9 +217,12 @@ public static class IngestBenchmark
         while (!condition())
         {
             if (deadline.Elapsed > timeout) throw new TimeoutException("benchmark did not finish in " + timeout);
-            await Task.Delay(2);
+            await Task.Delay(10);
         }
     }
+
+    /// <summary>Process CPU time (all threads, including librdkafka's and the mock broker's).</summary>
+    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static double Median(List<double> values)
     {
@@ -168,6 +240,15 @@ public static class IngestBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private sealed class DelaySink(TimeSpan delay) : IEventSink
+    {
+        public async Task<int> WriteAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
+        {
+            await Task.Delay(delay, ct);
+            return events.Count;
+        }
     }
 
     /// <summary>Counts distinct event ids (exactly-N check), optionally forwarding to a real sink first.</summary>

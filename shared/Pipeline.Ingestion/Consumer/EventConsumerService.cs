@@ -37,7 +37,7 @@ public sealed class EventConsumerService(
     private List<ConsumeResult<byte[]?, byte[]?>> _overflow = [];
     // Written (or dead-lettered) but not yet committed: partition → next offset to commit.
     private readonly Dictionary<TopicPartition, Offset> _uncommitted = [];
-    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private bool _paused;
 
     public ConsumerStatus Status => status.Snapshot();
@@ -180,39 +180,75 @@ public sealed class EventConsumerService(
         KafkaMetrics.BatchSeconds.Record(sw.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Writes the events, isolating permanently failing ones; waits out store outages with partitions paused.</summary>
+    /// <summary>
+    /// Writes the events, isolating permanently failing ones; waits out store outages with partitions paused.
+    /// The batch is split into up to <see cref="KafkaOptions.ConsumerMaxParallelWrites"/> slices that never share a
+    /// partition (so one repository's events stay in one slice, in order) and the slices are written concurrently;
+    /// after an outage only the slices that failed are retried.
+    /// </summary>
     private async Task<(int Written, int Fresh)> WriteSurvivingOutagesAsync(
         IConsumer<byte[]?, byte[]?> consumer, List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> events, CancellationToken ct)
     {
+        var pending = PartitionSlicer.Split(events, x => x.Message.TopicPartition, _o.ConsumerMaxParallelWrites);
         var delay = TimeSpan.FromMilliseconds(_o.StoreRetryInitialDelayMs);
         var outageStarted = (Stopwatch?)null;
+        int written = 0, fresh = 0;
         while (true)
         {
-            try
+            var attempts = pending.Select(slice => TryWriteSliceAsync(consumer, slice, ct)).ToList();
+            await Task.WhenAll(attempts).ConfigureAwait(false);
+            var failed = new List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>>();
+            Exception? outage = null;
+            for (var i = 0; i < attempts.Count; i++)
             {
-                var result = await WriteIsolatingAsync(consumer, events, ct).ConfigureAwait(false);
+                var (ok, w, f, error) = attempts[i].Result;
+                if (ok)
+                {
+                    written += w;
+                    fresh += f;
+                }
+                else
+                {
+                    failed.Add(pending[i]);
+                    outage ??= error;
+                }
+            }
+            if (failed.Count == 0)
+            {
                 if (_paused)
                 {
                     consumer.Resume(consumer.Assignment);
                     _paused = false;
                     logger.LogInformation("Store is back after {Elapsed}; resumed consumption", outageStarted?.Elapsed);
                 }
-                return result;
+                return (written, fresh);
             }
-            catch (Exception ex) when (TransientErrors.IsOutage(ex))
+            pending = failed;
+            if (!_paused)
             {
-                if (!_paused)
-                {
-                    outageStarted = Stopwatch.StartNew();
-                    consumer.Pause(consumer.Assignment);
-                    _paused = true;
-                    status.Outage(ex.Message);
-                    logger.LogWarning("Store unavailable ({Error}); paused {Count} partition(s), retrying the batch", ex.Message, consumer.Assignment.Count);
-                }
-                var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() * 0.5));
-                PollWhilePaused(consumer, jittered, ct);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _o.StoreRetryMaxDelayMs));
+                outageStarted = Stopwatch.StartNew();
+                consumer.Pause(consumer.Assignment);
+                _paused = true;
+                status.Outage(outage!.Message);
+                logger.LogWarning("Store unavailable ({Error}); paused {Count} partition(s), retrying the batch", outage.Message, consumer.Assignment.Count);
             }
+            var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() * 0.5));
+            PollWhilePaused(consumer, jittered, ct);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _o.StoreRetryMaxDelayMs));
+        }
+    }
+
+    private async Task<(bool Ok, int Written, int Fresh, Exception? Outage)> TryWriteSliceAsync(
+        IConsumer<byte[]?, byte[]?> consumer, List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> slice, CancellationToken ct)
+    {
+        try
+        {
+            var (w, f) = await WriteIsolatingAsync(consumer, slice, ct).ConfigureAwait(false);
+            return (true, w, f, null);
+        }
+        catch (Exception ex) when (TransientErrors.IsOutage(ex) && !ct.IsCancellationRequested)
+        {
+            return (false, 0, 0, ex);
         }
     }
 
@@ -242,7 +278,10 @@ public sealed class EventConsumerService(
             try
             {
                 var fresh = await sink.WriteAsync(events.Select(x => x.Event).ToList(), ct).ConfigureAwait(false);
-                foreach (var (_, e) in events) _attempts.Remove(e.Id);
+                if (!_attempts.IsEmpty)
+                {
+                    foreach (var (_, e) in events) _attempts.TryRemove(e.Id, out _);
+                }
                 return (events.Count, fresh);
             }
             catch (Exception ex) when (TransientErrors.IsOutage(ex))
@@ -264,8 +303,7 @@ public sealed class EventConsumerService(
             catch (Exception ex)
             {
                 var (message, e) = events[0];
-                var attempts = _attempts.GetValueOrDefault(e.Id) + 1;
-                _attempts[e.Id] = attempts;
+                var attempts = _attempts.AddOrUpdate(e.Id, 1, static (_, n) => n + 1);
                 if (attempts < _o.MaxDeliveryAttempts)
                 {
                     logger.LogWarning("Sink rejected event {Id} (attempt {Attempt} of {Max}): {Error}", e.Id, attempts, _o.MaxDeliveryAttempts, ex.Message);
@@ -274,7 +312,7 @@ public sealed class EventConsumerService(
                 }
                 logger.LogError("Event {Id} failed {Attempts} time(s) and goes to the DLQ: {Error}", e.Id, attempts, ex.Message);
                 await DeadLetterAsync(consumer, message, ex, attempts, ct).ConfigureAwait(false);
-                _attempts.Remove(e.Id);
+                _attempts.TryRemove(e.Id, out _);
                 return (0, 0);
             }
         }

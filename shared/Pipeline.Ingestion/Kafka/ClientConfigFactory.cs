@@ -56,6 +56,8 @@ public sealed class ClientConfigFactory(IOptions<KafkaOptions> options)
             FetchWaitMaxMs = 100,
             EnablePartitionEof = false,
             IsolationLevel = IsolationLevel.ReadCommitted,
+            // Skip marshalling the timestamp of every message: the consumer needs topic (DLQ) and headers (kept in the DLQ).
+            ConsumeResultFields = "topic,headers",
         };
         ApplyConnection(c);
         return c;

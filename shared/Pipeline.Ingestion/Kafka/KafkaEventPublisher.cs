@@ -71,11 +71,17 @@ public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOp
         Value = GitHubEventSerializer.Serialize(e),
         Headers = new Headers
         {
-            { KafkaHeaders.EventType, Encoding.UTF8.GetBytes(e.Type) },
-            { KafkaHeaders.Source, Encoding.UTF8.GetBytes(e.Source) },
+            { KafkaHeaders.EventType, SmallVocabulary(e.Type) },
+            { KafkaHeaders.Source, SmallVocabulary(e.Source) },
             { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(e.Id) },
         },
     };
+
+    // Event types and sources are a few dozen distinct strings: encode each once (librdkafka copies header bytes).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Encoded = new(StringComparer.Ordinal);
+
+    private static byte[] SmallVocabulary(string value) =>
+        Encoded.Count < 1_000 ? Encoded.GetOrAdd(value, static v => Encoding.UTF8.GetBytes(v)) : Encoding.UTF8.GetBytes(value);
 
     /// <summary>Counts delivery reports of one batch (they arrive on librdkafka's poll thread).</summary>
     private sealed class BatchDelivery(int count)

@@ -62,6 +62,10 @@ public sealed class KafkaOptions
     /// <summary>Most events written to the store in one batch.</summary>
     public int ConsumerBatchSize { get; set; } = 1_000;
 
+    /// <summary>Concurrent store writes per batch. The batch is split into slices that never share a partition, so one
+    /// repository's events are still written in order by one writer (what the sink's projections assume).</summary>
+    public int ConsumerMaxParallelWrites { get; set; } = 2;
+
     /// <summary>Longest wait to fill a batch before writing what arrived.</summary>
     public int ConsumerBatchMaxWaitMs { get; set; } = 200;
 

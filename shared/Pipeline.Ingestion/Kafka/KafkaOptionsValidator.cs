@@ -44,6 +44,7 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
         if (ClientConfigFactory.ParseCompression(o.ProducerCompression) is null)
             errors.Add($"{s}:ProducerCompression '{o.ProducerCompression}' is not one of none, gzip, snappy, lz4, zstd");
         if (o.ConsumerBatchSize < 1) errors.Add($"{s}:ConsumerBatchSize must be positive");
+        if (o.ConsumerMaxParallelWrites is < 1 or > 64) errors.Add($"{s}:ConsumerMaxParallelWrites must be between 1 and 64");
         if (o.ConsumerBatchMaxWaitMs < 1) errors.Add($"{s}:ConsumerBatchMaxWaitMs must be positive");
         if (o.ConsumerSessionTimeoutMs < 1_000) errors.Add($"{s}:ConsumerSessionTimeoutMs must be at least 1000");
         if (o.ConsumerMaxPollIntervalMs < o.ConsumerSessionTimeoutMs)

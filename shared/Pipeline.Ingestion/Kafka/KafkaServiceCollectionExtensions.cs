@@ -22,6 +22,7 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<KafkaEventPublisher>();
         services.TryAddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
         services.TryAddSingleton<DeadLetterPublisher>();
+        services.TryAddSingleton<KafkaHealthProbe>();
         return services;
     }
 

@@ -64,6 +64,37 @@ public sealed class KafkaPublisherTests(KafkaFixture kafka)
         }
     }
 
+    [Fact]
+    public async Task Health_probe_reports_the_topics_and_a_down_broker()
+    {
+        var options = kafka.NewTopics("health", partitions: 5);
+        await using var pipeline = kafka.CreatePipeline(options, new RecordingEventSink());
+        var probe = new KafkaHealthProbe(pipeline.ProducerHost, pipeline.Configs, Microsoft.Extensions.Options.Options.Create(options));
+
+        var up = await probe.CheckAsync(TimeSpan.FromSeconds(10));
+        Assert.True(up.Healthy, up.Error);
+        Assert.Equal(5, up.TopicPartitions);
+        Assert.True(up.DeadLetterTopicExists);
+
+        var missing = new KafkaHealthProbe(pipeline.ProducerHost, pipeline.Configs,
+            Microsoft.Extensions.Options.Options.Create(new KafkaOptions { BootstrapServers = options.BootstrapServers, Topic = "no-such-topic", DeadLetterTopic = options.DeadLetterTopic }));
+        var result = await missing.CheckAsync(TimeSpan.FromSeconds(10));
+        Assert.False(result.Healthy);
+        Assert.Equal("topic 'no-such-topic' does not exist", result.Error);
+
+        kafka.Broker.SetBrokerDown();
+        try
+        {
+            var down = await probe.CheckAsync(TimeSpan.FromSeconds(2));
+            Assert.False(down.Healthy);
+            Assert.NotNull(down.Error);
+        }
+        finally
+        {
+            kafka.Broker.SetBrokerUp();
+        }
+    }
+
     private static string Header(ConsumeResult<byte[]?, byte[]?> r, string name) =>
         Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(name));
 }

@@ -101,6 +101,7 @@ public sealed class KafkaPipeline : IAsyncDisposable
 
     public KafkaOptions Options { get; }
     public IEventSink Sink { get; }
+    public KafkaProducerHost ProducerHost => _producerHost;
     public ClientConfigFactory Configs { get; }
     public KafkaEventPublisher Publisher { get; }
     public DeadLetterPublisher DeadLetters { get; }
