@@ -2,7 +2,22 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Analytics;
+using Pipeline.Api.Audit;
+using Pipeline.Api.Events;
+using Pipeline.Api.Models;
 using Pipeline.Api.Operations;
+using Pipeline.Api.Predict;
+using Pipeline.Api.Trends;
+using Pipeline.Api.Webhooks;
+using Pipeline.Ingestion.Archive;
+using Pipeline.Ingestion.Kafka;
+using Pipeline.Ingestion.Polling;
+using Pipeline.Ingestion.Webhooks;
+using Pipeline.ML;
+using Pipeline.Orchestration.Analytics;
+using Pipeline.Orchestration.ML;
+using Pipeline.Storage;
 
 namespace Pipeline.Api;
 
@@ -16,6 +31,32 @@ public static class PipelineComposition
     {
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.SectionName));
         services.AddSingleton<HealthService>();
+
+        // Data plane: every role writes to or reads from the store and the topic.
+        services.AddPipelineStore(configuration);
+        services.AddPipelineKafka(configuration);
+        services.AddSingleton<IHealthProbe, StoreProbe>();
+        services.AddSingleton<IHealthProbe, KafkaProbe>();
+        services.AddSingleton<IHealthProbe, BlobStorageProbe>();
+        if (role != PipelineRole.Api)
+        {
+            services.AddPipelineConsumer();
+            services.AddSingleton<IHealthProbe, ConsumerProbe>();
+        }
+        if (role == PipelineRole.Consumer)
+        {
+            return services;
+        }
+
+        // Ingestion sources, analytics, ML and audit: the HTTP app and its orchestrations.
+        services.AddPipelineWebhooks(configuration);
+        services.AddPipelinePoller(configuration);
+        services.AddPipelineBackfill(configuration);
+        services.AddPipelineAnalytics(configuration);
+        services.AddPipelineAnalyticsOrchestration();
+        services.AddPipelineMl(configuration);
+        services.AddPipelineMlActivities();
+        services.AddPipelineAudit(configuration);
         return services;
     }
 
@@ -23,6 +64,16 @@ public static class PipelineComposition
     public static IEndpointRouteBuilder MapPipelineEndpoints(this IEndpointRouteBuilder app, PipelineRole role)
     {
         app.MapOperationsEndpoints();
+        if (role == PipelineRole.Consumer)
+        {
+            return app;
+        }
+        app.MapWebhookEndpoints();
+        app.MapEventsEndpoints();
+        app.MapTrendsEndpoints();
+        app.MapPredictEndpoints();
+        app.MapModelEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 }
