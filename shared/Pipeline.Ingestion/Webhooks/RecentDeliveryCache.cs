@@ -7,15 +7,21 @@ namespace Pipeline.Ingestion.Webhooks;
 /// without publishing again. A delivery that is still being published is shared: a concurrent duplicate waits for its
 /// outcome and only takes over if that publish failed, so a duplicate is never acknowledged for an event that was lost.
 /// The store dedupes by event id as well; this cache only spares the broker and the consumer the repeat.
+/// Entries leave in insertion order (a queue) once older than the window or beyond the capacity, so every operation is O(1).
 /// </summary>
 public sealed class RecentDeliveryCache(TimeSpan window, int capacity, TimeProvider time)
 {
     internal sealed record Entry(Task<bool> Published, long AddedTicks);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private long _lastSweepTicks;
+    private readonly ConcurrentQueue<(string Key, Entry Entry)> _order = new();
+    private readonly Lock _evictGate = new();
 
-    public int Count => _entries.Count;
+    // ConcurrentDictionary.Count takes every bucket lock (up to 1024 as the table grows): far too slow for the hot path,
+    // so the cache keeps its own count.
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>
     /// Claims the delivery id. Returns a claim whose <see cref="Claim.IsOwner"/> is true when the caller must publish
@@ -33,12 +39,14 @@ public sealed class RecentDeliveryCache(TimeSpan window, int capacity, TimeProvi
             var existing = _entries.GetOrAdd(deliveryId, mine);
             if (ReferenceEquals(existing, mine))
             {
-                SweepIfNeeded(now);
+                Interlocked.Increment(ref _count);
+                _order.Enqueue((deliveryId, mine));
+                Evict(now);
                 return new Claim(this, deliveryId, tcs, mine);
             }
             if (now - existing.AddedTicks > window.Ticks)
             {
-                _entries.TryRemove(KeyValuePair.Create(deliveryId, existing));
+                Remove(deliveryId, existing);
                 continue;
             }
             if (await existing.Published.WaitAsync(ct).ConfigureAwait(false)) return new Claim(this, deliveryId, null, null) { IsDuplicate = true };
@@ -46,22 +54,29 @@ public sealed class RecentDeliveryCache(TimeSpan window, int capacity, TimeProvi
         }
     }
 
-    private void SweepIfNeeded(long now)
+    /// <summary>Drops the oldest entries while they are expired or the cache is over capacity; never one still publishing.</summary>
+    private void Evict(long now)
     {
-        var last = Interlocked.Read(ref _lastSweepTicks);
-        var due = _entries.Count > capacity || now - last > window.Ticks;
-        if (!due || Interlocked.CompareExchange(ref _lastSweepTicks, now, last) != last) return;
-        foreach (var (key, entry) in _entries)
+        if (!_evictGate.TryEnter()) return;
+        try
         {
-            if (now - entry.AddedTicks > window.Ticks && entry.Published.IsCompleted) _entries.TryRemove(KeyValuePair.Create(key, entry));
-        }
-        if (_entries.Count > capacity)
-        {
-            foreach (var (key, entry) in _entries.Where(e => e.Value.Published.IsCompleted).OrderBy(e => e.Value.AddedTicks).Take(_entries.Count - capacity).ToList())
+            while (_order.TryPeek(out var head))
             {
-                _entries.TryRemove(KeyValuePair.Create(key, entry));
+                var expired = now - head.Entry.AddedTicks > window.Ticks;
+                if (!expired && Count <= capacity) break;
+                if (!head.Entry.Published.IsCompleted) break;
+                if (_order.TryDequeue(out head)) Remove(head.Key, head.Entry);
             }
         }
+        finally
+        {
+            _evictGate.Exit();
+        }
+    }
+
+    private void Remove(string key, Entry entry)
+    {
+        if (_entries.TryRemove(KeyValuePair.Create(key, entry))) Interlocked.Decrement(ref _count);
     }
 
     public sealed class Claim
@@ -87,7 +102,7 @@ public sealed class RecentDeliveryCache(TimeSpan window, int capacity, TimeProvi
         public void Complete(bool published)
         {
             if (_tcs is null) return;
-            if (!published && _entry is not null) _cache._entries.TryRemove(KeyValuePair.Create(_deliveryId, _entry));
+            if (!published && _entry is not null) _cache.Remove(_deliveryId, _entry);
             _tcs.TrySetResult(published);
         }
     }

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Webhooks;
+using Pipeline.Domain;
+using Pipeline.Embedded;
+using Pipeline.Ingestion;
+using Pipeline.Ingestion.Kafka;
+using Pipeline.Ingestion.Webhooks;
+using Pipeline.Testing.GitHub;
+
+namespace Pipeline.Bench.Webhooks;
+
+/// <summary>
+/// Webhook acknowledgement latency under load on loopback. One Kestrel (127.0.0.1) serves, in the same process and run:
+/// <list type="bullet">
+/// <item><c>/baseline</c>: reads the body and answers 202 — the floor of Kestrel + HttpClient on this machine;</item>
+/// <item><c>/memory</c>: the real webhook handler (bounded read, HMAC check, JSON parse, normalise, dedupe) with an in-memory publisher;</item>
+/// <item><c>/kafka</c>: the real handler publishing through the production <see cref="KafkaEventPublisher"/> (idempotent producer,
+/// waits for the broker's ack) to librdkafka's mock cluster, once per configured linger.</item>
+/// </list>
+/// An open-loop .NET load driver sends signed <c>issues</c> payloads (a real @octokit/webhooks-examples body) at a fixed
+/// rate; latency is measured from each request's scheduled send time (no coordinated omission) to its response.
+/// Usage: <c>webhooks [--rate 2000] [--seconds 10] [--warmup 3] [--lingers 5,1] [--markdown path]</c>.
+/// </summary>
+public static class WebhookLatencyBenchmark
+{
+    private const string Secret = "bench-secret";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rate = Arg(args, "--rate", 2000);
+        var seconds = Arg(args, "--seconds", 10);
+        var warmup = Arg(args, "--warmup", 3);
+        var lingers = (ArgString(args, "--lingers") ?? "5,1").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var markdownPath = ArgString(args, "--markdown");
+
+        var example = WebhookExamples.Of("issues").First(e => e.Action == "opened");
+        Console.WriteLine($"webhook latency: {rate} req/s for {seconds} s per target (warm-up {warmup} s), body {example.Body.Length} bytes, {Environment.ProcessorCount} cores");
+
+        using var broker = EmbeddedKafka.Start(brokerCount: 1);
+        broker.CreateTopic("bench.events", 32);
+        var producers = new List<KafkaProducerHost>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapPost("/baseline", async (HttpRequest req) =>
+        {
+            await BoundedBodyReader.ReadAsync(req.Body, WebhookOptions.DefaultMaxBodyBytes, req.ContentLength, req.HttpContext.RequestAborted);
+            return Results.StatusCode(202);
+        });
+        var memory = new CountingPublisher();
+        var memoryService = Service(memory);
+        app.MapPost("/memory", (HttpRequest req, CancellationToken ct) => WebhookEndpoints.HandleAsync(req, memoryService, ct));
+        foreach (var linger in lingers)
+        {
+            var options = Options.Create(new KafkaOptions { BootstrapServers = broker.BootstrapServers, Topic = "bench.events", ClientId = "bench", ProducerLingerMs = linger });
+            var host = new KafkaProducerHost(new ClientConfigFactory(options), NullLogger<KafkaProducerHost>.Instance);
+            producers.Add(host);
+            var kafkaService = Service(new KafkaEventPublisher(host, options));
+            app.MapPost($"/kafka-linger-{linger}", (HttpRequest req, CancellationToken ct) => WebhookEndpoints.HandleAsync(req, kafkaService, ct));
+        }
+        await app.StartAsync();
+        var baseUri = new Uri(app.Urls.First());
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
+        {
+            BaseAddress = baseUri,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        var targets = new List<(string Name, string Path)> { ("bare Kestrel 202 (baseline)", "/baseline"), ("webhook handler, in-memory publisher", "/memory") };
+        targets.AddRange(lingers.Select(l => ($"webhook handler, Kafka publisher (linger.ms={l}, acks=all, idempotent)", $"/kafka-linger-{l}")));
+        var results = new List<(string Name, Stats Stats)>();
+        foreach (var (name, path) in targets)
+        {
+            await DriveAsync(http, path, example.Body, rate, warmup);
+            var stats = await DriveAsync(http, path, example.Body, rate, seconds);
+            results.Add((name, stats));
+            Console.WriteLine($"{name,-75} {stats}");
+        }
+
+        var baseline = results[0].Stats;
+        var lines = new List<string>
+        {
+            $"| Target | Requests | Errors | Achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p50 ÷ baseline | p99 ÷ baseline |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        };
+        foreach (var (name, s) in results)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {s.Count} | {s.Errors} | {s.Achieved:F0} | {s.P50:F2} | {s.P90:F2} | {s.P99:F2} | {s.P999:F2} | {s.Max:F2} | {s.P50 / baseline.P50:F2} | {s.P99 / baseline.P99:F2} |"));
+        }
+        var table = string.Join('\n', lines);
+        Console.WriteLine();
+        Console.WriteLine(table);
+        Console.WriteLine($"published by the in-memory target: {memory.Count}");
+        if (markdownPath is not null) await File.WriteAllTextAsync(markdownPath, table + "\n");
+
+        await app.StopAsync();
+        await app.DisposeAsync();
+        foreach (var p in producers) p.Dispose();
+        var failed = results.Any(r => r.Stats.Errors > 0);
+        return failed ? 1 : 0;
+    }
+
+    private static WebhookIngestService Service(IEventPublisher publisher) =>
+        new(publisher, Options.Create(new WebhookOptions { WebhookSecret = Secret }), NullLogger<WebhookIngestService>.Instance);
+
+    /// <summary>Open-loop driver: request i is due at i / rate; its latency runs from that due time to the response.</summary>
+    private static async Task<Stats> DriveAsync(HttpClient http, string path, byte[] body, int rate, int seconds)
+    {
+        var total = rate * seconds;
+        var latencies = new double[total];
+        var ok = new bool[total];
+        var tasks = new Task[total];
+        var signature = WebhookSignatureVerifier.Sign(body, Secret);
+        var clock = Stopwatch.StartNew();
+        var tickToMs = 1000.0 / Stopwatch.Frequency;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * (double)Stopwatch.Frequency / rate);
+            var wait = due - Stopwatch.GetTimestamp();
+            if (wait > Stopwatch.Frequency / 1000) await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            while (Stopwatch.GetTimestamp() < due) Thread.SpinWait(20);
+            var index = i;
+            tasks[i] = Task.Run(async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.Add("X-GitHub-Event", "issues");
+                request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+                request.Headers.Add("X-Hub-Signature-256", signature);
+                try
+                {
+                    using var response = await http.SendAsync(request);
+                    ok[index] = response.StatusCode == HttpStatusCode.Accepted;
+                }
+                catch (HttpRequestException)
+                {
+                    ok[index] = false;
+                }
+                latencies[index] = (Stopwatch.GetTimestamp() - due) * tickToMs;
+            });
+        }
+        await Task.WhenAll(tasks);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var sorted = latencies.Where((_, i) => ok[i]).Order().ToArray();
+        double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return new Stats(total, ok.Count(o => !o), total / elapsed, P(0.50), P(0.90), P(0.99), P(0.999), sorted.Length == 0 ? double.NaN : sorted[^1]);
+    }
+
+    private sealed record Stats(int Count, int Errors, double Achieved, double P50, double P90, double P99, double P999, double Max)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"n={Count} errors={Errors} rate={Achieved:F0}/s p50={P50:F2}ms p90={P90:F2}ms p99={P99:F2}ms p99.9={P999:F2}ms max={Max:F2}ms");
+    }
+
+    private sealed class CountingPublisher : IEventPublisher
+    {
+        public long Count;
+
+        public Task PublishAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
+        {
+            Interlocked.Add(ref Count, events.Count);
+            return Task.CompletedTask;
+        }
+    }
+
+    private static int Arg(string[] args, string name, int fallback) =>
+        ArgString(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? ArgString(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Pipeline.Ingestion.Archive;
+using Pipeline.Orchestration.Backfill;
+
+namespace Pipeline.Api.Backfill;
+
+/// <summary>
+/// <c>POST /api/backfill</c> starts a GH Archive import as a durable orchestration and answers 202 with its status URL;
+/// <c>GET /api/backfill/{instanceId}</c> reports progress and, when done, the result.
+/// Body: <c>{"files": ["path-or-url", ...]}</c> or <c>{"from": "2024-01-01T00", "to": "2024-01-01T05", "baseUrl": "..."}</c>.
+/// </summary>
+public static class BackfillEndpoints
+{
+    public const string Route = "/api/backfill";
+
+    // Relaxed escaping keeps reasons readable ('to' rather than \u0027to\u0027); the answers are JSON, never HTML.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IEndpointRouteBuilder MapBackfillEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Route, (HttpRequest req, DurableTaskClient client, IOptions<BackfillOptions> options, CancellationToken ct) => StartAsync(req, client, options.Value, ct))
+            .WithName("StartBackfill").DisableAntiforgery();
+        app.MapGet(Route + "/{instanceId}", (string instanceId, DurableTaskClient client, CancellationToken ct) => StatusAsync(instanceId, client, ct))
+            .WithName("BackfillStatus");
+        return app;
+    }
+
+    public static async Task<IResult> StartAsync(HttpRequest req, DurableTaskClient client, BackfillOptions options, CancellationToken ct)
+    {
+        BackfillRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<BackfillRequest>(req.Body, Json, ct);
+        }
+        catch (JsonException ex)
+        {
+            return Problem($"the body is not valid JSON: {ex.Message}");
+        }
+        if (request is null) return Problem("a JSON body {\"files\": [...]} or {\"from\": ..., \"to\": ...} is required");
+
+        var (sources, errors) = request.Resolve(options);
+        var missing = sources.Where(s => !GhArchiveReader.IsUrl(s) && !File.Exists(s)).Select(s => $"file not found: {s}").ToList();
+        if (errors.Count > 0 || missing.Count > 0) return Problem("invalid backfill request", [.. errors, .. missing]);
+
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), new BackfillJob(sources), ct);
+        var statusUrl = $"{Route}/{instanceId}";
+        req.HttpContext.Response.Headers.Location = statusUrl;
+        return Results.Json(new { instanceId, statusUrl, files = sources.Count }, Json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    public static async Task<IResult> StatusAsync(string instanceId, DurableTaskClient client, CancellationToken ct)
+    {
+        var meta = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
+        if (meta is null) return Results.Json(new { error = $"no backfill with id {instanceId}" }, Json, statusCode: StatusCodes.Status404NotFound);
+        var done = meta.RuntimeStatus == OrchestrationRuntimeStatus.Completed;
+        return Results.Json(new
+        {
+            instanceId = meta.InstanceId,
+            runtimeStatus = meta.RuntimeStatus.ToString(),
+            createdAt = meta.CreatedAt,
+            lastUpdatedAt = meta.LastUpdatedAt,
+            progress = meta.SerializedCustomStatus is null ? null : meta.ReadCustomStatusAs<BackfillJobStatus>(),
+            result = done ? meta.ReadOutputAs<BackfillJobResult>() : null,
+            failure = meta.FailureDetails?.ErrorMessage,
+        }, Json);
+    }
+
+    private static IResult Problem(string error, IReadOnlyList<string>? errors = null) =>
+        Results.Json(new { error, errors = errors ?? [] }, Json, statusCode: StatusCodes.Status400BadRequest);
+}

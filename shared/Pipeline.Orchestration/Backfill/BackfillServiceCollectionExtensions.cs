@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Pipeline.Orchestration.Backfill;
+
+public static class BackfillServiceCollectionExtensions
+{
+    /// <summary>The backfill activity for hosts that resolve activities from DI (the Functions wrappers).
+    /// Call after <c>AddPipelineBackfill(configuration)</c>.</summary>
+    public static IServiceCollection AddBackfillOrchestration(this IServiceCollection services)
+    {
+        services.TryAddTransient<ImportArchiveFileActivity>();
+        return services;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pipeline.Api.Backfill;
+using Pipeline.Ingestion;
+using Pipeline.Ingestion.Archive;
+using Pipeline.Orchestration.Backfill;
+using Pipeline.Testing.GitHub;
+
+namespace Pipeline.IntegrationTests.Archive;
+
+public sealed class BackfillIntegrationTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pipeline-backfill-").FullName;
+    private ArchiveFileServer _files = null!;
+
+    public async Task InitializeAsync() => _files = await ArchiveFileServer.StartAsync(_dir);
+
+    public async Task DisposeAsync()
+    {
+        await _files.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static ServiceProvider Services(RecordingEventPublisher publisher, int batchSize = 5000)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Backfill:BatchSize"] = batchSize.ToString() }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IEventPublisher>(publisher);
+        services.AddPipelineBackfill(config);
+        services.AddBackfillOrchestration();
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task Http_source_of_thirty_thousand_events_is_streamed_and_published_exactly_once()
+    {
+        var archive = GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-01-01-15.json.gz"), 30_000, seed: 11);
+        var publisher = new RecordingEventPublisher();
+        await using var sp = Services(publisher);
+
+        var result = await sp.GetRequiredService<BackfillService>().ImportAsync([new Uri(_files.BaseUrl, "2024-01-01-15.json.gz").AbsoluteUri]);
+
+        Assert.Equal(30_000, result.Events);
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(new FileInfo(archive.Path).Length, result.Bytes);
+        Assert.Equal(archive.Ids.Order(), publisher.Events.Select(e => e.Id).Order());
+    }
+
+    [Fact]
+    public async Task Events_are_published_before_the_file_has_finished_arriving()
+    {
+        var archive = GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-01-01-16.json.gz"), 20_000, seed: 12);
+        var size = new FileInfo(archive.Path).Length;
+        _files.HoldAfterBytes = size / 2;
+        var publisher = new RecordingEventPublisher();
+        long sentAtFirstPublish = -1;
+        publisher.BeforePublish = _ =>
+        {
+            if (Interlocked.CompareExchange(ref sentAtFirstPublish, Interlocked.Read(ref _files.BytesSent), -1) == -1) _files.Release();
+        };
+        await using var sp = Services(publisher, batchSize: 1000);
+
+        var import = sp.GetRequiredService<BackfillService>().ImportAsync([new Uri(_files.BaseUrl, "2024-01-01-16.json.gz").AbsoluteUri]);
+        var result = await import.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // The server held back half the file until the first batch was published: the reader streamed.
+        Assert.InRange(sentAtFirstPublish, 1, size / 2);
+        Assert.Equal(20_000, result.Events);
+    }
+
+    [Fact]
+    public async Task Missing_url_is_reported_as_a_failed_file()
+    {
+        await using var sp = Services(new RecordingEventPublisher());
+        var result = await sp.GetRequiredService<BackfillService>().ImportAsync([new Uri(_files.BaseUrl, "2030-01-01-0.json.gz").AbsoluteUri]);
+        Assert.Equal(1, result.FailedFiles);
+        Assert.Contains("404", result.PerFile[0].Failure);
+    }
+
+    [Fact]
+    public async Task Orchestration_imports_every_file_reports_progress_and_records_a_failed_file()
+    {
+        GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-02-01-0.json.gz"), 3000, seed: 1, firstId: 1);
+        GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-02-01-1.json.gz"), 2000, seed: 2, firstId: 10_000);
+        var publisher = new RecordingEventPublisher();
+        await using var host = await DurableTaskTestHost.StartAsync(BackfillDurable.Register, new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<IEventPublisher>(publisher);
+                services.AddPipelineBackfill(new ConfigurationBuilder().Build());
+            },
+        });
+        var job = new BackfillJob([
+            new Uri(_files.BaseUrl, "2024-02-01-0.json.gz").AbsoluteUri,
+            Path.Combine(_dir, "2024-02-01-1.json.gz"),
+            Path.Combine(_dir, "absent.json.gz"),
+        ], MaxAttempts: 2, FirstRetrySeconds: 0.05);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), job);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var meta = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, meta.RuntimeStatus);
+        var result = meta.ReadOutputAs<BackfillJobResult>()!;
+        Assert.Equal((3, 1, 5000L), (result.Files, result.FailedFiles, result.Events));
+        Assert.Contains("not found", result.PerFile[2].Failure);
+        var status = meta.ReadCustomStatusAs<BackfillJobStatus>()!;
+        Assert.Equal((3, 3, 5000L), (status.FilesDone, status.FilesTotal, status.Events));
+        Assert.Equal(5000, publisher.Events.Select(e => e.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Http_api_starts_the_orchestration_answers_202_with_a_status_url_and_reports_completion()
+    {
+        GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-03-01-0.json.gz"), 1500, seed: 5, firstId: 100);
+        GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-03-01-1.json.gz"), 500, seed: 6, firstId: 5000);
+        var publisher = new RecordingEventPublisher();
+        await using var durable = await DurableTaskTestHost.StartAsync(BackfillDurable.Register, new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<IEventPublisher>(publisher);
+                services.AddPipelineBackfill(new ConfigurationBuilder().Build());
+            },
+        });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSingleton(durable.Client);
+        builder.Services.AddPipelineBackfill(builder.Configuration);
+        await using var app = builder.Build();
+        app.MapBackfillEndpoints();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        var bad = await http.PostAsJsonAsync("/api/backfill", new { from = "2024-01-02T00", to = "2024-01-01T00" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'to' is before 'from'", await bad.Content.ReadAsStringAsync());
+        var missing = await http.PostAsJsonAsync("/api/backfill", new { files = new[] { Path.Combine(_dir, "nope.json.gz") } });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var garbage = await http.PostAsync("/api/backfill", new StringContent("{files:", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+
+        var started = await http.PostAsJsonAsync("/api/backfill", new { from = "2024-03-01T00", to = "2024-03-01T01", baseUrl = _files.BaseUrl.AbsoluteUri });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var body = await started.Content.ReadFromJsonAsync<JsonElement>();
+        var statusUrl = body.GetProperty("statusUrl").GetString()!;
+        Assert.Equal($"/api/backfill/{body.GetProperty("instanceId").GetString()}", statusUrl);
+        Assert.Equal(statusUrl, started.Headers.Location?.OriginalString);
+
+        JsonElement status = default;
+        for (var i = 0; i < 600; i++)
+        {
+            status = await http.GetFromJsonAsync<JsonElement>(statusUrl);
+            if (status.GetProperty("runtimeStatus").GetString() is "Completed" or "Failed") break;
+            await Task.Delay(100);
+        }
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(2000, status.GetProperty("result").GetProperty("events").GetInt64());
+        Assert.Equal(2, status.GetProperty("progress").GetProperty("filesDone").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/backfill/does-not-exist")).StatusCode);
+        Assert.Equal(2000, publisher.Events.Count);
+    }
+
+    [Fact]
+    public async Task Cli_command_imports_files_prints_progress_and_a_summary()
+    {
+        var a = GhArchiveFileGenerator.Generate(Path.Combine(_dir, "cli-a.json.gz"), 4000, seed: 21, firstId: 1);
+        var publisher = new RecordingEventPublisher();
+        await using var sp = Services(publisher, batchSize: 1000);
+        var output = new StringWriter();
+
+        var exit = await BackfillCommand.RunAsync(["backfill", a.Path], sp, output);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("backfill done: 4,000 events from 1 file(s)", output.ToString());
+        Assert.Equal(4000, publisher.Events.Count);
+        Assert.Equal(2, await BackfillCommand.RunAsync(["backfill", "--from", "nonsense", "--to", "2024-01-01T00"], sp, new StringWriter()));
+        Assert.Equal(1, await BackfillCommand.RunAsync(["backfill", Path.Combine(_dir, "missing.json.gz")], sp, new StringWriter()));
+    }
+}
