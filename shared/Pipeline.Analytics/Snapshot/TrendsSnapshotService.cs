@@ -32,7 +32,8 @@ public sealed record SnapshotPlan(
 /// after the last successful run's watermark (less an overlap, so events committed late by a slow consumer are not
 /// missed; reprocessing is harmless because results are upserted). Their <c>created_at</c> days are "touched":
 /// those partitions are re-exported, and every partition the affected periods need that is missing is exported too.
-/// Without a watermark (first run) or with Force, every day in the window is touched.
+/// Without a watermark (first run) or with Force, every day in the window is touched. Only unbounded runs move the
+/// watermark.
 /// </summary>
 public sealed class TrendsSnapshotService(
     IDocumentStore store,
@@ -62,6 +63,11 @@ public sealed class TrendsSnapshotService(
             (touched, watermark, newEvents) = await DaysOfNewEventsAsync(previous!, request, ct);
             watermark ??= previous;
         }
+        if (request.From is not null || request.To is not null)
+        {
+            // A windowed run recomputes part of the history: it must not let the next run skip what lies outside.
+            watermark = previous;
+        }
 
         var needed = new HashSet<DateOnly>(touched);
         foreach (var job in catalog.Jobs)
@@ -73,14 +79,7 @@ public sealed class TrendsSnapshotService(
             .Where(d => d <= DateOnly.FromDateTime(DateTime.UtcNow))
             .Order()
             .ToList();
-        long exportedEvents = 0;
-        var exportedDays = 0;
-        foreach (var day in toExport)
-        {
-            var rows = await exporter.ExportDayAsync(day, ct);
-            exportedEvents += rows;
-            if (rows > 0) exportedDays++;
-        }
+        var (exportedDays, exportedEvents) = await exporter.ExportDaysAsync(toExport, ct);
         logger.LogInformation(
             "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported",
             touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents);

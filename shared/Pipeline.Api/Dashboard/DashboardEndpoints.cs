@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Pipeline.Api.Dashboard;
+
+public static class DashboardEndpoints
+{
+    /// <summary>GET /dashboard (and /dashboard/) and GET /dashboard/assets/{file}.</summary>
+    public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/dashboard", (HttpRequest req) => DashboardHandlers.GetPage(req));
+        app.MapGet("/dashboard/", (HttpRequest req) => DashboardHandlers.GetPage(req));
+        app.MapGet("/dashboard/assets/{file}", (HttpRequest req, string file) => DashboardHandlers.GetAsset(req, file));
+        return app;
+    }
+}
