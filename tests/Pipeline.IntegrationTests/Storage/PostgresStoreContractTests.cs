@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Pipeline.Embedded;
+using Pipeline.Storage;
+using Pipeline.Storage.Postgres;
+using Pipeline.Testing.Storage;
+
+namespace Pipeline.IntegrationTests.Storage;
+
+/// <summary>The store contract against <see cref="PostgresStore"/> on a real PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreContractTests(PostgresFixture postgres) : DocumentStoreContractTests, IAsyncLifetime
+{
+    private PostgresStore? _store;
+
+    protected override IDocumentStore Store => _store!;
+
+    public async Task InitializeAsync() => _store = new PostgresStore(await postgres.CreateDatabaseAsync("contract"));
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync();
+    }
+
+    protected override IDocumentStore CreateUnreachableStore() =>
+        new PostgresStore($"Host=127.0.0.1;Port={PortFinder.FreeTcpPort()};Username=postgres;Database=x;Timeout=2");
+
+    [StoreFact]
+    public async Task Server_stopped_then_started_surfaces_unavailable_then_works_again()
+    {
+        // Its own server: stopping the shared one would disturb other tests.
+        await using var server = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { Unsafe = true });
+        await using var store = new PostgresStore(server.ConnectionString);
+        await store.UpsertAsync("outage", "before", new JsonObject { ["v"] = 1 });
+        // Several pooled connections, so a dead pool is exercised after the restart.
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => store.GetAsync("outage", "before")));
+
+        await server.StopServerAsync();
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.UpsertAsync("outage", "during", new JsonObject()));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAsync("outage", "before"));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.PingAsync());
+
+        await server.StartServerAsync();
+        Assert.True(await store.UpsertAsync("outage", "after", new JsonObject { ["v"] = 2 }));
+        Assert.Equal(1, (await store.GetAsync("outage", "before"))!["v"]!.GetValue<long>());
+        Assert.Equal(2, await store.CountAsync("outage"));
+        Assert.Null(await store.GetAsync("outage", "during"));
+    }
+
+    [StoreFact]
+    public async Task Nul_characters_which_jsonb_cannot_hold_are_replaced_not_rejected()
+    {
+        var coll = Coll();
+        await Store.UpsertAsync(coll, "nul", new JsonObject { ["s"] = "a\u0000b", ["literal"] = "\\u0000" });
+        var back = (await Store.GetAsync(coll, "nul"))!;
+        Assert.Equal("a\uFFFDb", back["s"]!.GetValue<string>());
+        Assert.Equal("\\u0000", back["literal"]!.GetValue<string>());
+        Assert.Equal(["nul"], (await Store.FindAsync(coll, DocumentQuery.Where(Filter.Eq("s", "a\u0000b")))).Select(d => d["_id"]!.GetValue<string>()));
+    }
+
+    [StoreFact]
+    public async Task Unpaired_surrogates_which_jsonb_rejects_are_replaced_and_pairs_kept()
+    {
+        var coll = Coll();
+        // As GitHub sends them: escapes in JSON text (parsed, element-backed) and lone surrogates in .NET strings.
+        var parsed = JsonNode.Parse("""{"lone":"x\ud800y","low":"\udc00","pair":"\ud83d\ude00","tail":"z\ud83d"}""")!.AsObject();
+        await Store.UpsertAsync(coll, "parsed", parsed);
+        await Store.UpsertAsync(coll, "string", new JsonObject { ["lone"] = "x\uD800y" });
+        var back = (await Store.GetAsync(coll, "parsed"))!;
+        Assert.Equal("x\uFFFDy", back["lone"]!.GetValue<string>());
+        Assert.Equal("\uFFFD", back["low"]!.GetValue<string>());
+        Assert.Equal("😀", back["pair"]!.GetValue<string>());
+        Assert.Equal("z\uFFFD", back["tail"]!.GetValue<string>());
+        Assert.Equal("x\uFFFDy", (await Store.GetAsync(coll, "string"))!["lone"]!.GetValue<string>());
+    }
+}
+
+/// <summary>The indexes the schema creates are the ones PostgreSQL's planner picks for the app's queries.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
+{
+    private static async Task<string> ExplainAsync(string connectionString, string collection, DocumentQuery query)
+    {
+        var (sql, parameters) = PostgresSql.Select(collection, query);
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using (var off = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", conn)) await off.ExecuteNonQueryAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("EXPLAIN " + sql, conn);
+        cmd.Parameters.AddRange(parameters);
+        var lines = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
+    }
+
+    [Fact]
+    public async Task Event_queries_use_the_schema_indexes()
+    {
+        var cs = await postgres.CreateDatabaseAsync("explain");
+        await using var store = new PostgresStore(cs);
+        await StoreSchema.EnsureAsync(store);
+        var docs = Enumerable.Range(0, 3000).Select(i => new KeyValuePair<string, JsonObject>("e" + i, new JsonObject
+        {
+            ["repo"] = "r" + (i % 300),
+            ["type"] = i % 2 == 0 ? "push" : "issues",
+            ["received_at"] = StoreTime.Format(DateTimeOffset.UnixEpoch.AddMinutes(i)),
+            ["created_at"] = StoreTime.Format(DateTimeOffset.UnixEpoch.AddMinutes(i)),
+        }.Also(d => { if (i % 10 == 0) d["delivery_id"] = "d" + i; }))).ToList();
+        await store.UpsertManyAsync("events", docs);
+        await using (var conn = new Npgsql.NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync();
+            await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE events", conn);
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        Assert.Contains("events__delivery_id", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("delivery_id", "d10"))));
+        Assert.Contains("events__repo", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("repo", "r7"))));
+        Assert.Contains("events__received_at", await ExplainAsync(cs, "events", DocumentQuery.All.OrderBy("received_at", descending: true).Take(50)));
+        Assert.Contains("events__created_at", await ExplainAsync(cs, "events",
+            DocumentQuery.Where(Filter.Gte("created_at", "1970-01-02T00:00:00.000Z"), Filter.Lt("created_at", "1970-01-02T01:00:00.000Z"))));
+        Assert.Contains("events_pkey", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.In("_id", ["e1", "e2"]))));
+
+        // The sparse index still answers "which events have a delivery id"; events without one are found too.
+        Assert.Equal(300, await store.CountAsync("events", DocumentQuery.Where(Filter.Exists("delivery_id"))));
+        Assert.Equal(2700, await store.CountAsync("events", DocumentQuery.Where(Filter.Exists("delivery_id", false))));
+    }
+}
+
+internal static class JsonObjectExtensions
+{
+    public static JsonObject Also(this JsonObject o, Action<JsonObject> change)
+    {
+        change(o);
+        return o;
+    }
+}
