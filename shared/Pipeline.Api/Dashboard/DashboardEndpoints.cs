@@ -6,11 +6,10 @@ namespace Pipeline.Api.Dashboard;
 
 public static class DashboardEndpoints
 {
-    /// <summary>GET /dashboard (and /dashboard/) and GET /dashboard/assets/{file}.</summary>
+    /// <summary>GET /dashboard (a trailing slash matches too) and GET /dashboard/assets/{file}.</summary>
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/dashboard", (HttpRequest req) => DashboardHandlers.GetPage(req));
-        app.MapGet("/dashboard/", (HttpRequest req) => DashboardHandlers.GetPage(req));
         app.MapGet("/dashboard/assets/{file}", (HttpRequest req, string file) => DashboardHandlers.GetAsset(req, file));
         return app;
     }

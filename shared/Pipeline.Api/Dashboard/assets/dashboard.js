@@ -233,7 +233,7 @@
       legend: { top: 0, type: 'scroll' },
       tooltip: { trigger: 'axis', valueFormatter: (v) => fmt(v, 1) + ' h' },
       xAxis: { type: 'value', min: 0, max: Math.max(0, o.labels.length - 1), interval: 1, axisLabel: { formatter: (v) => o.labels[v] || '' } },
-      yAxis: { type: 'value', name: 'hours' },
+      yAxis: { type: 'value' },
       series: o.series.concat(extra),
     }, true);
   }
