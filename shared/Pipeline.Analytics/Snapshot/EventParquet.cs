@@ -44,7 +44,7 @@ public sealed class EventParquetWriter : IAsyncDisposable
 
     public static async Task<EventParquetWriter> CreateAsync(Stream output, CancellationToken ct = default)
     {
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest };
         return new EventParquetWriter(await ParquetWriter.CreateAsync(EventParquet.Schema, output, options, cancellationToken: ct));
     }
 

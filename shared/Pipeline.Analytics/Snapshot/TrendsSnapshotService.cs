@@ -29,10 +29,12 @@ public sealed record SnapshotPlan(
 
 /// <summary>
 /// Brings the Parquet snapshot up to date for an incremental run. New events are those with a <c>received_at</c>
-/// after the last successful run's watermark (less an overlap, so events committed late by a slow consumer are not
-/// missed; reprocessing is harmless because results are upserted). Their <c>created_at</c> days are "touched":
+/// after the last successful run's watermark. The watermark recorded is the latest <c>received_at</c> seen, but never
+/// later than "now minus an overlap": an event stamped a moment ago may still be in flight to the store, so the last
+/// few minutes are read again next time (harmless, results are upserted). Their <c>created_at</c> days are "touched":
 /// those partitions are re-exported, and every partition the affected periods need that is missing is exported too.
-/// Without a watermark (first run) or with Force, every day in the window is touched.
+/// Without a watermark (first run) or with Force, every day in the window is touched. Only unbounded runs move the
+/// watermark.
 /// </summary>
 public sealed class TrendsSnapshotService(
     IDocumentStore store,
@@ -49,6 +51,7 @@ public sealed class TrendsSnapshotService(
     {
         await store.EnsureCollectionsAsync(AnalyticsCollections.Definitions, ct);
         var previous = await runs.LastWatermarkAsync(ct);
+        var settledBefore = EventDocumentMapper.FormatTimestamp(DateTimeOffset.UtcNow - WatermarkOverlap);
         var full = request.Force || previous is null;
         HashSet<DateOnly> touched;
         string? watermark;
@@ -62,6 +65,15 @@ public sealed class TrendsSnapshotService(
             (touched, watermark, newEvents) = await DaysOfNewEventsAsync(previous!, request, ct);
             watermark ??= previous;
         }
+        if (watermark is not null && string.CompareOrdinal(watermark, settledBefore) > 0)
+        {
+            watermark = previous is not null && string.CompareOrdinal(previous, settledBefore) > 0 ? previous : settledBefore;
+        }
+        if (request.From is not null || request.To is not null)
+        {
+            // A windowed run recomputes part of the history: it must not let the next run skip what lies outside.
+            watermark = previous;
+        }
 
         var needed = new HashSet<DateOnly>(touched);
         foreach (var job in catalog.Jobs)
@@ -73,14 +85,7 @@ public sealed class TrendsSnapshotService(
             .Where(d => d <= DateOnly.FromDateTime(DateTime.UtcNow))
             .Order()
             .ToList();
-        long exportedEvents = 0;
-        var exportedDays = 0;
-        foreach (var day in toExport)
-        {
-            var rows = await exporter.ExportDayAsync(day, ct);
-            exportedEvents += rows;
-            if (rows > 0) exportedDays++;
-        }
+        var (exportedDays, exportedEvents) = await exporter.ExportDaysAsync(toExport, ct);
         logger.LogInformation(
             "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported",
             touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents);
@@ -106,8 +111,7 @@ public sealed class TrendsSnapshotService(
 
     private async Task<(HashSet<DateOnly>, string?, long)> DaysOfNewEventsAsync(string previous, SnapshotRequest request, CancellationToken ct)
     {
-        var since = DateTimeOffset.Parse(previous, System.Globalization.CultureInfo.InvariantCulture) - WatermarkOverlap;
-        var query = DocumentQuery.Where(new FieldFilter("received_at", FilterOp.Gt, JsonValue.Create(EventDocumentMapper.FormatTimestamp(since))))
+        var query = DocumentQuery.Where(new FieldFilter("received_at", FilterOp.Gt, JsonValue.Create(previous)))
             .OrderBy("received_at")
             .Take(PageSize);
         var days = new HashSet<DateOnly>();

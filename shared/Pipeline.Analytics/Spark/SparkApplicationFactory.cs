@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using YamlDotNet.Serialization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Pipeline.Analytics.Spark;
 
@@ -46,10 +47,30 @@ public static class SparkApplicationFactory
         {
             throw new InvalidOperationException("SparkApplication template has an unknown placeholder near: " + yaml[yaml.IndexOf("{{", StringComparison.Ordinal)..].Split('\n')[0]);
         }
-        var graph = new DeserializerBuilder().Build().Deserialize<object>(yaml);
-        var json = new SerializerBuilder().JsonCompatible().Build().Serialize(graph);
-        return JsonNode.Parse(json)!.AsObject();
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return ToJson(stream.Documents[0].RootNode)!.AsObject();
     }
+
+    /// <summary>YAML to JSON keeping types: quoted scalars are strings; plain scalars become numbers, booleans or null
+    /// when they look like one (the CRD's integer fields must be JSON numbers).</summary>
+    private static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(kv =>
+            new KeyValuePair<string, JsonNode?>(((YamlScalarNode)kv.Key).Value ?? "", ToJson(kv.Value)))),
+        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
+        YamlScalarNode scalar when scalar.Style is ScalarStyle.Plain => scalar.Value switch
+        {
+            null or "" or "~" or "null" => null,
+            "true" => JsonValue.Create(true),
+            "false" => JsonValue.Create(false),
+            var v when long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
+            var v when double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && v.Contains('.') => JsonValue.Create(d),
+            var v => JsonValue.Create(v),
+        },
+        YamlScalarNode scalar => JsonValue.Create(scalar.Value ?? ""),
+        _ => throw new FormatException("Unsupported YAML node " + node.NodeType),
+    };
 
     /// <summary>A single-quoted YAML scalar: the value stays a string whatever it contains.</summary>
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";

@@ -15,6 +15,22 @@ public sealed class InMemoryDocumentStore : IDocumentStore
 
     public string Provider => "memory";
 
+    /// <summary>A deep copy (tests seed one store once and give each test its own copy).</summary>
+    public InMemoryDocumentStore Clone()
+    {
+        var copy = new InMemoryDocumentStore();
+        lock (_lock)
+        {
+            foreach (var (name, docs) in _collections)
+            {
+                var c = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+                foreach (var (id, doc) in docs) c[id] = doc.DeepClone().AsObject();
+                copy._collections[name] = c;
+            }
+        }
+        return copy;
+    }
+
     /// <summary>Called before every operation; tests set it to simulate an outage.</summary>
     public Func<string, Exception?>? FailWith { get; set; }
 

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Pipeline.Api.Dashboard;
+
+public static class DashboardEndpoints
+{
+    /// <summary>GET /dashboard (a trailing slash matches too) and GET /dashboard/assets/{file}.</summary>
+    public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/dashboard", (HttpRequest req) => DashboardHandlers.GetPage(req));
+        app.MapGet("/dashboard/assets/{file}", (HttpRequest req, string file) => DashboardHandlers.GetAsset(req, file));
+        return app;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+
+namespace Pipeline.Api.Dashboard;
+
+/// <summary>
+/// Serves the dashboard: the page and its assets (HTML, JS, CSS and the ECharts bundle) are embedded resources of this
+/// assembly. The page gets a &lt;base href&gt; from the request path, so it works at <c>/dashboard</c> on the local host
+/// and at <c>/api/dashboard</c> on the Functions host, and calls the API under the same prefix.
+/// </summary>
+public static class DashboardHandlers
+{
+    private const string Prefix = "Pipeline.Api.Dashboard.";
+    private static readonly ConcurrentDictionary<string, (byte[] Bytes, string ETag)?> Assets = new(StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".js"] = "text/javascript; charset=utf-8",
+        [".css"] = "text/css; charset=utf-8",
+        [".html"] = "text/html; charset=utf-8",
+        [".svg"] = "image/svg+xml",
+        [".png"] = "image/png",
+        [".ico"] = "image/x-icon",
+    };
+
+    /// <summary>The asset names available (for tests and diagnostics).</summary>
+    public static IReadOnlyList<string> AssetNames => typeof(DashboardHandlers).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Select(n => n[Prefix.Length..]).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary><c>GET /dashboard</c>: the page.</summary>
+    public static IResult GetPage(HttpRequest request)
+    {
+        var asset = Load("index.html") ?? throw new InvalidOperationException("Dashboard page is not embedded");
+        var path = (request.PathBase + request.Path).Value ?? "/dashboard";
+        var basePath = path.EndsWith('/') ? path : path + "/";
+        // The API lives next to the dashboard: /api on the local host (/dashboard), /api on Functions (/api/dashboard).
+        var apiBase = (request.PathBase.Value ?? "") + "/api";
+        var html = System.Text.Encoding.UTF8.GetString(asset.Bytes)
+            .Replace("{{BASE}}", System.Net.WebUtility.HtmlEncode(basePath), StringComparison.Ordinal)
+            .Replace("{{API}}", System.Net.WebUtility.HtmlEncode(apiBase), StringComparison.Ordinal);
+        request.HttpContext.Response.Headers.CacheControl = "no-cache";
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    /// <summary><c>GET /dashboard/assets/{file}</c>: an embedded asset with an ETag (304 when unchanged); 404 otherwise.</summary>
+    public static IResult GetAsset(HttpRequest request, string file)
+    {
+        if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal) || file.Equals("index.html", StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.NotFound();
+        }
+        var asset = Load(file);
+        if (asset is null) return Results.NotFound();
+        var (bytes, etag) = asset.Value;
+        var headers = request.HttpContext.Response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = "public, max-age=300";
+        if (request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        var type = ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream");
+        return Results.Bytes(bytes, type);
+    }
+
+    private static (byte[] Bytes, string ETag)? Load(string file) => Assets.GetOrAdd(file, name =>
+    {
+        using var stream = typeof(DashboardHandlers).Assembly.GetManifestResourceStream(Prefix + name);
+        if (stream is null) return null;
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        return (bytes, "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes))[..16] + "\"");
+    });
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Playwright;
+using Pipeline.Analytics.Seed;
+using Pipeline.Embedded;
+using Pipeline.Orchestration.Analytics;
+using Pipeline.Testing.Analytics;
+using Pipeline.UnitTests.Analytics;
+
+namespace Pipeline.BrowserTests.Analytics;
+
+/// <summary>
+/// One seeded store (three calendar years of generated events, aggregated by the real orchestration once), served by
+/// two hosts: one with the lead's health, ingestion-status and models endpoints stubbed as they are specified, one
+/// without them; and Debian chromium driven by Playwright (no Playwright browser download).
+/// </summary>
+public sealed class DashboardFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public InMemoryDocumentStore Store { get; } = new();
+    public AnalyticsTestApp FullApp { get; private set; } = null!;
+    public AnalyticsTestApp BareApp { get; private set; } = null!;
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string ArtifactsDirectory { get; } = Path.Combine(RepositoryPaths.TryFindRoot() ?? AppContext.BaseDirectory, "artifacts", "browser");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(ArtifactsDirectory);
+        await SeedDataGenerator.SeedAsync(Store, new SeedOptions { Scale = 0.3, NewRepositoriesPerDay = 0.05 });
+        FullApp = await AnalyticsTestApp.StartAsync(Store, mapExtra: MapLeadEndpoints);
+        var (state, _) = await FullApp.RunAggregationAsync(new AggregateTrendsInput { Trigger = "seed" }, TimeSpan.FromMinutes(5));
+        if (state.RuntimeStatus != Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed)
+        {
+            throw new InvalidOperationException("Seed aggregation failed: " + state.FailureDetails?.ErrorMessage);
+        }
+        BareApp = await AnalyticsTestApp.StartAsync(Store);
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>The endpoints the lead's hosts provide, with the JSON shapes the dashboard is written against.</summary>
+    private static void MapLeadEndpoints(WebApplication app)
+    {
+        app.MapGet("/api/health", () => Results.Json(new JsonObject
+        {
+            ["status"] = "Healthy",
+            ["dependencies"] = new JsonObject
+            {
+                ["store"] = new JsonObject { ["status"] = "Healthy", ["detail"] = "postgres 15" },
+                ["kafka"] = new JsonObject { ["status"] = "Healthy", ["detail"] = "3 partitions" },
+                ["blob"] = new JsonObject { ["status"] = "Degraded", ["detail"] = "slow responses" },
+            },
+        }));
+        app.MapGet("/api/ingestion/status", () => Results.Json(new
+        {
+            eventsPerSecond = 42.5,
+            consumerLag = 17,
+            dlqCount = 2,
+            lastPollAt = DateTimeOffset.UtcNow.AddSeconds(-40),
+            lastEventAt = DateTimeOffset.UtcNow.AddSeconds(-3),
+        }));
+        app.MapGet("/api/models", () => Results.Json(new
+        {
+            models = new object[]
+            {
+                new { name = "issue-close-time", version = 3, stage = "champion", metrics = new { mae = 12.4, r2 = 0.71 }, createdAt = "2026-11-20T10:00:00Z" },
+                new { name = "issue-close-time", version = 4, stage = "challenger", metrics = new { mae = 11.9, r2 = 0.73 }, createdAt = "2026-11-24T10:00:00Z" },
+            },
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        Playwright?.Dispose();
+        if (FullApp is not null) await FullApp.DisposeAsync();
+        if (BareApp is not null) await BareApp.DisposeAsync();
+    }
+}
