@@ -134,6 +134,17 @@ public sealed class MlOptionsValidator : IValidateOptions<MlOptions>
         if (o.Serving.PredictionLogCapacity < 1) errors.Add("Ml:Serving:PredictionLogCapacity must be positive");
         if (o.Drift.DatasetDriftShare is <= 0 or > 1) errors.Add("Ml:Drift:DatasetDriftShare must be in (0, 1]");
         if (o.Monitor.RetrainCooldownMinutes < 0) errors.Add("Ml:Monitor:RetrainCooldownMinutes must be >= 0");
+        foreach (var (key, cron) in new[] { ("Ml:Monitor:Schedule", o.Monitor.Schedule), ("Ml:Monitor:RetrainSchedule", o.Monitor.RetrainSchedule) })
+        {
+            try
+            {
+                Pipeline.Domain.Scheduling.CronSchedule.Parse(cron);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                errors.Add($"{key} is not a valid NCRONTAB expression: {ex.Message}");
+            }
+        }
         if (!string.IsNullOrWhiteSpace(o.Monitor.AlertWebhookUrl) && !Uri.TryCreate(o.Monitor.AlertWebhookUrl, UriKind.Absolute, out _))
             errors.Add("Ml:Monitor:AlertWebhookUrl must be an absolute URL");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
