@@ -37,9 +37,12 @@ public sealed class TrainingSettings
     public int Seed { get; set; } = 42;
     public int CvFolds { get; set; } = 3;
     /// <summary>Wall-clock budget of the cross-validated grid search; the first candidate always runs.</summary>
-    public int GridBudgetSeconds { get; set; } = 60;
+    public int GridBudgetSeconds { get; set; } = 45;
     /// <summary>Cross-validation runs on at most this many (most recent) training rows; the final fit uses all of them.</summary>
-    public int CvMaxRows { get; set; } = 12000;
+    public int CvMaxRows { get; set; } = 8000;
+    /// <summary>Candidates whose mean CV primary metric is within this of the best count as tied; the first in grid order
+    /// (the cheapest trainer) wins: cheaper to retrain and to serve, no measurable loss.</summary>
+    public double SelectionTolerance { get; set; } = 0.002;
     /// <summary>Newest fraction of the dataset held out as the time-based test set.</summary>
     public double TestFraction { get; set; } = 0.2;
     /// <summary>Below this many usable closed issues in the store, training uses the synthetic generator.</summary>
