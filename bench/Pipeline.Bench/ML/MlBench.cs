@@ -208,6 +208,7 @@ public static class MlBench
         var latencies = new double[total];
         var ok = 0;
         var errors = 0;
+        var errorKinds = new ConcurrentDictionary<string, int>();
         var tasks = new Task[total];
         var start = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / (double)rate;
@@ -228,11 +229,17 @@ public static class MlBench
                 {
                     using var response = await http.PostAsync(url, content);
                     await response.Content.ReadAsByteArrayAsync();
-                    if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok); else Interlocked.Increment(ref errors);
+                    if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok);
+                    else
+                    {
+                        Interlocked.Increment(ref errors);
+                        errorKinds.AddOrUpdate(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
+                    }
                 }
-                catch (Exception)
+                catch (Exception ex)
                 {
                     Interlocked.Increment(ref errors);
+                    errorKinds.AddOrUpdate(ex.GetType().Name, 1, (_, n) => n + 1);
                 }
                 // Latency from the scheduled send time: queueing behind a slow server counts (no coordinated omission).
                 latencies[index] = (Stopwatch.GetTimestamp() - due) * 1000.0 / Stopwatch.Frequency;
@@ -240,7 +247,8 @@ public static class MlBench
         }
         await Task.WhenAll(tasks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var row = $"| {name} | {total} | {ok} | {errors} | {ok / elapsed:0} | {F(Percentile(latencies, 50))} | {F(Percentile(latencies, 99))} | {F(Percentile(latencies, 99.9))} |";
+        var kinds = errorKinds.IsEmpty ? string.Empty : " (" + string.Join(", ", errorKinds.Select(kv => $"{kv.Key}: {kv.Value}")) + ")";
+        var row = $"| {name} | {total} | {ok} | {errors}{kinds} | {ok / elapsed:0} | {F(Percentile(latencies, 50))} | {F(Percentile(latencies, 99))} | {F(Percentile(latencies, 99.9))} |";
         return (row, latencies);
     }
 
