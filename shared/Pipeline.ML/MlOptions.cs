@@ -37,9 +37,12 @@ public sealed class TrainingSettings
     public int Seed { get; set; } = 42;
     public int CvFolds { get; set; } = 3;
     /// <summary>Wall-clock budget of the cross-validated grid search; the first candidate always runs.</summary>
-    public int GridBudgetSeconds { get; set; } = 60;
+    public int GridBudgetSeconds { get; set; } = 45;
     /// <summary>Cross-validation runs on at most this many (most recent) training rows; the final fit uses all of them.</summary>
-    public int CvMaxRows { get; set; } = 12000;
+    public int CvMaxRows { get; set; } = 8000;
+    /// <summary>Candidates whose mean CV primary metric is within this of the best count as tied; the first in grid order
+    /// (the cheapest trainer) wins: cheaper to retrain and to serve, no measurable loss.</summary>
+    public double SelectionTolerance { get; set; } = 0.002;
     /// <summary>Newest fraction of the dataset held out as the time-based test set.</summary>
     public double TestFraction { get; set; } = 0.2;
     /// <summary>Below this many usable closed issues in the store, training uses the synthetic generator.</summary>
@@ -134,6 +137,17 @@ public sealed class MlOptionsValidator : IValidateOptions<MlOptions>
         if (o.Serving.PredictionLogCapacity < 1) errors.Add("Ml:Serving:PredictionLogCapacity must be positive");
         if (o.Drift.DatasetDriftShare is <= 0 or > 1) errors.Add("Ml:Drift:DatasetDriftShare must be in (0, 1]");
         if (o.Monitor.RetrainCooldownMinutes < 0) errors.Add("Ml:Monitor:RetrainCooldownMinutes must be >= 0");
+        foreach (var (key, cron) in new[] { ("Ml:Monitor:Schedule", o.Monitor.Schedule), ("Ml:Monitor:RetrainSchedule", o.Monitor.RetrainSchedule) })
+        {
+            try
+            {
+                Pipeline.Domain.Scheduling.CronSchedule.Parse(cron);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                errors.Add($"{key} is not a valid NCRONTAB expression: {ex.Message}");
+            }
+        }
         if (!string.IsNullOrWhiteSpace(o.Monitor.AlertWebhookUrl) && !Uri.TryCreate(o.Monitor.AlertWebhookUrl, UriKind.Absolute, out _))
             errors.Add("Ml:Monitor:AlertWebhookUrl must be an absolute URL");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

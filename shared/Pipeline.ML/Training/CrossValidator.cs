@@ -78,9 +78,12 @@ public static class CrossValidator
             if (!double.IsFinite(std)) std = 0;
             results.Add(new CandidateResult(candidate, "ok", mean, std, sw.Elapsed.TotalSeconds));
         }
-        var best = results.Where(r => r.Status == "ok")
+        var top = results.Where(r => r.Status == "ok")
             .OrderByDescending(r => Primary(r, spec.PrimaryMetric))
             .FirstOrDefault() ?? throw new InvalidOperationException($"Every grid candidate failed for {spec.Name}: {string.Join("; ", results.Select(r => r.Status))}");
+        // Among candidates tied with the top one, take the first in grid order: the grid lists cheaper trainers first, and
+        // a fixed order (not measured seconds) keeps the choice deterministic.
+        var best = results.First(r => r.Status == "ok" && Primary(r, spec.PrimaryMetric) >= Primary(top, spec.PrimaryMetric) - settings.SelectionTolerance);
         return new CrossValidationResult(spec.Name, spec.PrimaryMetric, k, rows.Count, settings.GridBudgetSeconds, total.Elapsed.TotalSeconds,
             results, best.Candidate, best.MeanMetrics);
     }
