@@ -46,6 +46,8 @@ public sealed record AuditStatistics
     public int BlobsScanned { get; init; }
     public long ElapsedMilliseconds { get; init; }
     public double CommitsPerSecond { get; init; }
+    /// <summary>Where the time went: locate, history, snapshot, fileHistory, score, ciRuns, assemble.</summary>
+    public SortedDictionary<string, long> PhaseMilliseconds { get; init; } = new();
 }
 
 public sealed record MlTestScoreReport
