@@ -55,7 +55,8 @@ public static class AuditHandlers
             document.Remove("_id");
             return Results.Json(new JsonObject { ["instanceId"] = id, ["runtimeStatus"] = "Completed", ["report"] = document });
         }
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: false, ct);
+        // Failure details come only with inputs and outputs (both small here).
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
         if (instance is null) return Results.Json(new { error = $"No audit with id {id}." }, statusCode: StatusCodes.Status404NotFound);
         var status = instance.RuntimeStatus.ToString();
         return instance.RuntimeStatus switch
