@@ -139,7 +139,8 @@ public static class AuditCharts
         var finalLine = plot.Add.HorizontalLine(r.MlTestScore.Final);
         finalLine.LinePattern = LinePattern.Dashed;
         finalLine.Color = Colors.DarkRed;
-        finalLine.LabelText = "final";
+        finalLine.LegendText = "final score (minimum of the sections)";
+        plot.ShowLegend(Alignment.UpperLeft);
         plot.Axes.SetLimitsY(0, 7.5);
         plot.YLabel("points (max 7)");
         return plot.GetImageBytes(800, 450, ImageFormat.Png);
