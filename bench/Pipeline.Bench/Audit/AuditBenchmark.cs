@@ -1,4 +1,3 @@
-// pipeline-audit:ignore — benchmark generator; its synthetic files are not evidence of this project's practice.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
