@@ -39,6 +39,7 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
             MaxCommits = options.MaxCommits,
             Parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount,
             MaxScanBytes = options.MaxScanBytes,
+            WatchPath = request.File is { Length: > 0 } f ? NormalizePath(f) : null,
         }, ct), ct);
         EndPhase("history");
 
@@ -53,7 +54,7 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
             EndPhase("snapshot");
             if (request.File is { Length: > 0 } file)
             {
-                fileHistory = FileHistoryScanner.Scan(repo, history.CommitIds, file, request.Since, options.MaxScanBytes);
+                fileHistory = FileHistoryScanner.Scan(repo, history.CommitIds, NormalizePath(file), request.Since, options.MaxScanBytes, history.WatchedCommits);
                 EndPhase("fileHistory");
             }
         }
@@ -176,6 +177,8 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
         }
         return list;
     }
+
+    private static string NormalizePath(string path) => path.Replace('\\', '/').TrimStart('/');
 
     /// <summary>Every month from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
     public static IReadOnlyList<string> MonthRange(DateTimeOffset? first, DateTimeOffset? last)
