@@ -68,7 +68,13 @@ public static class AuditHandlers
                 runtimeStatus = status,
                 error = instance.FailureDetails?.ErrorMessage ?? "The audit was stopped.",
             }),
-            // Completed but not stored yet cannot happen (the activity stores before completing); report it as still running.
+            // The activity stores the report before the orchestration completes, so this means the document was removed since.
+            OrchestrationRuntimeStatus.Completed => Results.Json(new
+            {
+                instanceId = id,
+                runtimeStatus = status,
+                error = $"The audit completed but its report is no longer in the {Collections.Audits} collection.",
+            }, statusCode: StatusCodes.Status404NotFound),
             _ => Results.Json(new
             {
                 instanceId = id,
