@@ -1,3 +1,4 @@
+// pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 using System.Diagnostics;
 using System.Globalization;
 using LibGit2Sharp;
@@ -24,7 +25,12 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
     public async Task<AuditReport> AuditAsync(AuditRequest request, CancellationToken ct = default)
     {
         var stopwatch = Stopwatch.StartNew();
+        var phases = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var phase = Stopwatch.StartNew();
+        void EndPhase(string name) { phases[name] = phase.ElapsedMilliseconds; phase.Restart(); }
+
         var located = await Task.Run(() => RepositoryLocator.Locate(request, options, ct), ct);
+        EndPhase("locate");
         var topN = request.TopN ?? options.DefaultTopN;
 
         var history = await Task.Run(() => new HistoryScanner(catalog).Scan(located.OpenPath, new HistoryScanOptions
@@ -33,7 +39,9 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
             MaxCommits = options.MaxCommits,
             Parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount,
             MaxScanBytes = options.MaxScanBytes,
+            WatchPath = request.File is { Length: > 0 } f ? NormalizePath(f) : null,
         }, ct), ct);
+        EndPhase("history");
 
         RepositorySnapshot snapshot;
         FileHistory? fileHistory = null;
@@ -43,8 +51,12 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
             head = repo.Head.Tip?.Sha;
             branch = repo.Head.Tip is null ? null : repo.Head.FriendlyName;
             snapshot = RepositorySnapshot.FromHead(repo, options.MaxScanBytes);
+            EndPhase("snapshot");
             if (request.File is { Length: > 0 } file)
-                fileHistory = FileHistoryScanner.Scan(repo, history.CommitIds, file, request.Since, options.MaxScanBytes);
+            {
+                fileHistory = FileHistoryScanner.Scan(repo, history.CommitIds, NormalizePath(file), request.Since, options.MaxScanBytes, history.WatchedCommits);
+                EndPhase("fileHistory");
+            }
         }
         ct.ThrowIfCancellationRequested();
 
@@ -53,10 +65,14 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
         var ci = CiContext.Build(snapshot);
         var headTools = HeadInventory.Tools(catalog, snapshot);
         var score = new MlTestScorer(rules, catalog).Score(snapshot, ci, headTools);
+        EndPhase("score");
         var ciRuns = await new GitHubActionsRuns(options).GetAsync(located.GitHubRepository, request.Since, history.WorkflowChangesByMonth, ct);
+        EndPhase("ciRuns");
 
         var months = MonthRange(history.First, history.Last);
         var tools = BuildTools(history, headTools);
+        var keywords = BuildKeywords(history, snapshot);
+        EndPhase("assemble");
         var elapsed = stopwatch.ElapsedMilliseconds;
         return new AuditReport
         {
@@ -81,7 +97,7 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
             CiRunsByMonth = ciRuns,
             Workflows = workflows,
             WorkflowChangesByMonth = new SortedDictionary<string, int>(history.WorkflowChangesByMonth, StringComparer.Ordinal),
-            Keywords = BuildKeywords(history, snapshot),
+            Keywords = keywords,
             FileHistory = fileHistory,
             Months = months,
             Statistics = new AuditStatistics
@@ -92,6 +108,7 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
                 BlobsScanned = history.BlobsScanned,
                 ElapsedMilliseconds = elapsed,
                 CommitsPerSecond = elapsed == 0 ? history.Commits : Math.Round(history.Commits * 1000.0 / elapsed, 1),
+                PhaseMilliseconds = phases,
             },
         };
     }
@@ -160,6 +177,8 @@ public sealed class AuditService(AuditOptions options, ToolCatalog catalog, MlTe
         }
         return list;
     }
+
+    private static string NormalizePath(string path) => path.Replace('\\', '/').TrimStart('/');
 
     /// <summary>Every month from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
     public static IReadOnlyList<string> MonthRange(DateTimeOffset? first, DateTimeOffset? last)

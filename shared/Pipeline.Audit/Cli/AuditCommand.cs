@@ -1,3 +1,4 @@
+// pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 using System.Globalization;
 using Pipeline.Audit.Git;
 using Pipeline.Audit.Model;
@@ -7,19 +8,20 @@ namespace Pipeline.Audit.Cli;
 
 /// <summary>
 /// <c>audit &lt;path|owner/name&gt; [--since yyyy-mm-dd] [--out dir] [--top N] [--file path]</c>: audits a repository and writes
-/// audit.json, audit.md and the PNG charts to the out folder (default ./audit-report). Exit codes: 0 done, 1 failed, 2 usage.
+/// audit.json, audit.md and the PNG charts to the out folder (default ./audit-report); --json and --markdown put the report files
+/// elsewhere (the Markdown links the charts relative to itself). Exit codes: 0 done, 1 failed, 2 usage.
 /// Settings come from <c>Audit__*</c> environment variables unless options are passed.
 /// </summary>
 public static class AuditCommand
 {
-    public const string Usage = "usage: audit <path|owner/name> [--since yyyy-mm-dd] [--out dir] [--top N] [--file repo/relative/path]";
+    public const string Usage = "usage: audit <path|owner/name> [--since yyyy-mm-dd] [--out dir] [--top N] [--file repo/relative/path] [--json file] [--markdown file]";
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, null, Console.Out, Console.Error, CancellationToken.None);
 
     public static async Task<int> RunAsync(string[] args, AuditOptions? options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (args.Length > 0 && args[0] == "audit") args = args[1..];
-        if (!TryParse(args, out var request, out var outDir, out var error))
+        if (!TryParse(args, out var request, out var outputs, out var error))
         {
             await stderr.WriteLineAsync(error);
             await stderr.WriteLineAsync(Usage);
@@ -35,9 +37,9 @@ public static class AuditCommand
         try
         {
             var report = await new AuditService(options).AuditAsync(request, ct);
-            var written = await WriteOutputsAsync(report, outDir, ct);
+            var written = await WriteOutputsAsync(report, outputs, ct);
             await stdout.WriteLineAsync(Summary(report));
-            await stdout.WriteLineAsync($"Wrote {string.Join(", ", written)} to {outDir}");
+            await stdout.WriteLineAsync($"Wrote {string.Join(", ", written)}");
             return 0;
         }
         catch (AuditInputException e)
@@ -53,15 +55,25 @@ public static class AuditCommand
         }
     }
 
-    /// <summary>Writes audit.json, audit.md and charts/*.png; returns the relative file names.</summary>
-    public static async Task<IReadOnlyList<string>> WriteOutputsAsync(AuditReport report, string outDir, CancellationToken ct)
+    /// <summary>Where the CLI writes: charts under <see cref="OutDir"/>/charts, the JSON and Markdown files.</summary>
+    public sealed record OutputPaths(string OutDir, string JsonPath, string MarkdownPath)
     {
-        Directory.CreateDirectory(outDir);
-        var charts = AuditCharts.WriteAll(report, Path.Combine(outDir, "charts"));
-        var chartLinks = charts.ToDictionary(c => c.Key, c => "charts/" + c.Value);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "audit.json"), AuditJson.Serialize(report), ct);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "audit.md"), MarkdownReport.Render(report, chartLinks), ct);
-        return ["audit.json", "audit.md", .. chartLinks.Values];
+        public static OutputPaths In(string outDir) => new(outDir, Path.Combine(outDir, "audit.json"), Path.Combine(outDir, "audit.md"));
+    }
+
+    /// <summary>Writes the JSON report, the Markdown report and charts/*.png; returns the paths written.</summary>
+    public static async Task<IReadOnlyList<string>> WriteOutputsAsync(AuditReport report, OutputPaths paths, CancellationToken ct)
+    {
+        Directory.CreateDirectory(paths.OutDir);
+        var chartDir = Path.Combine(paths.OutDir, "charts");
+        var charts = AuditCharts.WriteAll(report, chartDir);
+        var mdDir = Path.GetDirectoryName(Path.GetFullPath(paths.MarkdownPath))!;
+        var chartLinks = charts.ToDictionary(c => c.Key, c => Path.GetRelativePath(mdDir, Path.Combine(chartDir, c.Value)).Replace('\\', '/'));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(paths.JsonPath))!);
+        Directory.CreateDirectory(mdDir);
+        await File.WriteAllTextAsync(paths.JsonPath, AuditJson.Serialize(report), ct);
+        await File.WriteAllTextAsync(paths.MarkdownPath, MarkdownReport.Render(report, chartLinks), ct);
+        return [paths.JsonPath, paths.MarkdownPath, .. charts.Values.Select(c => Path.Combine(chartDir, c))];
     }
 
     public static string Summary(AuditReport r)
@@ -74,10 +86,12 @@ public static class AuditCommand
                $"{r.Tools.Count} tools, {r.Workflows.Count} workflows, CI runs from {r.CiRunsByMonth.Source}";
     }
 
-    public static bool TryParse(string[] args, out AuditRequest request, out string outDir, out string error)
+    public static bool TryParse(string[] args, out AuditRequest request, out OutputPaths outputs, out string error)
     {
         request = new AuditRequest();
-        outDir = Path.GetFullPath("audit-report");
+        var outDir = Path.GetFullPath("audit-report");
+        string? jsonPath = null, markdownPath = null;
+        outputs = OutputPaths.In(outDir);
         error = "";
         string? target = null;
         for (var i = 0; i < args.Length; i++)
@@ -100,6 +114,8 @@ public static class AuditCommand
                         request = request with { TopN = n };
                         break;
                     case "--file": request = request with { File = Next() }; break;
+                    case "--json": jsonPath = Path.GetFullPath(Next()); break;
+                    case "--markdown": markdownPath = Path.GetFullPath(Next()); break;
                     case "-h" or "--help": error = "audit: ML Test Score and repository analytics"; return false;
                     default:
                         if (a.StartsWith('-')) { error = $"unknown option {a}"; return false; }
@@ -111,6 +127,8 @@ public static class AuditCommand
             catch (ArgumentException e) { error = e.Message; return false; }
         }
         if (target is null) { error = "the repository to audit is missing"; return false; }
+        var defaults = OutputPaths.In(outDir);
+        outputs = new OutputPaths(outDir, jsonPath ?? defaults.JsonPath, markdownPath ?? defaults.MarkdownPath);
         if (Directory.Exists(target)) request = request with { Path = Path.GetFullPath(target) };
         else if (RepositoryLocator.IsRepoName(target)) request = request with { Repo = target };
         else { error = $"\"{target}\" is neither an existing folder nor owner/name"; return false; }

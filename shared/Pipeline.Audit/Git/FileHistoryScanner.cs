@@ -1,3 +1,4 @@
+// pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 using LibGit2Sharp;
 using Pipeline.Audit.Model;
 
@@ -9,7 +10,11 @@ namespace Pipeline.Audit.Git;
 /// </summary>
 public static class FileHistoryScanner
 {
-    public static FileHistory Scan(Repository repo, IReadOnlyList<ObjectId> newestFirst, string path, DateOnly? since, int maxBytes)
+    /// <param name="changedAt">
+    /// Indices of the commits already known to change <paramref name="path"/> (from the history pass); only those are examined
+    /// until a rename switches to the older name, after which older commits are examined one by one. Null examines every commit.
+    /// </param>
+    public static FileHistory Scan(Repository repo, IReadOnlyList<ObjectId> newestFirst, string path, DateOnly? since, int maxBytes, ISet<int>? changedAt = null)
     {
         path = path.Replace('\\', '/').TrimStart('/');
         var current = path;
@@ -18,9 +23,11 @@ public static class FileHistoryScanner
         var byMonth = new SortedDictionary<string, FileMonth>(StringComparer.Ordinal);
         var sinceDate = since is { } s ? new DateTimeOffset(s.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
 
-        foreach (var id in newestFirst)
+        var followingRename = false;
+        for (var index = 0; index < newestFirst.Count; index++)
         {
-            var commit = repo.Lookup<Commit>(id);
+            if (changedAt is not null && !followingRename && !changedAt.Contains(index)) continue;
+            var commit = repo.Lookup<Commit>(newestFirst[index]);
             Commit? parent = null;
             var parents = 0;
             foreach (var p in commit.Parents) { parents++; parent ??= p; }
@@ -82,6 +89,7 @@ public static class FileHistoryScanner
             {
                 previous.Add(renamedFrom);
                 current = renamedFrom;
+                followingRename = true;
             }
         }
 

@@ -1,3 +1,4 @@
+// pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 using LibGit2Sharp;
 using Pipeline.Audit.Catalog;
 

@@ -1,3 +1,4 @@
+// pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 using Pipeline.Audit.Model;
 using ScottPlot;
 
@@ -139,7 +140,8 @@ public static class AuditCharts
         var finalLine = plot.Add.HorizontalLine(r.MlTestScore.Final);
         finalLine.LinePattern = LinePattern.Dashed;
         finalLine.Color = Colors.DarkRed;
-        finalLine.LabelText = "final";
+        finalLine.LegendText = "final score (minimum of the sections)";
+        plot.ShowLegend(Alignment.UpperLeft);
         plot.Axes.SetLimitsY(0, 7.5);
         plot.YLabel("points (max 7)");
         return plot.GetImageBytes(800, 450, ImageFormat.Png);

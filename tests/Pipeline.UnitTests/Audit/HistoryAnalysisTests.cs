@@ -220,4 +220,19 @@ public sealed class HistoryAnalysisTests : IClassFixture<HistoryAnalysisTests.An
         var may = Assert.Single(r.TopFilesByMonth);
         Assert.Equal("a.txt=1, b.txt=1, c.txt=1", string.Join(", ", may.Files.Select(f => $"{f.Path}={f.Count}")));
     }
+
+    [Fact]
+    public async Task An_empty_repository_gives_an_empty_report()
+    {
+        using var dir = new TempDir();
+        var path = dir.Sub("empty");
+        LibGit2Sharp.Repository.Init(path);
+        var r = await new AuditService(new AuditOptions { WorkDir = dir.Sub("work") }).AuditAsync(new AuditRequest { Path = path, File = "x.py" });
+        Assert.Equal(0, r.Statistics.CommitsAnalyzed);
+        Assert.Empty(r.Months);
+        Assert.Empty(r.TopFilesByMonth);
+        Assert.Empty(r.FileHistory!.Commits);
+        Assert.Null(r.Repository.Head);
+        Assert.Equal(0, r.MlTestScore.Final);
+    }
 }
