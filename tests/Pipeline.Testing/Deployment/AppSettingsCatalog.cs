@@ -82,20 +82,23 @@ public static class AppSettingsCatalog
     /// <summary>Settings of every options class, by reflection.</summary>
     public static IReadOnlyList<AppSetting> FromOptionsClasses()
     {
+        return OptionsClasses().SelectMany(o => KeysOf(o.Type, o.Section)).ToList();
+    }
+
+    /// <summary>The environment-form keys (with defaults) of one options class bound at <paramref name="section"/>.</summary>
+    public static IReadOnlyList<AppSetting> KeysOf(Type type, string section)
+    {
         var settings = new List<AppSetting>();
-        foreach (var (type, section) in OptionsClasses())
+        object? instance = null;
+        try
         {
-            object? instance = null;
-            try
-            {
-                instance = type.GetConstructor(Type.EmptyTypes) is not null ? Activator.CreateInstance(type) : null;
-            }
-            catch (TargetInvocationException)
-            {
-                // A constructor with side effects: keys are still discoverable, defaults are not.
-            }
-            Walk(type, instance, Normalize(section), $"{type.FullName}", settings, depth: 0);
+            instance = type.GetConstructor(Type.EmptyTypes) is not null ? Activator.CreateInstance(type) : null;
         }
+        catch (TargetInvocationException)
+        {
+            // A constructor with side effects: keys are still discoverable, defaults are not.
+        }
+        Walk(type, instance, Normalize(section), $"{type.FullName}", settings, depth: 0);
         return settings;
     }
 

@@ -133,3 +133,47 @@ public sealed class SettingsCoverageTests(ITestOutputHelper output)
     private static bool Matches(string pattern, string key) =>
         pattern.EndsWith('*') ? key.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase) : AppSettingsCatalog.KeyComparer.Equals(pattern, key);
 }
+
+/// <summary>The reflection that discovers settings, on an options class shaped like the real ones.</summary>
+public sealed class AppSettingsCatalogTests
+{
+    public sealed class SampleOptions
+    {
+        public const string SectionName = "Sample";
+        public string Topic { get; set; } = "github.events";
+        public int Partitions { get; init; } = 12;
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+        public List<string> Repositories { get; } = ["dotnet/runtime"];
+        public RetrySettings Retry { get; set; } = new();
+        public Dictionary<string, string> Headers { get; set; } = [];
+        public string Computed => Topic + "!";
+    }
+
+    public sealed class RetrySettings
+    {
+        public int Count { get; set; } = 3;
+    }
+
+    [Fact]
+    public void Keys_are_section_property_with_lists_as_0_and_nested_classes_recursed()
+    {
+        var keys = AppSettingsCatalog.KeysOf(typeof(SampleOptions), SampleOptions.SectionName).ToDictionary(s => s.Key, s => s.DefaultValue);
+        Assert.Equal(["Sample__Partitions", "Sample__Repositories__0", "Sample__Retry__Count", "Sample__Timeout", "Sample__Topic"], keys.Keys.Order());
+        Assert.Equal("github.events", keys["Sample__Topic"]);
+        Assert.Equal("12", keys["Sample__Partitions"]);
+        Assert.Equal("dotnet/runtime", keys["Sample__Repositories__0"]);
+        Assert.Equal("3", keys["Sample__Retry__Count"]);
+    }
+
+    [Fact]
+    public void Options_classes_in_the_Pipeline_assemblies_are_discovered_by_their_SectionName_constant()
+    {
+        // Runs against whatever options classes exist; each must yield at least one key.
+        foreach (var (type, section) in AppSettingsCatalog.OptionsClasses())
+        {
+            Assert.False(string.IsNullOrWhiteSpace(section), $"{type.FullName}.SectionName is empty");
+            Assert.NotEmpty(AppSettingsCatalog.KeysOf(type, section));
+        }
+        Assert.DoesNotContain(AppSettingsCatalog.PipelineAssemblies(), a => a.GetName().Name!.EndsWith("Tests", StringComparison.Ordinal));
+    }
+}
