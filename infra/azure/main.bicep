@@ -61,6 +61,8 @@ param functionsHostMasterKey string = newGuid()
 param functionsHostFunctionKey string = newGuid()
 @secure()
 param functionsHostSystemKey string = newGuid()
+@secure()
+param functionsHostDurableTaskKey string = newGuid()
 
 @description('Consumer image (pushed by .github/workflows/release.yml), e.g. ghcr.io/<owner>/pipeline-localhost:1.2.3.')
 param consumerImage string = 'ghcr.io/example-org/pipeline-localhost:0.1.0'
@@ -148,6 +150,7 @@ module keyVault 'modules/keyvault.bicep' = {
     functionsHostMasterKey: functionsHostMasterKey
     functionsHostFunctionKey: functionsHostFunctionKey
     functionsHostSystemKey: functionsHostSystemKey
+    functionsHostDurableTaskKey: functionsHostDurableTaskKey
   }
 }
 

@@ -70,7 +70,8 @@ else
   kubectl -n "$NAMESPACE" create secret generic pipeline-functions-keys \
     --from-literal=host.master="$(random_key)" \
     --from-literal=host.function.default="$(random_key)" \
-    --from-literal=host.systemKey.default="$(random_key)"
+    --from-literal=host.systemKey.default="$(random_key)" \
+    --from-literal=host.systemKey.durabletask_extension="$(random_key)"
 fi
 
 log "Applying $OVERLAY"

@@ -22,6 +22,8 @@ param functionsHostMasterKey string
 param functionsHostFunctionKey string
 @secure()
 param functionsHostSystemKey string
+@secure()
+param functionsHostDurableTaskKey string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: keyVaultName
@@ -142,6 +144,14 @@ resource hostSystemKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   name: 'functions-host-system-key'
   properties: {
     value: functionsHostSystemKey
+  }
+}
+
+resource hostDurableTaskKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'functions-host-durabletask-key'
+  properties: {
+    value: functionsHostDurableTaskKey
   }
 }
 

@@ -15,7 +15,7 @@ public sealed class SettingsCoverageTests(ITestOutputHelper output)
     [
         "AzureWebJobsStorage", "AzureWebJobsStorage__*", "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "AzureFunctionsJobHost__*",
         "AzureWebJobsSecretStorageType", "AzureWebJobsKubernetesSecretName", "APPLICATIONINSIGHTS_CONNECTION_STRING",
-        "ASPNETCORE_*", "DOTNET_*", "WEBSITE_*", "AZURE_*", "Host__Role",
+        "ASPNETCORE_*", "DOTNET_*", "WEBSITE_*", "AZURE_*", "AzureFunctionsWebHost__*", "Host__Role",
     ];
 
     private static IReadOnlyList<SettingsTarget> AllTargets()
