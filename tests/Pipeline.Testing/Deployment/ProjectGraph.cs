@@ -35,6 +35,23 @@ public static class ProjectGraph
         return seen.ToList();
     }
 
+    /// <summary>Files a project pulls in from outside its own folder (None/Content/EmbeddedResource/Compile items with
+    /// a relative Include such as ../../host.json), as repository-relative paths; items with a Condition (optional
+    /// files such as local.settings.json) are left out.</summary>
+    public static IReadOnlyList<string> ExternalItems(string relativeProject)
+    {
+        var dir = Path.GetDirectoryName(relativeProject)!.Replace('\\', '/');
+        var kinds = new[] { "None", "Content", "EmbeddedResource", "Compile" };
+        return XDocument.Load(RepoFiles.PathOf(relativeProject)).Descendants()
+            .Where(e => kinds.Contains(e.Name.LocalName) && e.Attribute("Condition") is null && e.Parent?.Attribute("Condition") is null)
+            .Select(e => e.Attribute("Include")?.Value)
+            .OfType<string>()
+            .Where(i => i.Replace('\\', '/').StartsWith("../", StringComparison.Ordinal))
+            .Select(i => Normalize(dir + "/" + i.Replace('\\', '/')))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
     private static string Normalize(string path)
     {
         var parts = new List<string>();

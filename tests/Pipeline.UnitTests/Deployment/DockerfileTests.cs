@@ -110,6 +110,15 @@ public sealed class DockerfileTests
                     {
                         problems.Add($"{file}: copy {reference} before `dotnet restore` so the restore layer is complete (stage {stage.Name})");
                     }
+                    foreach (var item in ProjectGraph.ExternalItems(reference))
+                    {
+                        // Wildcards: the folder before the first wildcard must be copied.
+                        var literal = item.Contains('*') ? item[..item.IndexOf('*')].TrimEnd('/') : item;
+                        if (!copied.Any(c => c.TrimEnd('/') == literal || literal.StartsWith(c.TrimEnd('/') + "/", StringComparison.Ordinal)))
+                        {
+                            problems.Add($"{file}: {reference} includes {item}, which no COPY brings into stage {stage.Name}");
+                        }
+                    }
                 }
             }
             foreach (var central in new[] { "Directory.Build.props", "Directory.Packages.props" })
