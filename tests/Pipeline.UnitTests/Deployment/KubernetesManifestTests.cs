@@ -282,3 +282,29 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
         return result;
     }
 }
+
+/// <summary>infra/k8s/templates: Secret templates hold only placeholders and the keys the overlays supply.</summary>
+public sealed class SecretTemplateTests
+{
+    [Fact]
+    public void Secret_templates_have_the_expected_keys_and_only_placeholder_values()
+    {
+        var objects = KubernetesObject.ParseAll(RepoFiles.Read("infra/k8s/templates/pipeline-secrets.template.yaml"), "template");
+        var secrets = objects.Where(o => o.Kind == "Secret").ToDictionary(o => o.Name!, o => (JsonObject)o.Root["stringData"]!);
+        var expected = RepoFiles.Read("infra/k8s/base/secret-keys.txt").Split('\n').Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).Append("Kafka__SaslPassword").Order();
+        Assert.Equal(expected, secrets["pipeline-secrets"].Select(p => p.Key).Order());
+        Assert.Equal(["host.function.default", "host.master", "host.systemKey.default", "host.systemKey.durabletask_extension"],
+            secrets["pipeline-functions-keys"].Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var (name, data) in secrets)
+        {
+            foreach (var (key, value) in data)
+            {
+                var v = (string?)value ?? "";
+                Assert.True(v.Length == 0 || v.StartsWith("REPLACE_", StringComparison.Ordinal), $"{name}/{key} must be a REPLACE_ placeholder or empty, is '{v}'");
+            }
+        }
+        // The templates are not applied by any kustomization.
+        Assert.DoesNotContain("templates", RepoFiles.Read("infra/k8s/base/kustomization.yaml"), StringComparison.Ordinal);
+    }
+}
