@@ -162,7 +162,7 @@ output secretUris object = {
   mongoConnectionString: mongoConnectionString.properties.secretUri
   eventHubsConnectionString: eventHubsConnectionString.properties.secretUri
   githubWebhookSecret: webhookSecret.properties.secretUri
-  githubToken: empty(githubToken) ? '' : token.properties.secretUri
+  githubToken: token.?properties.secretUri ?? ''
   mlApiKey: mlKey.properties.secretUri
-  mlAlertWebhookUrl: empty(mlAlertWebhookUrl) ? '' : alertWebhook.properties.secretUri
+  mlAlertWebhookUrl: alertWebhook.?properties.secretUri ?? ''
 }
