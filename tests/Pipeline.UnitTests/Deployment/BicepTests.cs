@@ -3,8 +3,9 @@ using Pipeline.Testing.Deployment;
 
 namespace Pipeline.UnitTests.Deployment;
 
-/// <summary>infra/azure Bicep, checked as text (the Bicep CLI is not obtainable here): structure, required Azure
-/// resources, Key Vault references for every secret, and agreement with the AKS overlay's Key Vault objects.</summary>
+/// <summary>infra/azure Bicep, checked as text (independent of the compiler, so these run on any OS): structure,
+/// required Azure resources, Key Vault references for every secret, and agreement with the AKS overlay's Key Vault
+/// objects. <see cref="BicepCompileTests"/> compiles it with the real Bicep CLI.</summary>
 public sealed class BicepTests
 {
     private const string Main = "infra/azure/main.bicep";
