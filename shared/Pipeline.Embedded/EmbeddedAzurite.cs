@@ -42,6 +42,8 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         var owns = dataDir is null;
         dataDir ??= Path.Combine(Path.GetTempPath(), "pipeline-azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
+        var pidFile = Path.Combine(dataDir, "azurite.pid");
+        StopStale(pidFile);
         var (blob, queue, table) = (PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort());
         var script = ResolveAzuriteScript();
         var psi = new ProcessStartInfo("node")
@@ -62,6 +64,7 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite");
+        File.WriteAllText(pidFile, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -82,6 +85,57 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         return azurite;
     }
 
+    /// <summary>
+    /// A host killed with SIGKILL cannot stop its children: an Azurite left running on this data folder is stopped before a
+    /// new one starts on it (two servers on one folder would corrupt it).
+    /// </summary>
+    private static void StopStale(string pidFile)
+    {
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            return;
+        }
+        try
+        {
+            using var stale = Process.GetProcessById(pid);
+            var cmdline = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline") : "";
+            if (cmdline.Contains("azurite", StringComparison.OrdinalIgnoreCase))
+            {
+                StopGracefully(stale);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // no such process: the pid file is stale
+        }
+        catch (InvalidOperationException)
+        {
+            // exited meanwhile
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM first: Azurite keeps its metadata in LokiJS databases that it saves on a timer and on a graceful shutdown,
+    /// so SIGKILL would lose the last seconds of writes (Durable Task state among them). SIGKILL only if it hangs.
+    /// </summary>
+    private static void StopGracefully(Process process)
+    {
+        if (NativeSignals.kill(process.Id, NativeSignals.SIGTERM) == 0 && process.WaitForExit(15_000))
+        {
+            return;
+        }
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
+    }
+
+    private static class NativeSignals
+    {
+        public const int SIGTERM = 15;
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int kill(int pid, int sig);
+    }
+
     private static string ResolveAzuriteScript()
     {
         // node_modules/.bin/azurite is a symlink to azurite/dist/src/azurite.js; run that script with node directly.
@@ -96,7 +150,7 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
+                StopGracefully(_process);
                 await _process.WaitForExitAsync();
             }
         }

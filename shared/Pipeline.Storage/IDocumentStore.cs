@@ -74,6 +74,10 @@ public sealed record DocumentQuery
     public int? Limit { get; init; }
     public int Skip { get; init; }
 
+    /// <summary>Top-level fields to return (plus <c>_id</c>, always); null returns whole documents. Saves transfer when
+    /// only ids or a few fields are needed.</summary>
+    public IReadOnlyList<string>? Fields { get; init; }
+
     public static DocumentQuery All { get; } = new();
 
     public static DocumentQuery Where(params FieldFilter[] filters) => new() { Filters = filters };
@@ -81,7 +85,12 @@ public sealed record DocumentQuery
     public DocumentQuery OrderBy(string path, bool descending = false) => this with { SortBy = path, Descending = descending };
 
     public DocumentQuery Take(int limit) => this with { Limit = limit };
+
+    public DocumentQuery Select(params string[] fields) => this with { Fields = fields };
 }
+
+/// <summary>A write would break a unique index other than <c>_id</c> (which upsert and insert-if-absent handle themselves).</summary>
+public sealed class DuplicateKeyException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The store is unreachable or refused the operation transiently; callers pause and retry without losing data.</summary>
 public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

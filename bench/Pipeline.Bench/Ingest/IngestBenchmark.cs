@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Domain;
+using Pipeline.Embedded;
+using Pipeline.Ingestion.Kafka;
+using Pipeline.Storage;
+using Pipeline.Testing.Kafka;
+
+namespace Pipeline.Bench.Ingest;
+
+/// <summary>
+/// Backfill-shaped ingest throughput, end to end: generated GH-Archive-like events → <see cref="KafkaEventPublisher"/>
+/// → embedded broker → <see cref="Pipeline.Ingestion.Consumer.EventConsumerService"/> → sink, in events/s; and, in the
+/// same run on the same broker, a bare Confluent producer pushing the same pre-serialised messages as the ceiling.
+/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|postgres]</c>.
+/// </summary>
+public static class IngestBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var events = IntArg(args, "--events", 200_000);
+        var partitions = IntArg(args, "--partitions", 64);
+        var chunk = IntArg(args, "--chunk", 10_000);
+        var runs = IntArg(args, "--runs", 3);
+        var sinkKind = StringArg(args, "--sink", "noop");
+
+        Console.WriteLine($"ingest benchmark: {events:N0} events, {partitions} partitions, publish chunks of {chunk:N0}, {runs} run(s), " +
+                          $"sink={sinkKind}, {Environment.ProcessorCount} cores, librdkafka {Library.VersionString}");
+        using var broker = EmbeddedKafka.Start();
+        var generated = TestEvents.Generate(events);
+        var serialized = generated.Select(KafkaEventPublisher.ToMessage).ToList();
+        var avgBytes = serialized.Average(m => m.Value!.Length + m.Key!.Length);
+        Console.WriteLine($"average message: {avgBytes:F0} bytes (key + JSON value), plus 3 headers");
+
+        var raw = new List<double>();
+        var e2e = new List<double>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var rawTopic = $"raw-{run}";
+            broker.CreateTopic(rawTopic, partitions);
+            var rawRate = RawProducer(broker.BootstrapServers, rawTopic, serialized);
+            raw.Add(rawRate);
+
+            var options = Options(broker, $"e2e-{run}", partitions);
+            var (sink, sinkName, dispose) = CreateSink(sinkKind, events);
+            try
+            {
+                var rate = await EndToEndAsync(options, sink, generated, chunk);
+                e2e.Add(rate);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"run {run}: raw producer {rawRate,10:N0} ev/s | end to end ({sinkName}) {rate,10:N0} ev/s | ratio {rate / rawRate:F2}"));
+            }
+            finally
+            {
+                await dispose();
+            }
+        }
+        var rawMedian = Median(raw);
+        var e2eMedian = Median(e2e);
+        var ratio = e2eMedian / rawMedian;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median: raw producer {rawMedian:N0} ev/s, end to end {e2eMedian:N0} ev/s, ratio {ratio:F2} " +
+            $"(targets: ≥ 50,000 ev/s end to end, ratio ≥ 0.5) → {(e2eMedian >= 50_000 && ratio >= 0.5 ? "MET" : "NOT MET")}"));
+        return 0;
+    }
+
+    /// <summary>The ceiling: a bare idempotent Confluent producer, messages already serialised, no per-message callback.</summary>
+    private static double RawProducer(string bootstrap, string topic, List<Message<byte[]?, byte[]?>> messages)
+    {
+        var config = new ClientConfigFactory(Microsoft.Extensions.Options.Options.Create(new KafkaOptions { BootstrapServers = bootstrap }))
+            .CreateProducerConfig("raw-bench");
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
+        // Warm-up: metadata and producer id, outside the timing.
+        producer.ProduceAsync(topic, messages[0]).GetAwaiter().GetResult();
+        var failed = 0;
+        Action<DeliveryReport<byte[]?, byte[]?>> onDelivery = r => { if (r.Error.IsError) Interlocked.Increment(ref failed); };
+        var sw = Stopwatch.StartNew();
+        foreach (var m in messages)
+        {
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, m, onDelivery);
+                    break;
+                }
+                catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Flush(TimeSpan.FromMilliseconds(5));
+                }
+            }
+        }
+        producer.Flush(TimeSpan.FromMinutes(5));
+        sw.Stop();
+        if (failed > 0) throw new InvalidOperationException($"{failed} raw deliveries failed");
+        return messages.Count / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Publisher and consumer run together, like a backfill: the clock stops when the sink holds every event.</summary>
+    private static async Task<double> EndToEndAsync(KafkaOptions options, CountingSink sink, List<GitHubEvent> events, int chunk)
+    {
+        await using var pipeline = new KafkaPipeline(options, sink);
+        await pipeline.Publisher.PublishAsync([events[0]]); // warm-up, outside the timing
+        await pipeline.StartConsumerAsync();
+        await WaitAsync(() => sink.Distinct >= 1, TimeSpan.FromSeconds(60));
+        var sw = Stopwatch.StartNew();
+        for (var i = 1; i < events.Count; i += chunk)
+        {
+            await pipeline.Publisher.PublishAsync(events.GetRange(i, Math.Min(chunk, events.Count - i)));
+        }
+        await WaitAsync(() => sink.Distinct >= events.Count, TimeSpan.FromMinutes(10));
+        sw.Stop();
+        await pipeline.StopConsumerAsync();
+        if (sink.Distinct != events.Count)
+            throw new InvalidOperationException($"expected exactly {events.Count} events in the sink, found {sink.Distinct}");
+        return (events.Count - 1) / sw.Elapsed.TotalSeconds;
+    }
+
+    private static KafkaOptions Options(EmbeddedKafka broker, string name, int partitions)
+    {
+        broker.CreateTopic(name, partitions);
+        broker.CreateTopic(name + ".dlq", 2);
+        return new KafkaOptions
+        {
+            BootstrapServers = broker.BootstrapServers,
+            Topic = name,
+            DeadLetterTopic = name + ".dlq",
+            ConsumerGroup = name + "-group",
+            ClientId = "bench",
+            ConsumerSessionTimeoutMs = 6_000,
+        };
+    }
+
+    private static (CountingSink Sink, string Name, Func<Task> Dispose) CreateSink(string kind, int capacity)
+    {
+        return kind switch
+        {
+            "noop" => (new CountingSink(null, capacity), "no-op sink", () => Task.CompletedTask),
+            _ => throw new ArgumentException($"--sink {kind}: only 'noop' is available in this build"),
+        };
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > timeout) throw new TimeoutException("benchmark did not finish in " + timeout);
+            await Task.Delay(2);
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+
+    private static string StringArg(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    /// <summary>Counts distinct event ids (exactly-N check), optionally forwarding to a real sink first.</summary>
+    private sealed class CountingSink(IEventSink? inner, int capacity) : IEventSink
+    {
+        private readonly HashSet<string> _ids = new(capacity, StringComparer.Ordinal);
+        private int _distinct;
+
+        public int Distinct => Volatile.Read(ref _distinct);
+
+        public async Task<int> WriteAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
+        {
+            var fresh = inner is null ? -1 : await inner.WriteAsync(events, ct);
+            var added = 0;
+            lock (_ids)
+            {
+                foreach (var e in events)
+                {
+                    if (_ids.Add(e.Id)) added++;
+                }
+                Volatile.Write(ref _distinct, _ids.Count);
+            }
+            return fresh < 0 ? added : fresh;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Pipeline.ML.Monitoring;
+using Pipeline.ML.Training;
+using Pipeline.Orchestration.ML;
+
+namespace Pipeline.Functions.ML;
+
+/// <summary>Durable wrappers: orchestrators and activities run the shared classes; timers start the monitor and the scheduled retrain.</summary>
+public sealed class MlDurableFunctions(
+    BuildDatasetActivity buildDataset,
+    CrossValidateActivity crossValidate,
+    TrainBestActivity trainBest,
+    EvaluateModelActivity evaluate,
+    GateAndRegisterActivity gateAndRegister,
+    ActivateChampionActivity activateChampion,
+    ResolveOutcomesActivity resolveOutcomes,
+    MonitorModelActivity monitorModel,
+    SendAlertActivity sendAlert)
+{
+    [Function(nameof(RetrainModelOrchestrator))]
+    public Task<RetrainResult> RetrainModelOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx) =>
+        new RetrainModelOrchestrator().RunAsync(ctx, ctx.GetInput<RetrainRequest>()!);
+
+    [Function(nameof(MonitorModelsOrchestrator))]
+    public Task<MonitorResult> MonitorModelsOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx) =>
+        new MonitorModelsOrchestrator().RunAsync(ctx, ctx.GetInput<MonitorRequest>());
+
+    [Function(nameof(BuildDatasetActivity))]
+    public Task<DatasetRef> BuildDatasetActivity([ActivityTrigger] RetrainRequest input) => buildDataset.ExecuteAsync(input);
+
+    [Function(nameof(CrossValidateActivity))]
+    public Task<CrossValidationResult> CrossValidateActivity([ActivityTrigger] DatasetRef input) => crossValidate.ExecuteAsync(input);
+
+    [Function(nameof(TrainBestActivity))]
+    public Task<TrainedRef> TrainBestActivity([ActivityTrigger] TrainBestInput input) => trainBest.ExecuteAsync(input);
+
+    [Function(nameof(EvaluateModelActivity))]
+    public Task<EvaluationRef> EvaluateModelActivity([ActivityTrigger] EvaluateInput input) => evaluate.ExecuteAsync(input);
+
+    [Function(nameof(GateAndRegisterActivity))]
+    public Task<RegisteredVersion> GateAndRegisterActivity([ActivityTrigger] RegistrationRequest input) => gateAndRegister.ExecuteAsync(input);
+
+    [Function(nameof(ActivateChampionActivity))]
+    public Task<int?> ActivateChampionActivity([ActivityTrigger] ActivateInput input) => activateChampion.ExecuteAsync(input);
+
+    [Function(nameof(ResolveOutcomesActivity))]
+    public Task<int> ResolveOutcomesActivity([ActivityTrigger] int input) => resolveOutcomes.ExecuteAsync(input);
+
+    [Function(nameof(MonitorModelActivity))]
+    public Task<MonitorSummary> MonitorModelActivity([ActivityTrigger] string input) => monitorModel.ExecuteAsync(input);
+
+    [Function(nameof(SendAlertActivity))]
+    public Task<bool> SendAlertActivity([ActivityTrigger] MlAlert input) => sendAlert.ExecuteAsync(input);
+
+    /// <summary>Monitoring pass on the schedule in app setting <c>MlMonitorSchedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
+    [Function("MonitorModelsTimer")]
+    public Task<string> MonitorModelsTimer([TimerTrigger("%MlMonitorSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+        client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline.Orchestration.ML.MonitorModelsOrchestrator), new MonitorRequest(null));
+
+    /// <summary>Scheduled retraining of both models on app setting <c>MlRetrainSchedule</c> (NCRONTAB, e.g. "0 0 3 * * 0").</summary>
+    [Function("RetrainModelsTimer")]
+    public async Task RetrainModelsTimer([TimerTrigger("%MlRetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client)
+    {
+        foreach (var model in ModelNames.All)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline.Orchestration.ML.RetrainModelOrchestrator),
+                new RetrainRequest(model, "scheduled retraining", "schedule"),
+                new StartOrchestrationOptions { InstanceId = $"retrain-{model}-{DateTime.UtcNow:yyyyMMddHHmmss}-sched" });
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Pipeline.Api.Operations;
+
+namespace Pipeline.Functions.Operations;
+
+public sealed class OperationsFunctions(HealthService health, IngestionStatusService ingestion)
+{
+    [Function("Health")]
+    public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req)
+        => OperationsEndpoints.Health(health, req.HttpContext.RequestAborted);
+
+    [Function("Metrics")]
+    public async Task Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest req)
+        => await OperationsEndpoints.Metrics(req.HttpContext);
+
+    [Function("IngestionStatus")]
+    public Task<IResult> IngestionStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ingestion/status")] HttpRequest req)
+        => IngestionStatusService.Handle(ingestion, req.HttpContext.RequestAborted);
+}

@@ -1,0 +1,78 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Pipeline.Embedded;
+
+namespace Pipeline.LocalHost;
+
+/// <summary>
+/// A Durable Task gRPC sidecar (the protocol the Functions host speaks to isolated workers) backed by
+/// DurableTask.AzureStorage — the storage provider Durable Functions uses by default — on Azurite or a real account.
+/// Orchestration state lives in storage, so it survives a kill -9 of this process.
+/// </summary>
+public sealed class DurableSidecar : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DurableSidecar(WebApplication app, string address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>The sidecar's gRPC address (http://127.0.0.1:port, HTTP/2 without TLS).</summary>
+    public string Address { get; }
+
+    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, ILoggerFactory loggerFactory, CancellationToken ct = default)
+    {
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = taskHubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            LoggerFactory = loggerFactory,
+            PartitionCount = 4,
+            // Locally there is one worker: poll queues briskly so orchestrations feel immediate.
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // After a crash, messages the dead process had dequeued reappear only when their visibility timeout ends
+            // (5 minutes by default); locally, resuming within seconds matters more. Live work items renew their locks.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
+            LeaseInterval = TimeSpan.FromSeconds(15),
+            LeaseRenewInterval = TimeSpan.FromSeconds(5),
+        };
+        var service = new AzureStorageOrchestrationService(settings);
+        await service.CreateIfNotExistsAsync();
+
+        var port = PortFinder.FreeTcpPort();
+        var address = $"http://127.0.0.1:{port}";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        // The sidecar's own request logs are noise for users; its warnings and errors still reach the console.
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.UseUrls();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        await app.StartAsync(ct);
+        return new DurableSidecar(app, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _app.StopAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping waits for in-flight work items; past the grace period we leave them to storage, which is durable.
+        }
+        await _app.DisposeAsync();
+    }
+}

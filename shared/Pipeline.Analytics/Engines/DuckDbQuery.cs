@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using Pipeline.Analytics.Planning;
+
+namespace Pipeline.Analytics.Engines;
+
+/// <summary>Runs SQL on an in-process DuckDB over Parquet files and converts result rows to JSON.</summary>
+public static class DuckDbQuery
+{
+    /// <summary>An in-memory DuckDB with the view <c>events</c> over the given Parquet files.</summary>
+    public static DuckDBConnection OpenWithEvents(IReadOnlyList<string> parquetFiles, int? threads = null)
+    {
+        var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        if (threads is { } t) Execute(connection, $"SET threads = {t}");
+        Execute(connection, "CREATE TEMP VIEW events AS SELECT * FROM read_parquet(" + FileList(parquetFiles) + ")");
+        return connection;
+    }
+
+    public static string FileList(IReadOnlyList<string> files)
+    {
+        var sb = new StringBuilder("[");
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append('\'').Append(files[i].Replace("'", "''")).Append('\'');
+        }
+        return sb.Append(']').ToString();
+    }
+
+    public static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a query and returns every row as a JSON object (column name → value).</summary>
+    public static List<JsonObject> ReadRows(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        var rows = new List<JsonObject>();
+        var values = new object[names.Length];
+        while (reader.Read())
+        {
+            reader.GetValues(values);
+            var row = new JsonObject();
+            for (var i = 0; i < names.Length; i++)
+            {
+                row[names[i]] = ToJson(values[i]);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>DuckDB values as JSON: integers as numbers, dates as yyyy-MM-dd, timestamps as ISO-8601 UTC strings.</summary>
+    public static JsonNode? ToJson(object? value) => value switch
+    {
+        null or DBNull => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        int i => JsonValue.Create((long)i),
+        short s16 => JsonValue.Create((long)s16),
+        sbyte s8 => JsonValue.Create((long)s8),
+        byte u8 => JsonValue.Create((long)u8),
+        ushort u16 => JsonValue.Create((long)u16),
+        uint u32 => JsonValue.Create((long)u32),
+        ulong u64 => JsonValue.Create(checked((long)u64)),
+        BigInteger big => JsonValue.Create(checked((long)big)),
+        double d => JsonValue.Create(d),
+        float f => JsonValue.Create((double)f),
+        decimal m => JsonValue.Create((double)m),
+        DateOnly d => JsonValue.Create(Periods.Format(d)),
+        DateTime t => JsonValue.Create(DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)),
+        DateTimeOffset t => JsonValue.Create(t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)),
+        _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
+    };
+}

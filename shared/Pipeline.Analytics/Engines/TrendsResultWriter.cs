@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using Pipeline.Analytics.Jobs;
+using Pipeline.Analytics.Planning;
+using Pipeline.Storage;
+
+namespace Pipeline.Analytics.Engines;
+
+/// <summary>
+/// Writes a job's result rows into its output collection: only rows of the periods the run recomputes, each under
+/// <c>_id = job:key values</c>, so re-running a period replaces its documents and never duplicates them.
+/// </summary>
+public sealed class TrendsResultWriter(IDocumentStore store)
+{
+    public const int BatchSize = 1000;
+
+    /// <summary>The documents to write: rows of covered periods, with id, job and run metadata added.</summary>
+    public static List<KeyValuePair<string, JsonObject>> ToDocuments(JobPlan plan, IEnumerable<JsonObject> rows, string runId, string computedAt)
+    {
+        var job = plan.Job;
+        var docs = new List<KeyValuePair<string, JsonObject>>();
+        foreach (var row in rows)
+        {
+            if (job.PeriodColumn is { } pc)
+            {
+                var period = row[pc]?.GetValue<string>() ?? throw new InvalidOperationException($"Job {job.Name} returned a row without {pc}");
+                if (!plan.Covers(Periods.Parse(period))) continue;
+            }
+            var keyValues = job.Key.Select(k => row.TryGetPropertyValue(k, out var v)
+                ? v?.ToString() ?? ""
+                : throw new InvalidOperationException($"Job {job.Name} declares key column '{k}' but its result has no such column"));
+            var id = job.DocumentId(keyValues);
+            var doc = new JsonObject { ["_id"] = id, ["job"] = job.Name };
+            foreach (var (name, value) in row)
+            {
+                doc[name] = value?.DeepClone();
+            }
+            doc["run_id"] = runId;
+            doc["computed_at"] = computedAt;
+            docs.Add(new(id, doc));
+        }
+        return docs;
+    }
+
+    public async Task<int> WriteAsync(string collection, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, CancellationToken ct = default)
+    {
+        foreach (var chunk in documents.Chunk(BatchSize))
+        {
+            await store.UpsertManyAsync(collection, chunk, ct);
+        }
+        return documents.Count;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipeline.Domain;
+
+namespace Pipeline.Analytics.Snapshot;
+
+/// <summary>
+/// Maps between stored event documents (the <c>events</c> collection: envelope fields plus the raw payload) and the
+/// flattened <see cref="EventRow"/> the Parquet snapshot holds.
+/// </summary>
+public static class EventDocumentMapper
+{
+    public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+
+    public static string FormatTimestamp(DateTimeOffset t) => t.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>The document the store keeps for an event (the same shape the store's event sink writes).</summary>
+    public static JsonObject ToDocument(GitHubEvent e) => new()
+    {
+        ["_id"] = e.Id,
+        ["type"] = e.Type,
+        ["action"] = e.Action,
+        ["repo"] = e.Repo,
+        ["actor"] = e.Actor,
+        ["created_at"] = FormatTimestamp(e.CreatedAt),
+        ["source"] = e.Source,
+        ["delivery_id"] = e.DeliveryId,
+        ["received_at"] = FormatTimestamp(e.ReceivedAt),
+        ["payload"] = JsonNode.Parse(e.Payload.GetRawText()),
+    };
+
+    public static EventRow FromEvent(GitHubEvent e) => FromDocument(ToDocument(e));
+
+    /// <summary>Flattens a stored event document; throws <see cref="FormatException"/> when the envelope is incomplete.</summary>
+    public static EventRow FromDocument(JsonObject doc)
+    {
+        var id = Str(doc["_id"]) ?? throw new FormatException("event document without _id");
+        var payload = doc["payload"] as JsonObject;
+        var repository = payload?["repository"] as JsonObject;
+        var item = (payload?["issue"] ?? payload?["pull_request"]) as JsonObject;
+        return new EventRow
+        {
+            Id = id,
+            Type = Str(doc["type"]) ?? throw new FormatException($"event {id} has no type"),
+            Action = Str(doc["action"]) ?? Str(payload?["action"]),
+            Repo = Str(doc["repo"]) ?? throw new FormatException($"event {id} has no repo"),
+            Actor = Str(doc["actor"]),
+            CreatedAt = Time(doc["created_at"]) ?? throw new FormatException($"event {id} has no created_at"),
+            ReceivedAt = Time(doc["received_at"]),
+            Language = Str(repository?["language"]),
+            RefType = Str(payload?["ref_type"]),
+            Number = Long(item?["number"]) ?? Long(payload?["number"]),
+            ItemCreatedAt = Time(item?["created_at"]),
+            ItemClosedAt = Time(item?["closed_at"]),
+            Merged = item?["merged"] is JsonValue m && m.TryGetValue<bool>(out var merged) ? merged : null,
+        };
+    }
+
+    private static string? Str(JsonNode? n) =>
+        n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static long? Long(JsonNode? n) =>
+        n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l) ? l : null;
+
+    /// <summary>ISO strings, or epoch seconds (webhook push payloads carry repository times as numbers).</summary>
+    private static DateTime? Time(JsonNode? n)
+    {
+        if (n is not JsonValue v) return null;
+        switch (v.GetValueKind())
+        {
+            case JsonValueKind.String:
+                return DateTimeOffset.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+                    ? t.UtcDateTime
+                    : null;
+            case JsonValueKind.Number when v.TryGetValue<long>(out var epoch):
+                return DateTime.UnixEpoch.AddSeconds(epoch);
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace Pipeline.Analytics.Snapshot;
+
+/// <summary>
+/// Local copies of event partitions for the in-process engine. A partition is downloaded again only when its
+/// version tag (ETag) changed, i.e. when a later snapshot rewrote that day.
+/// </summary>
+public sealed class LocalSnapshotCache(ISnapshotStorage storage, string directory)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public string Directory => directory;
+
+    /// <summary>Local paths of the partitions for <paramref name="days"/> that exist in the snapshot, in day order.</summary>
+    public async Task<IReadOnlyList<string>> EnsureLocalAsync(IEnumerable<DateOnly> days, CancellationToken ct = default)
+    {
+        var partitions = await storage.ListEventPartitionsAsync(ct);
+        var paths = new List<string>();
+        await _gate.WaitAsync(ct);
+        try
+        {
+            foreach (var day in days.Distinct().Order())
+            {
+                if (!partitions.TryGetValue(day, out var tag)) continue;
+                var name = SnapshotLayout.EventPartition(day);
+                var local = Path.Combine(directory, name.Replace('/', Path.DirectorySeparatorChar));
+                var tagFile = local + ".etag";
+                if (!File.Exists(local) || !File.Exists(tagFile) || await File.ReadAllTextAsync(tagFile, ct) != tag)
+                {
+                    // Record the listing's tag: it is what the next listing is compared with.
+                    await storage.DownloadAsync(name, local, ct);
+                    await File.WriteAllTextAsync(tagFile, tag, ct);
+                }
+                paths.Add(local);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return paths;
+    }
+}

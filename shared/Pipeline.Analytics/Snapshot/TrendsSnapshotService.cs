@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Pipeline.Analytics.Jobs;
+using Pipeline.Analytics.Planning;
+using Pipeline.Analytics.Runs;
+using Pipeline.Domain;
+using Pipeline.Storage;
+
+namespace Pipeline.Analytics.Snapshot;
+
+/// <summary>What a run asks the snapshot step for.</summary>
+/// <param name="From">First day (inclusive) that may be recomputed; null: no lower bound.</param>
+/// <param name="To">Last day (inclusive); null: no upper bound.</param>
+/// <param name="Force">Recompute every day in the window, ignoring the watermark.</param>
+public sealed record SnapshotRequest(DateOnly? From, DateOnly? To, bool Force);
+
+/// <summary>
+/// The outcome of the snapshot step: the days whose periods must be recomputed, the new watermark to record when
+/// the run succeeds, and the snapshot partitions written.
+/// </summary>
+public sealed record SnapshotPlan(
+    IReadOnlyList<string> TouchedDays,
+    string? PreviousWatermark,
+    string? Watermark,
+    long NewEvents,
+    int ExportedDays,
+    long ExportedEvents,
+    bool Full);
+
+/// <summary>
+/// Brings the Parquet snapshot up to date for an incremental run. New events are those with a <c>received_at</c>
+/// after the last successful run's watermark (less an overlap, so events committed late by a slow consumer are not
+/// missed; reprocessing is harmless because results are upserted). Their <c>created_at</c> days are "touched":
+/// those partitions are re-exported, and every partition the affected periods need that is missing is exported too.
+/// Without a watermark (first run) or with Force, every day in the window is touched.
+/// </summary>
+public sealed class TrendsSnapshotService(
+    IDocumentStore store,
+    ISnapshotStorage storage,
+    SnapshotExporter exporter,
+    JobRunStore runs,
+    ITrendsJobCatalog catalog,
+    ILogger<TrendsSnapshotService> logger)
+{
+    public static readonly TimeSpan WatermarkOverlap = TimeSpan.FromMinutes(5);
+    private const int PageSize = 5000;
+
+    public async Task<SnapshotPlan> PrepareAsync(SnapshotRequest request, CancellationToken ct = default)
+    {
+        await store.EnsureCollectionsAsync(AnalyticsCollections.Definitions, ct);
+        var previous = await runs.LastWatermarkAsync(ct);
+        var full = request.Force || previous is null;
+        HashSet<DateOnly> touched;
+        string? watermark;
+        long newEvents;
+        if (full)
+        {
+            (touched, watermark, newEvents) = await AllDaysAsync(request, ct);
+        }
+        else
+        {
+            (touched, watermark, newEvents) = await DaysOfNewEventsAsync(previous!, request, ct);
+            watermark ??= previous;
+        }
+
+        var needed = new HashSet<DateOnly>(touched);
+        foreach (var job in catalog.Jobs)
+        {
+            needed.UnionWith(JobPlan.For(job, touched).InputDays);
+        }
+        var existing = await storage.ListEventPartitionsAsync(ct);
+        var toExport = needed.Where(d => touched.Contains(d) || !existing.ContainsKey(d))
+            .Where(d => d <= DateOnly.FromDateTime(DateTime.UtcNow))
+            .Order()
+            .ToList();
+        long exportedEvents = 0;
+        var exportedDays = 0;
+        foreach (var day in toExport)
+        {
+            var rows = await exporter.ExportDayAsync(day, ct);
+            exportedEvents += rows;
+            if (rows > 0) exportedDays++;
+        }
+        logger.LogInformation(
+            "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported",
+            touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents);
+        return new SnapshotPlan(
+            touched.Order().Select(Periods.Format).ToList(), previous, watermark, newEvents, exportedDays, exportedEvents, full);
+    }
+
+    private async Task<(HashSet<DateOnly>, string?, long)> AllDaysAsync(SnapshotRequest request, CancellationToken ct)
+    {
+        var first = await store.FindAsync(Collections.Events, DocumentQuery.All.OrderBy("created_at").Take(1), ct);
+        var last = await store.FindAsync(Collections.Events, DocumentQuery.All.OrderBy("created_at", descending: true).Take(1), ct);
+        var latestReceived = await store.FindAsync(Collections.Events, DocumentQuery.All.OrderBy("received_at", descending: true).Take(1), ct);
+        var days = new HashSet<DateOnly>();
+        if (first.Count == 0) return (days, null, 0);
+        var from = DayOf(first[0]["created_at"]);
+        var to = DayOf(last[0]["created_at"]);
+        if (request.From is { } f && f > from) from = f;
+        if (request.To is { } t && t < to) to = t;
+        days.UnionWith(Periods.Days(from, to.AddDays(1)));
+        var total = await store.CountAsync(Collections.Events, null, ct);
+        return (days, latestReceived[0]["received_at"]?.GetValue<string>(), total);
+    }
+
+    private async Task<(HashSet<DateOnly>, string?, long)> DaysOfNewEventsAsync(string previous, SnapshotRequest request, CancellationToken ct)
+    {
+        var since = DateTimeOffset.Parse(previous, System.Globalization.CultureInfo.InvariantCulture) - WatermarkOverlap;
+        var query = DocumentQuery.Where(new FieldFilter("received_at", FilterOp.Gt, JsonValue.Create(EventDocumentMapper.FormatTimestamp(since))))
+            .OrderBy("received_at")
+            .Take(PageSize);
+        var days = new HashSet<DateOnly>();
+        string? watermark = null;
+        long count = 0;
+        var skip = 0;
+        while (true)
+        {
+            var page = await store.FindAsync(Collections.Events, query with { Skip = skip }, ct);
+            foreach (var doc in page)
+            {
+                var day = DayOf(doc["created_at"]);
+                if ((request.From is null || day >= request.From) && (request.To is null || day <= request.To))
+                {
+                    days.Add(day);
+                }
+                var received = doc["received_at"]?.GetValue<string>();
+                if (received is not null && (watermark is null || string.CompareOrdinal(received, watermark) > 0)) watermark = received;
+                count++;
+            }
+            skip += page.Count;
+            if (page.Count < PageSize) break;
+        }
+        return (days, watermark, count);
+    }
+
+    private static DateOnly DayOf(JsonNode? createdAt)
+    {
+        var s = createdAt?.GetValue<string>() ?? throw new FormatException("event without created_at");
+        return DateOnly.FromDateTime(DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime);
+    }
+}

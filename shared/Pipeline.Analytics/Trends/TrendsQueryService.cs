@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Pipeline.Analytics.Planning;
+using Pipeline.Storage;
+
+namespace Pipeline.Analytics.Trends;
+
+/// <summary>
+/// Serves trend series from the precomputed <c>trends_*</c> collections: each series is one indexed range query
+/// (the requested window, then the same window 1..N years earlier, fetched in parallel), aligned by week or month
+/// index so years overlay. Responses are cached briefly; the aggregation refreshes the data at most every few minutes.
+/// </summary>
+public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock = null)
+{
+    private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _cache = new();
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>How long a response is reused. Zero disables the cache (tests).</summary>
+    public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public DateOnly Today => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
+
+    public Task<TrendResponse> QueryAsync(TrendQuery q, CancellationToken ct = default) =>
+        Cached("q:" + q, () => q.Metric switch
+        {
+            "activity" => WeeklyAsync(q, "events", ct),
+            "stars" => WeeklyAsync(q, "stars", ct),
+            "languages" => LanguagesAsync(q, ct),
+            "time-to-close" => TimeToCloseAsync(q, ct),
+            "top-growing" => TopGrowingAsync(q, ct),
+            "contributors" => ContributorsAsync(q, ct),
+            _ => throw new ArgumentException("Unknown metric " + q.Metric),
+        });
+
+    public Task<TrendDimensions> DimensionsAsync(CancellationToken ct = default) => Cached("dimensions", async () =>
+    {
+        var docs = await store.FindAsync(AnalyticsCollections.Repositories, DocumentQuery.All.OrderBy("repo").Take(5000), ct);
+        var repos = docs.Select(d => new RepositoryDimension(Str(d, "repo") ?? "", Str(d, "language"))).Where(r => r.Repo.Length > 0).ToList();
+        var languages = repos.Select(r => r.Language).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        return new TrendDimensions(repos, languages, TrendQueryParser.Metrics);
+    });
+
+    private async Task<T> Cached<T>(string key, Func<Task<T>> compute) where T : class
+    {
+        var now = _clock.GetUtcNow();
+        if (CacheDuration > TimeSpan.Zero && _cache.TryGetValue(key, out var hit) && now - hit.At < CacheDuration) return (T)hit.Value;
+        var value = await compute();
+        if (CacheDuration > TimeSpan.Zero)
+        {
+            if (_cache.Count > 1000) _cache.Clear();
+            _cache[key] = (now, value);
+        }
+        return value;
+    }
+
+    /// <summary>The window shifted back by whole years (29 February falls back to the 28th).</summary>
+    private static (DateOnly From, DateOnly To) Shift(TrendQuery q, int yearsBack) => (q.From.AddYears(-yearsBack), q.To.AddYears(-yearsBack));
+
+    private static Dictionary<string, string?> Filters(TrendQuery q) => new()
+    {
+        ["repo"] = q.Repo, ["language"] = q.Language, ["kind"] = q.Metric == "time-to-close" ? q.Kind : null,
+        ["measure"] = q.Metric == "languages" ? q.Measure : null,
+    };
+
+    private static FieldFilter Eq(string path, string value) => new(path, FilterOp.Eq, JsonValue.Create(value));
+    private static FieldFilter Range(string path, FilterOp op, DateOnly d) => new(path, op, JsonValue.Create(Periods.Format(d)));
+
+    private async Task<IReadOnlyList<TrendSeries>> ForEachYear(TrendQuery q, Func<int, DateOnly, DateOnly, Task<IEnumerable<TrendSeries>>> one)
+    {
+        var tasks = Enumerable.Range(0, q.CompareYears + 1).Select(k =>
+        {
+            var (from, to) = Shift(q, k);
+            return one(k, from, to);
+        }).ToList();
+        var results = await Task.WhenAll(tasks);
+        return results.SelectMany(s => s).ToList();
+    }
+
+    // ---- weekly: activity and stars -------------------------------------------------------------------------------
+
+    private static readonly string[] WeeklyValues = ["events", "stars", "forks", "issues_opened", "issues_closed", "prs_opened", "prs_merged", "pushes"];
+
+    private async Task<TrendResponse> WeeklyAsync(TrendQuery q, string measure, CancellationToken ct)
+    {
+        var series = await ForEachYear(q, async (k, from, to) =>
+        {
+            var weekFrom = Periods.WeekStart(from);
+            IReadOnlyList<JsonObject> docs;
+            if (q.Repo is null && q.Language is null)
+            {
+                docs = await store.FindAsync(AnalyticsCollections.ActivityWeekly, DocumentQuery.Where(
+                    Range("week_start", FilterOp.Gte, weekFrom), Range("week_start", FilterOp.Lte, to)), ct);
+            }
+            else
+            {
+                var filters = new List<FieldFilter> { Range("week_start", FilterOp.Gte, weekFrom), Range("week_start", FilterOp.Lte, to) };
+                if (q.Repo is not null) filters.Insert(0, Eq("repo", q.Repo));
+                if (q.Language is not null) filters.Insert(0, Eq("language", q.Language));
+                docs = await store.FindAsync(AnalyticsCollections.RepoWeekly, new DocumentQuery { Filters = filters }, ct);
+            }
+            var byWeek = docs.GroupBy(d => Str(d, "week_start")!).ToDictionary(g => g.Key, g => WeeklyValues.ToDictionary(v => v, v => g.Sum(d => Num(d, v))));
+            var points = new List<TrendPoint>();
+            for (var (week, i) = (weekFrom, 0); week <= to; week = week.AddDays(7), i++)
+            {
+                var values = byWeek.GetValueOrDefault(Periods.Format(week)) ?? WeeklyValues.ToDictionary(v => v, _ => 0.0);
+                points.Add(new TrendPoint(i, "W" + Periods.IsoWeek(week).ToString("00", CultureInfo.InvariantCulture), Periods.Format(week), values[measure], values));
+            }
+            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points)];
+        });
+        return new TrendResponse(q.Metric, "week", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
+    }
+
+    private static string SeriesName(TrendQuery q, DateOnly from, DateOnly to) =>
+        from.Year == to.Year ? from.Year.ToString(CultureInfo.InvariantCulture) : $"{from.Year}–{to.Year}";
+
+    // ---- monthly helpers ---------------------------------------------------------------------------------------------
+
+    private static List<DateOnly> Months(DateOnly from, DateOnly to)
+    {
+        var list = new List<DateOnly>();
+        for (var m = Periods.MonthStart(from); m <= to; m = m.AddMonths(1)) list.Add(m);
+        return list;
+    }
+
+    private static string MonthLabel(DateOnly m, DateOnly windowFrom, DateOnly windowTo) =>
+        windowFrom.Year == windowTo.Year ? MonthNames[m.Month - 1] : $"{MonthNames[m.Month - 1]} +{m.Year - windowFrom.Year}";
+
+    private static List<TrendPoint> MonthlyPoints(DateOnly from, DateOnly to, IReadOnlyDictionary<string, JsonObject> byMonth, string measure, params string[] extra)
+    {
+        var points = new List<TrendPoint>();
+        var i = 0;
+        foreach (var m in Months(from, to))
+        {
+            var doc = byMonth.GetValueOrDefault(Periods.Format(m));
+            var values = extra.Length == 0 ? null : extra.ToDictionary(e => e, e => doc is null ? 0.0 : Num(doc, e));
+            points.Add(new TrendPoint(i++, MonthLabel(m, from, to), Periods.Format(m), doc is null ? 0 : Num(doc, measure), values));
+        }
+        return points;
+    }
+
+    // ---- languages --------------------------------------------------------------------------------------------------
+
+    private async Task<TrendResponse> LanguagesAsync(TrendQuery q, CancellationToken ct)
+    {
+        var perYear = await Task.WhenAll(Enumerable.Range(0, q.CompareYears + 1).Select(async k =>
+        {
+            var (from, to) = Shift(q, k);
+            var filters = new List<FieldFilter> { Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to) };
+            if (q.Language is not null) filters.Insert(0, Eq("language", q.Language));
+            var docs = await store.FindAsync(AnalyticsCollections.Languages, new DocumentQuery { Filters = filters }, ct);
+            return (k, from, to, docs);
+        }));
+        // The languages shown: the top ones of the requested window by the chosen measure.
+        var current = perYear.Single(p => p.k == 0).docs;
+        var top = current.GroupBy(d => Str(d, "language")!).OrderByDescending(g => g.Sum(d => Num(d, q.Measure))).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(q.Language is null ? Math.Min(q.Limit, 8) : 1).Select(g => g.Key).ToList();
+        if (q.Language is not null && top.Count == 0) top.Add(q.Language);
+        var series = new List<TrendSeries>();
+        foreach (var language in top)
+        {
+            foreach (var (k, from, to, docs) in perYear.OrderBy(p => p.k))
+            {
+                var byMonth = docs.Where(d => Str(d, "language") == language).ToDictionary(d => Str(d, "month_start")!);
+                var points = MonthlyPoints(from, to, byMonth, q.Measure, "events", "stars", "repos_created", "active_repos");
+                series.Add(new TrendSeries(language, from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points));
+            }
+        }
+        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
+    }
+
+    // ---- time to close ------------------------------------------------------------------------------------------------
+
+    private async Task<TrendResponse> TimeToCloseAsync(TrendQuery q, CancellationToken ct)
+    {
+        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : q.Language is not null ? ("language", q.Language) : ("all", "*");
+        var series = await ForEachYear(q, async (k, from, to) =>
+        {
+            var docs = await store.FindAsync(AnalyticsCollections.TimeToClose, DocumentQuery.Where(
+                Eq("scope", scope), Eq("name", name), Eq("kind", q.Kind),
+                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
+            var byMonth = docs.ToDictionary(d => Str(d, "month_start")!);
+            var points = MonthlyPoints(from, to, byMonth, "median_hours", "median_hours", "p85_hours", "p95_hours", "closed");
+            var closed = points.Sum(p => p.Values!["closed"]);
+            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), closed, points)];
+        });
+        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
+    }
+
+    // ---- contributors ----------------------------------------------------------------------------------------------
+
+    private async Task<TrendResponse> ContributorsAsync(TrendQuery q, CancellationToken ct)
+    {
+        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : ("all", "*");
+        var series = await ForEachYear(q, async (k, from, to) =>
+        {
+            var docs = await store.FindAsync(AnalyticsCollections.Contributors, DocumentQuery.Where(
+                Eq("scope", scope), Eq("name", name),
+                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
+            var points = MonthlyPoints(from, to, docs.ToDictionary(d => Str(d, "month_start")!), "contributors", "contributors", "active_actors");
+            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points)];
+        });
+        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
+    }
+
+    // ---- top growing ------------------------------------------------------------------------------------------------
+
+    private async Task<TrendResponse> TopGrowingAsync(TrendQuery q, CancellationToken ct)
+    {
+        var filters = new List<FieldFilter> { Range("month_start", FilterOp.Gte, Periods.MonthStart(q.From)), Range("month_start", FilterOp.Lte, q.To) };
+        if (q.Repo is not null) filters.Insert(0, Eq("repo", q.Repo));
+        else if (q.Language is not null) filters.Insert(0, Eq("language", q.Language));
+        var docs = await store.FindAsync(AnalyticsCollections.TopGrowing, new DocumentQuery { Filters = filters }, ct);
+        var items = docs.GroupBy(d => Str(d, "repo")!).Select(g =>
+        {
+            var stars = (long)g.Sum(d => Num(d, "stars"));
+            var prev = (long)g.Sum(d => Num(d, "stars_prev_year"));
+            var events = (long)g.Sum(d => Num(d, "events"));
+            var eventsPrev = (long)g.Sum(d => Num(d, "events_prev_year"));
+            return new GrowingRepository(g.Key, g.Select(d => Str(d, "language")).FirstOrDefault(l => l is not null), stars, prev, stars - prev,
+                Pct(stars, prev), events, eventsPrev, Pct(events, eventsPrev));
+        })
+        .OrderByDescending(i => i.StarDelta).ThenByDescending(i => i.Events - i.EventsPrevYear).ThenBy(i => i.Repo, StringComparer.Ordinal)
+        .Take(q.Limit)
+        .ToList();
+        var series = items.Select(i => new TrendSeries(i.Repo, q.From.Year, 0, Periods.Format(q.From), Periods.Format(q.To), i.StarDelta,
+            [new TrendPoint(0, "stars", Periods.Format(q.From), i.Stars), new TrendPoint(1, "stars a year earlier", Periods.Format(q.From.AddYears(-1)), i.StarsPrevYear)])).ToList();
+        return new TrendResponse(q.Metric, "period", Periods.Format(q.From), Periods.Format(q.To), 1, Filters(q), series, items);
+    }
+
+    private static double? Pct(long current, long previous) => previous == 0 ? null : Math.Round((current - previous) * 100.0 / previous, 1);
+
+    private static string? Str(JsonObject d, string name) => d[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static double Num(JsonObject d, string name) => d[name] switch
+    {
+        JsonValue v when v.TryGetValue<double>(out var x) => x,
+        JsonValue v when v.TryGetValue<long>(out var l) => l,
+        JsonValue v when v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) => p,
+        _ => 0,
+    };
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Audit;
+using Pipeline.Audit.Catalog;
+using Pipeline.Audit.Scoring;
+using Pipeline.Orchestration.Audit;
+
+namespace Pipeline.Api.Audit;
+
+public static class AuditServiceCollectionExtensions
+{
+    /// <summary>
+    /// The repository audit: options (section "Audit", validated at start), <see cref="AuditService"/>, the audit activity.
+    /// Needs an <see cref="Pipeline.Storage.IDocumentStore"/> (AddPipelineStore) and, for the HTTP API, a DurableTaskClient.
+    /// </summary>
+    public static IServiceCollection AddPipelineAudit(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
+        services.AddSingleton(ToolCatalog.Default);
+        services.AddSingleton(MlTestScoreRules.Default);
+        services.AddSingleton(sp => new AuditService(
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value,
+            sp.GetRequiredService<ToolCatalog>(),
+            sp.GetRequiredService<MlTestScoreRules>(),
+            sp.GetService<TimeProvider>()));
+        services.AddTransient<RunRepositoryAuditActivity>();
+        return services;
+    }
+}
+
+/// <summary>Fails start-up with a message naming the bad key.</summary>
+public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuditOptions options) =>
+        options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Pipeline.Api.Predict;
+using Pipeline.ML.Monitoring;
+using Pipeline.ML.Registry;
+using Pipeline.ML.Serving;
+using Pipeline.ML.Training;
+using Pipeline.Orchestration.ML;
+
+namespace Pipeline.Api.Models;
+
+/// <summary>Body of <c>POST /api/models/{name}/aliases/champion</c>.</summary>
+public sealed class SetChampionRequest
+{
+    public int? Version { get; set; }
+    public string? Reason { get; set; }
+}
+
+/// <summary>Optional body of <c>POST /api/models/{name}/retrain</c>.</summary>
+public sealed class RetrainHttpRequest
+{
+    public string? Reason { get; set; }
+}
+
+/// <summary>HTTP handlers of the model registry, retraining and monitoring API.</summary>
+public static class ModelHandlers
+{
+    private static IResult UnknownModel(string name) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"'{name}' is not a model; known: {string.Join(", ", ModelNames.All)}");
+
+    /// <summary><c>GET /api/models</c>: every model with its aliases, serving version and champion metrics.</summary>
+    public static async Task<IResult> ListModelsAsync(ModelRegistry registry, PredictionService predictions, CancellationToken ct = default)
+    {
+        var models = new List<object>();
+        foreach (var name in ModelNames.All)
+        {
+            var head = await registry.GetHeadAsync(name, ct);
+            var champion = head?.Champion is { } c ? await registry.GetVersionAsync(name, c, ct) : null;
+            models.Add(new
+            {
+                name,
+                primary_metric = ModelNames.PrimaryMetric(name),
+                champion = head?.Champion,
+                challenger = head?.Challenger,
+                latest_version = head?.LatestVersion ?? 0,
+                serving_version = predictions.ServingVersion(name),
+                champion_test_metrics = champion?.TestMetrics,
+                champion_trainer = champion?.Trainer,
+                champion_created_at = champion?.CreatedAt,
+                champion_dataset = champion?.Dataset,
+            });
+        }
+        return Results.Json(new { models }, MlJson.Options);
+    }
+
+    /// <summary><c>GET /api/models/{name}</c>: aliases, alias history and the versions (newest first) with their metrics.</summary>
+    public static async Task<IResult> GetModelAsync(string name, ModelRegistry registry, PredictionService predictions, CancellationToken ct = default)
+    {
+        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        var head = await registry.GetHeadAsync(name, ct);
+        var versions = await registry.ListVersionsAsync(name, 100, ct);
+        return Results.Json(new
+        {
+            name,
+            primary_metric = ModelNames.PrimaryMetric(name),
+            champion = head?.Champion,
+            challenger = head?.Challenger,
+            latest_version = head?.LatestVersion ?? 0,
+            serving_version = predictions.ServingVersion(name),
+            history = head?.History ?? [],
+            versions = versions.Select(v => new
+            {
+                v.Version, v.CreatedAt, v.Aliases, v.Trainer, v.Hyperparameters, text_featurizer = v.TextFeaturizer, v.Dataset,
+                v.CvMetrics, v.TestMetrics, gate = v.Gate, v.ParentVersion, v.CodeVersion, v.Reason,
+            }),
+        }, MlJson.Options);
+    }
+
+    /// <summary><c>GET /api/models/{name}/versions/{version}</c>: the full registry document of one version.</summary>
+    public static async Task<IResult> GetVersionAsync(string name, int version, ModelRegistry registry, CancellationToken ct = default)
+    {
+        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        var v = await registry.GetVersionAsync(name, version, ct);
+        return v is null
+            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: $"{name} has no version {version}")
+            : Results.Json(v, RegistryJson.Options);
+    }
+
+    /// <summary><c>POST /api/models/{name}/aliases/champion</c> {version, reason?}: manual promotion or rollback; serving swaps at once.</summary>
+    public static async Task<IResult> SetChampionAsync(HttpRequest request, string name, ModelRegistry registry, PredictionService predictions, CancellationToken ct = default)
+    {
+        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        var (body, error) = await PredictHandlers.ReadJsonAsync<SetChampionRequest>(request, 16 * 1024);
+        if (error is not null) return error;
+        if (body!.Version is not { } version || version <= 0)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["version (a positive integer) is required"] });
+        try
+        {
+            var head = await registry.PromoteAsync(name, version, body.Reason is { Length: > 0 } r ? $"manual: {r}" : "manual promotion", ct);
+            await predictions.ActivateAsync(name, version, ct);
+            return Results.Json(new { name, champion = head.Champion, challenger = head.Challenger, serving_version = predictions.ServingVersion(name), history = head.History }, MlJson.Options);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: ex.Message);
+        }
+    }
+
+    /// <summary><c>POST /api/models/{name}/retrain</c>: starts RetrainModelOrchestrator; 202 with a status URL.</summary>
+    public static async Task<IResult> RetrainAsync(HttpRequest request, string name, DurableTaskClient client, CancellationToken ct = default)
+    {
+        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        var reason = "manual retrain";
+        if (request.ContentLength is > 0)
+        {
+            var (body, error) = await PredictHandlers.ReadJsonAsync<RetrainHttpRequest>(request, 16 * 1024);
+            if (error is not null) return error;
+            if (body?.Reason is { Length: > 0 } r) reason = r.Length > 500 ? r[..500] : r;
+        }
+        var instanceId = $"retrain-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainModelOrchestrator), new RetrainRequest(name, reason, "http"),
+            new StartOrchestrationOptions { InstanceId = instanceId }, ct);
+        var statusUrl = $"{request.Scheme}://{request.Host}{request.PathBase}/api/models/{name}/runs/{instanceId}";
+        return new AcceptedWithLocation(
+            Results.Json(new { instance_id = instanceId, model = name, status_url = statusUrl }, MlJson.Options, statusCode: StatusCodes.Status202Accepted), statusUrl);
+    }
+
+    /// <summary><c>GET /api/models/{name}/runs/{instanceId}</c>: status, current stage and result of a retraining run.</summary>
+    public static async Task<IResult> GetRunAsync(string name, string instanceId, DurableTaskClient client, CancellationToken ct = default)
+    {
+        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        var meta = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
+        if (meta is null || !meta.InstanceId.StartsWith($"retrain-{name}-", StringComparison.Ordinal))
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"no retraining run '{instanceId}' of {name}");
+        return Results.Json(new
+        {
+            instance_id = meta.InstanceId,
+            model = name,
+            runtime_status = meta.RuntimeStatus.ToString(),
+            created_at = meta.CreatedAt,
+            last_updated_at = meta.LastUpdatedAt,
+            custom_status = Parse(meta.SerializedCustomStatus),
+            output = Parse(meta.SerializedOutput),
+            failure = meta.FailureDetails?.ErrorMessage,
+        }, MlJson.Options);
+    }
+
+    /// <summary><c>GET /api/models/{name}/monitor</c>: the newest monitoring reports (live metrics, drift, decisions).</summary>
+    public static async Task<IResult> GetMonitorReportsAsync(string name, ModelMonitor monitor, CancellationToken ct = default)
+    {
+        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        var reports = await monitor.RecentReportsAsync(name, 50, ct);
+        return Results.Json(new { model = name, reports }, RegistryJson.Options);
+    }
+
+    private static JsonElement? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonDocument.Parse(json).RootElement.Clone();
+
+    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/models");
+        group.MapGet("/", (ModelRegistry r, PredictionService p, CancellationToken ct) => ListModelsAsync(r, p, ct)).WithName("ListModels");
+        group.MapGet("/{name}", (string name, ModelRegistry r, PredictionService p, CancellationToken ct) => GetModelAsync(name, r, p, ct)).WithName("GetModel");
+        group.MapGet("/{name}/versions/{version:int}", (string name, int version, ModelRegistry r, CancellationToken ct) => GetVersionAsync(name, version, r, ct)).WithName("GetModelVersion");
+        group.MapGet("/{name}/runs/{instanceId}", (string name, string instanceId, DurableTaskClient c, CancellationToken ct) => GetRunAsync(name, instanceId, c, ct)).WithName("GetRetrainRun");
+        group.MapGet("/{name}/monitor", (string name, ModelMonitor m, CancellationToken ct) => GetMonitorReportsAsync(name, m, ct)).WithName("GetModelMonitorReports");
+        group.MapPost("/{name}/retrain", (HttpRequest req, string name, DurableTaskClient c, CancellationToken ct) => RetrainAsync(req, name, c, ct))
+            .AddEndpointFilter<MlApiKeyFilter>().WithName("RetrainModel");
+        group.MapPost("/{name}/aliases/champion", (HttpRequest req, string name, ModelRegistry r, PredictionService p, CancellationToken ct) => SetChampionAsync(req, name, r, p, ct))
+            .AddEndpointFilter<MlApiKeyFilter>().WithName("SetModelChampion");
+        return app;
+    }
+
+    /// <summary>A 202 JSON result that also sets the Location header to the status URL.</summary>
+    private sealed class AcceptedWithLocation(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace Pipeline.Api.Operations;
+
+/// <summary>One dependency's contribution to <c>GET /api/health</c>.</summary>
+public interface IHealthProbe
+{
+    /// <summary>Stable name shown in the health document (<c>store</c>, <c>kafka</c>, <c>blobs</c>, <c>durable</c>, ...).</summary>
+    string Name { get; }
+
+    Task<ProbeResult> CheckAsync(CancellationToken ct);
+}
+
+public sealed record ProbeResult(bool Healthy, string Detail)
+{
+    public static ProbeResult Ok(string detail) => new(true, detail);
+
+    public static ProbeResult Down(string detail) => new(false, detail);
+}
+
+public sealed record DependencyHealth(string Status, string Detail, double ElapsedMs);
+
+public sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IReadOnlyDictionary<string, DependencyHealth> Dependencies)
+{
+    public bool Healthy => Status == "healthy";
+}
+
+/// <summary>Runs every registered probe in parallel with a per-probe timeout; healthy only when all are.</summary>
+public sealed class HealthService(IEnumerable<IHealthProbe> probes)
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    public async Task<HealthReport> CheckAsync(CancellationToken ct)
+    {
+        var results = await Task.WhenAll(probes.Select(p => RunAsync(p, ct)));
+        var dependencies = results.ToDictionary(r => r.Name, r => r.Health);
+        var healthy = results.All(r => r.Health.Status == "healthy");
+        return new HealthReport(healthy ? "healthy" : "unhealthy", DateTimeOffset.UtcNow, dependencies);
+    }
+
+    private static async Task<(string Name, DependencyHealth Health)> RunAsync(IHealthProbe probe, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ProbeTimeout);
+        try
+        {
+            var result = await probe.CheckAsync(timeout.Token).WaitAsync(timeout.Token);
+            return (probe.Name, new DependencyHealth(result.Healthy ? "healthy" : "unhealthy", result.Detail, sw.Elapsed.TotalMilliseconds));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (probe.Name, new DependencyHealth("unhealthy", $"no answer within {ProbeTimeout.TotalSeconds:0}s", sw.Elapsed.TotalMilliseconds));
+        }
+        catch (Exception ex)
+        {
+            return (probe.Name, new DependencyHealth("unhealthy", ex.GetType().Name + ": " + ex.Message, sw.Elapsed.TotalMilliseconds));
+        }
+    }
+}

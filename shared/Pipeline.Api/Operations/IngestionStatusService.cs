@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Domain;
+using Pipeline.Ingestion.Consumer;
+using Pipeline.Ingestion.Kafka;
+using Pipeline.Storage;
+
+namespace Pipeline.Api.Operations;
+
+/// <summary>What the dashboard's ingestion panel shows.</summary>
+public sealed record IngestionStatus(
+    double EventsPerSecond,
+    long EventsLastMinute,
+    long? ConsumerLag,
+    string? ConsumerState,
+    long? DlqCount,
+    DateTimeOffset? LastPollAt,
+    DateTimeOffset? LastEventAt,
+    long TotalEvents);
+
+/// <summary>
+/// Ingestion health from the sources of truth: the store (events received in the last minute, newest event, poller state),
+/// the dead-letter topic's offsets (messages ever dead-lettered and still retained), and the consumer in this process if any.
+/// </summary>
+public sealed class IngestionStatusService(IDocumentStore store, ClientConfigFactory kafka, IServiceProvider services)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    public async Task<IngestionStatus> GetAsync(CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var since = (now - Window).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var lastMinute = await store.CountAsync(Collections.Events,
+            DocumentQuery.Where(new FieldFilter("received_at", FilterOp.Gte, JsonValue.Create(since))), ct);
+        var total = await store.CountAsync(Collections.Events, ct: ct);
+        var newest = await store.FindAsync(Collections.Events, DocumentQuery.All.OrderBy("received_at", descending: true).Take(1), ct);
+        var lastPoll = await store.FindAsync(Collections.PollerState, DocumentQuery.All.OrderBy("updatedAt", descending: true).Take(1), ct);
+        var consumer = services.GetService<ConsumerStatusTracker>()?.Snapshot();
+        long? dlq = await Task.Run(DeadLetterCount, ct);
+        return new IngestionStatus(
+            Math.Round(lastMinute / Window.TotalSeconds, 2),
+            lastMinute,
+            consumer?.Lag,
+            consumer?.State.ToString(),
+            dlq,
+            ParseTime(lastPoll.FirstOrDefault()?["updatedAt"]),
+            ParseTime(newest.FirstOrDefault()?["received_at"]),
+            total);
+    }
+
+    /// <summary>Messages retained in the dead-letter topic (high minus low watermark over its partitions); null if unreachable.</summary>
+    private long? DeadLetterCount()
+    {
+        try
+        {
+            var config = kafka.CreateConsumerConfig("dlq-status");
+            config.GroupId = "pipeline-dlq-status";
+            using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            var topic = kafka.Options.DeadLetterTopic;
+            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(2));
+            var partitions = metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Partitions ?? [];
+            long count = 0;
+            foreach (var p in partitions)
+            {
+                var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(2));
+                count += Math.Max(0, w.High.Value - w.Low.Value);
+            }
+            return count;
+        }
+        catch (KafkaException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset? ParseTime(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<string>(out var s) && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+
+    /// <summary><c>GET /api/ingestion/status</c>.</summary>
+    public static async Task<IResult> Handle(IngestionStatusService status, CancellationToken ct) => Results.Json(await status.GetAsync(ct));
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Analytics;
+using Pipeline.Api.Audit;
+using Pipeline.Api.Events;
+using Pipeline.Api.Models;
+using Pipeline.Api.Operations;
+using Pipeline.Api.Predict;
+using Pipeline.Api.Trends;
+using Pipeline.Api.Webhooks;
+using Pipeline.Ingestion.Archive;
+using Pipeline.Ingestion.Kafka;
+using Pipeline.Ingestion.Polling;
+using Pipeline.Ingestion.Webhooks;
+using Pipeline.ML;
+using Pipeline.Orchestration.Analytics;
+using Pipeline.Orchestration.ML;
+using Pipeline.Storage;
+
+namespace Pipeline.Api;
+
+/// <summary>
+/// Composition root shared by both hosts: the Azure Functions app and the local host register the same services here,
+/// so a trigger and a local route resolve the same implementation.
+/// </summary>
+public static class PipelineComposition
+{
+    public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration, PipelineRole role)
+    {
+        services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.SectionName));
+        services.AddSingleton<HealthService>();
+        services.AddSingleton<IngestionStatusService>();
+
+        // Data plane: every role writes to or reads from the store and the topic.
+        services.AddPipelineStore(configuration);
+        services.AddPipelineKafka(configuration);
+        services.AddSingleton<IHealthProbe, StoreProbe>();
+        services.AddSingleton<IHealthProbe, KafkaProbe>();
+        services.AddSingleton<IHealthProbe, BlobStorageProbe>();
+        if (role != PipelineRole.Api)
+        {
+            services.AddPipelineConsumer();
+            services.AddSingleton<IHealthProbe, ConsumerProbe>();
+        }
+        if (role == PipelineRole.Consumer)
+        {
+            return services;
+        }
+
+        // Ingestion sources, analytics, ML and audit: the HTTP app and its orchestrations.
+        services.AddPipelineWebhooks(configuration);
+        services.AddPipelinePoller(configuration);
+        services.AddPipelineBackfill(configuration);
+        services.AddPipelineAnalytics(configuration);
+        services.AddPipelineAnalyticsOrchestration();
+        services.AddPipelineMl(configuration);
+        services.AddPipelineMlActivities();
+        services.AddPipelineAudit(configuration);
+        return services;
+    }
+
+    /// <summary>Maps every /api route and the dashboard for the local host (the Functions app declares the same routes as triggers).</summary>
+    public static IEndpointRouteBuilder MapPipelineEndpoints(this IEndpointRouteBuilder app, PipelineRole role)
+    {
+        app.MapOperationsEndpoints();
+        if (role == PipelineRole.Consumer)
+        {
+            return app;
+        }
+        app.MapWebhookEndpoints();
+        app.MapEventsEndpoints();
+        app.MapTrendsEndpoints();
+        app.MapPredictEndpoints();
+        app.MapModelEndpoints();
+        app.MapAuditEndpoints();
+        return app;
+    }
+}

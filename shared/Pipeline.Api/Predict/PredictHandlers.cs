@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Pipeline.ML;
+using Pipeline.ML.Serving;
+
+namespace Pipeline.Api.Predict;
+
+/// <summary>HTTP handlers of the prediction API (used by the local host and the Functions triggers).</summary>
+public static class PredictHandlers
+{
+    /// <summary>Largest batch request body accepted (1,000 items of typical size).</summary>
+    public const long MaxBatchRequestBytes = 32L * 1024 * 1024;
+
+    /// <summary><c>POST /api/predict/issue</c>: predictions of both models (or those named in <c>models</c>) for one issue.</summary>
+    public static async Task<IResult> PredictIssueAsync(HttpRequest request, PredictionService predictions, IOptions<MlOptions> options)
+    {
+        var serving = options.Value.Serving;
+        var (body, error) = await ReadJsonAsync<IssuePredictionRequest>(request, serving.MaxBodyBytes * 2L + 16 * 1024);
+        if (error is not null) return error;
+        var errors = IssuePredictionValidator.Validate(body, serving);
+        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid prediction request");
+        try
+        {
+            return Results.Json(predictions.Predict(body!), MlJson.Options);
+        }
+        catch (ModelNotReadyException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", detail: ex.Message);
+        }
+    }
+
+    /// <summary><c>POST /api/predict/issues</c>: up to <c>Ml:Serving:MaxBatchItems</c> (1,000) issues in one call.</summary>
+    public static async Task<IResult> PredictIssuesAsync(HttpRequest request, PredictionService predictions, IOptions<MlOptions> options)
+    {
+        var serving = options.Value.Serving;
+        var (body, error) = await ReadJsonAsync<IssueBatchPredictionRequest>(request, MaxBatchRequestBytes);
+        if (error is not null) return error;
+        var errors = IssuePredictionValidator.ValidateBatch(body, serving);
+        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid batch prediction request");
+        try
+        {
+            return Results.Json(predictions.PredictBatch(body!.Items!), MlJson.Options);
+        }
+        catch (ModelNotReadyException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", detail: ex.Message);
+        }
+    }
+
+    /// <summary>Reads a JSON body with a size cap; 413 when too large, 400 (with the parser's reason) when malformed.</summary>
+    public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request, long maxBytes) where T : class
+    {
+        if (request.ContentLength is { } len && len > maxBytes)
+            return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
+        if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
+            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send application/json"));
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+                return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
+        }
+        if (buffer.Length == 0) return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body is required"] }));
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), MlJson.Options);
+            return value is null
+                ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] }))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"malformed JSON: {ex.Message}"] }));
+        }
+    }
+
+    public static IEndpointRouteBuilder MapPredictEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/predict").AddEndpointFilter<MlApiKeyFilter>();
+        group.MapPost("/issue", (HttpRequest r, PredictionService p, IOptions<MlOptions> o) => PredictIssueAsync(r, p, o)).WithName("PredictIssue");
+        group.MapPost("/issues", (HttpRequest r, PredictionService p, IOptions<MlOptions> o) => PredictIssuesAsync(r, p, o)).WithName("PredictIssues");
+        return app;
+    }
+}

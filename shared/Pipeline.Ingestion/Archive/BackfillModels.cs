@@ -1,0 +1,115 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Ingestion.Archive;
+
+/// <summary>GH Archive backfill settings (section <c>Backfill</c>).</summary>
+public sealed class BackfillOptions
+{
+    public const string SectionName = "Backfill";
+
+    /// <summary>Events per publish batch.</summary>
+    public int BatchSize { get; set; } = 5000;
+
+    /// <summary>Where hourly files are fetched from when a request gives an hour range without a baseUrl.</summary>
+    public string BaseUrl { get; set; } = "https://data.gharchive.org/";
+
+    /// <summary>Largest hour range one request may ask for (a month).</summary>
+    public int MaxHours { get; set; } = 24 * 31;
+
+    /// <summary>Timeout of one HTTP(S) file download (the whole streamed file, not the connection).</summary>
+    public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How many error messages a result keeps as samples (all errors are counted).</summary>
+    public int MaxErrorSamples { get; set; } = 20;
+}
+
+public sealed class BackfillOptionsValidator : IValidateOptions<BackfillOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BackfillOptions o)
+    {
+        var errors = new List<string>();
+        if (o.BatchSize is < 1 or > 100_000) errors.Add("Backfill:BatchSize must be between 1 and 100000");
+        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _)) errors.Add("Backfill:BaseUrl must be an absolute URL");
+        if (o.MaxHours < 1) errors.Add("Backfill:MaxHours must be at least 1");
+        if (o.HttpTimeout <= TimeSpan.Zero) errors.Add("Backfill:HttpTimeout must be positive");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>
+/// What to import: explicit <see cref="Files"/> (local paths or http(s) URLs), or an hour range
+/// <see cref="From"/>..<see cref="To"/> (inclusive, <c>yyyy-MM-ddTHH</c>, UTC) expanded to GH Archive's
+/// <c>{BaseUrl}YYYY-MM-DD-H.json.gz</c> names.
+/// </summary>
+public sealed record BackfillRequest(IReadOnlyList<string>? Files = null, string? From = null, string? To = null, string? BaseUrl = null)
+{
+    private static readonly string[] HourFormats = ["yyyy-MM-dd'T'HH", "yyyy-MM-dd'T'H", "yyyy-MM-dd-H", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss'Z'"];
+
+    /// <summary>The sources to import, or a list of problems (each naming the field).</summary>
+    public (IReadOnlyList<string> Sources, IReadOnlyList<string> Errors) Resolve(BackfillOptions options)
+    {
+        var errors = new List<string>();
+        var hasFiles = Files is { Count: > 0 };
+        var hasRange = From is not null || To is not null;
+        if (hasFiles && hasRange) errors.Add("give either 'files' or 'from'/'to', not both");
+        if (!hasFiles && !hasRange) errors.Add("'files' (a non-empty list of paths or URLs) or 'from' and 'to' (yyyy-MM-ddTHH) is required");
+        if (errors.Count > 0) return ([], errors);
+
+        if (hasFiles)
+        {
+            var list = new List<string>();
+            foreach (var (f, i) in Files!.Select((f, i) => (f, i)))
+            {
+                if (string.IsNullOrWhiteSpace(f)) errors.Add($"files[{i}] is empty");
+                else if (Uri.TryCreate(f, UriKind.Absolute, out var u) && u.Scheme is not ("http" or "https" or "file")) errors.Add($"files[{i}]: only local paths and http(s) URLs are supported, not {u.Scheme}:");
+                else list.Add(f.Trim());
+            }
+            return (list, errors);
+        }
+
+        if (!TryParseHour(From, out var from)) errors.Add($"'from' must be an hour like 2024-01-01T00 (got '{From}')");
+        if (!TryParseHour(To, out var to)) errors.Add($"'to' must be an hour like 2024-01-01T05 (got '{To}')");
+        var baseUrl = BaseUrl ?? options.BaseUrl;
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out _)) errors.Add($"'baseUrl' must be an absolute URL (got '{baseUrl}')");
+        if (errors.Count > 0) return ([], errors);
+        if (to < from) return ([], ["'to' is before 'from'"]);
+        var hours = (int)((to - from).TotalHours) + 1;
+        if (hours > options.MaxHours) return ([], [$"the range covers {hours} hours; at most {options.MaxHours} (Backfill:MaxHours) per request"]);
+        if (!baseUrl.EndsWith('/')) baseUrl += "/";
+        var sources = Enumerable.Range(0, hours).Select(h => baseUrl + FileName(from.AddHours(h))).ToList();
+        return (sources, []);
+    }
+
+    /// <summary>GH Archive's file name for an hour: <c>2024-01-01-0.json.gz</c> (hour without a leading zero).</summary>
+    public static string FileName(DateTime hourUtc) =>
+        hourUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "-" + hourUtc.Hour.ToString(CultureInfo.InvariantCulture) + ".json.gz";
+
+    private static bool TryParseHour(string? s, out DateTime hour)
+    {
+        hour = default;
+        if (string.IsNullOrWhiteSpace(s)
+            || !DateTime.TryParseExact(s.Trim(), HourFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
+        {
+            return false;
+        }
+        hour = new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc);
+        return true;
+    }
+}
+
+/// <summary>Progress of an import, reported after every published batch and at the end of every file.</summary>
+public sealed record BackfillProgress(
+    int FilesDone, int FilesTotal, string? CurrentFile, long Lines, long Events, long Errors, long Bytes, double EventsPerSecond, TimeSpan Elapsed);
+
+/// <summary>What one file contributed.</summary>
+public sealed record BackfillFileResult(string Source, long Lines, long Events, long Errors, long Bytes, string? Failure);
+
+/// <summary>The outcome of an import. <see cref="Events"/> counts events acknowledged by the broker.</summary>
+public sealed record BackfillResult(
+    int Files, long Lines, long Events, long Errors, long Bytes, TimeSpan Elapsed, double EventsPerSecond,
+    IReadOnlyList<BackfillFileResult> PerFile, IReadOnlyList<string> ErrorSamples)
+{
+    /// <summary>Files that could not be read at all (not found, HTTP error); their events are not in <see cref="Events"/>.</summary>
+    public int FailedFiles => PerFile.Count(f => f.Failure is not null);
+}

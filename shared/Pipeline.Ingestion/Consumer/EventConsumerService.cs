@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipeline.Domain;
+using Pipeline.Ingestion.Kafka;
+using Pipeline.Storage;
+
+namespace Pipeline.Ingestion.Consumer;
+
+/// <summary>
+/// The hosted consumer of <c>github.events</c> (its own deployment, scaled by KEDA on group lag).
+/// Guarantees: offsets are committed only for messages that are in the store or in the dead-letter topic, so a crash
+/// at any point re-delivers instead of losing; the sink's insert-if-absent makes re-delivery harmless.
+/// <list type="bullet">
+/// <item>Unparseable messages go to the DLQ at once, with the error and their topic/partition/offset.</item>
+/// <item>A batch the sink rejects with a non-transient error is bisected to isolate the bad events; each gets
+/// <see cref="KafkaOptions.MaxDeliveryAttempts"/> attempts, then goes to the DLQ; the rest is stored.</item>
+/// <item><see cref="StoreUnavailableException"/> is an outage: the partitions are paused (the group membership is
+/// kept alive by polling), the same batch is retried with jittered, capped exponential back-off, then consumption resumes.</item>
+/// <item>On revoke, offsets already written are committed and unwritten messages of revoked partitions are dropped
+/// from memory (their new owner reads them from the committed offset).</item>
+/// </list>
+/// </summary>
+public sealed class EventConsumerService(
+    ClientConfigFactory configs,
+    IEventSink sink,
+    DeadLetterPublisher deadLetters,
+    ConsumerStatusTracker status,
+    ILogger<EventConsumerService> logger) : BackgroundService
+{
+    private readonly KafkaOptions _o = configs.Options;
+
+    // Messages consumed but not yet written; the revoke handler removes those of revoked partitions.
+    private List<ConsumeResult<byte[]?, byte[]?>> _current = [];
+    // Messages that arrived while the current batch was being retried; they start the next batch.
+    private List<ConsumeResult<byte[]?, byte[]?>> _overflow = [];
+    // Written (or dead-lettered) but not yet committed: partition → next offset to commit.
+    private readonly Dictionary<TopicPartition, Offset> _uncommitted = [];
+    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private bool _paused;
+
+    public ConsumerStatus Status => status.Snapshot();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => RunAsync(stoppingToken), CancellationToken.None);
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var restartDelay = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await ConsumeUntilStoppedAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // A fatal client error or a bug: rebuild the consumer; uncommitted work is re-delivered.
+                logger.LogError(ex, "Kafka consumer failed; restarting in {Delay}", restartDelay);
+                status.SetState(ConsumerState.Faulted, ex.Message);
+                try { await Task.Delay(restartDelay, ct).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
+                restartDelay = TimeSpan.FromTicks(Math.Min(restartDelay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+        status.SetState(ConsumerState.Stopped);
+    }
+
+    private async Task ConsumeUntilStoppedAsync(CancellationToken ct)
+    {
+        LibrdkafkaLoader.EnsureLoaded();
+        _current = [];
+        _overflow = [];
+        _uncommitted.Clear();
+        _paused = false;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(configs.CreateConsumerConfig())
+            .SetLogHandler((_, m) => KafkaLog.Write(logger, m))
+            .SetErrorHandler((_, e) => KafkaLog.Error(logger, e))
+            .SetPartitionsAssignedHandler((c, parts) => OnAssigned(parts))
+            .SetPartitionsRevokedHandler((c, parts) => OnRevoked(c, parts.Select(p => p.TopicPartition).ToList(), commit: true))
+            .SetPartitionsLostHandler((c, parts) => OnRevoked(c, parts.Select(p => p.TopicPartition).ToList(), commit: false))
+            .Build();
+        consumer.Subscribe(_o.Topic);
+        status.SetState(ConsumerState.Starting);
+        logger.LogInformation("Consuming {Topic} as group {Group}", _o.Topic, _o.ConsumerGroup);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                Collect(consumer, ct);
+                if (_current.Count == 0) continue;
+                await ProcessCurrentBatchAsync(consumer, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Graceful stop: commit what is written, drop the rest (it is re-read), leave the group at once.
+            _current.Clear();
+            _overflow.Clear();
+            TryCommit(consumer, onlyAssigned: true);
+            try { consumer.Close(); } catch (KafkaException ex) { logger.LogWarning(ex, "Closing the Kafka consumer failed"); }
+        }
+    }
+
+    /// <summary>Fills <see cref="_current"/> up to the batch size or until the batch wait elapses.</summary>
+    private void Collect(IConsumer<byte[]?, byte[]?> consumer, CancellationToken ct)
+    {
+        (_current, _overflow) = (_overflow, _current);
+        _overflow.Clear();
+        var deadline = Stopwatch.StartNew();
+        var wait = TimeSpan.FromMilliseconds(_o.ConsumerBatchMaxWaitMs);
+        while (_current.Count < _o.ConsumerBatchSize && !ct.IsCancellationRequested)
+        {
+            var left = wait - deadline.Elapsed;
+            if (left <= TimeSpan.Zero && _current.Count > 0) break;
+            var result = ConsumeOne(consumer, left > TimeSpan.Zero ? left : wait, ct);
+            if (result is null)
+            {
+                if (_current.Count > 0) break;
+                deadline.Restart();
+                continue;
+            }
+            _current.Add(result);
+        }
+        if (_current.Count > 0) status.Consumed(_current.Count);
+    }
+
+    private ConsumeResult<byte[]?, byte[]?>? ConsumeOne(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            var r = consumer.Consume(timeout);
+            return r is null || r.IsPartitionEOF ? null : r;
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            // e.g. topic not yet created, transient fetch errors: librdkafka retries; don't spin.
+            logger.LogWarning("Consume error {Code}: {Reason}", ex.Error.Code, ex.Error.Reason);
+            ct.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
+            return null;
+        }
+    }
+
+    private async Task ProcessCurrentBatchAsync(IConsumer<byte[]?, byte[]?> consumer, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var batch = _current;
+        var events = new List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>(batch.Count);
+        foreach (var m in batch)
+        {
+            GitHubEvent e;
+            try
+            {
+                e = GitHubEventSerializer.Deserialize(m.Message.Value);
+            }
+            catch (InvalidEventException ex)
+            {
+                logger.LogWarning("Unparseable message at {Topic}/{Partition}@{Offset} goes to the DLQ: {Error}", m.Topic, m.Partition.Value, m.Offset.Value, ex.Message);
+                await DeadLetterAsync(consumer, m, ex, attempts: 1, ct).ConfigureAwait(false);
+                continue;
+            }
+            events.Add((m, e));
+        }
+
+        var (written, fresh) = await WriteSurvivingOutagesAsync(consumer, events, ct).ConfigureAwait(false);
+
+        // Everything in the batch is now in the store or in the DLQ: its offsets may be committed.
+        foreach (var m in _current)
+        {
+            var next = new Offset(m.Offset.Value + 1);
+            if (!_uncommitted.TryGetValue(m.TopicPartition, out var prev) || prev.Value < next.Value) _uncommitted[m.TopicPartition] = next;
+        }
+        TryCommit(consumer, onlyAssigned: true);
+        status.BatchDone(batch.Count, fresh, written - fresh, DateTimeOffset.UtcNow);
+        _current = [];
+        UpdateLag(consumer);
+        KafkaMetrics.BatchSeconds.Record(sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Writes the events, isolating permanently failing ones; waits out store outages with partitions paused.</summary>
+    private async Task<(int Written, int Fresh)> WriteSurvivingOutagesAsync(
+        IConsumer<byte[]?, byte[]?> consumer, List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> events, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(_o.StoreRetryInitialDelayMs);
+        var outageStarted = (Stopwatch?)null;
+        while (true)
+        {
+            try
+            {
+                var result = await WriteIsolatingAsync(consumer, events, ct).ConfigureAwait(false);
+                if (_paused)
+                {
+                    consumer.Resume(consumer.Assignment);
+                    _paused = false;
+                    logger.LogInformation("Store is back after {Elapsed}; resumed consumption", outageStarted?.Elapsed);
+                }
+                return result;
+            }
+            catch (Exception ex) when (TransientErrors.IsOutage(ex))
+            {
+                if (!_paused)
+                {
+                    outageStarted = Stopwatch.StartNew();
+                    consumer.Pause(consumer.Assignment);
+                    _paused = true;
+                    status.Outage(ex.Message);
+                    logger.LogWarning("Store unavailable ({Error}); paused {Count} partition(s), retrying the batch", ex.Message, consumer.Assignment.Count);
+                }
+                var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() * 0.5));
+                PollWhilePaused(consumer, jittered, ct);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _o.StoreRetryMaxDelayMs));
+            }
+        }
+    }
+
+    /// <summary>Keeps the group membership alive (and serves rebalances) while paused; anything delivered anyway is kept for later.</summary>
+    private void PollWhilePaused(IConsumer<byte[]?, byte[]?> consumer, TimeSpan duration, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < duration)
+        {
+            ct.ThrowIfCancellationRequested();
+            // Partitions assigned during the outage start unpaused; pause them too.
+            consumer.Pause(consumer.Assignment);
+            var left = duration - sw.Elapsed;
+            var r = ConsumeOne(consumer, left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100), ct);
+            if (r is not null) _overflow.Add(r);
+        }
+    }
+
+    /// <summary>Writes a slice; on a non-transient failure splits it in halves until single events fail, which then
+    /// get their attempts and go to the DLQ. <see cref="StoreUnavailableException"/> propagates (outage handling).</summary>
+    private async Task<(int Written, int Fresh)> WriteIsolatingAsync(
+        IConsumer<byte[]?, byte[]?> consumer, List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return (0, 0);
+        while (true)
+        {
+            try
+            {
+                var fresh = await sink.WriteAsync(events.Select(x => x.Event).ToList(), ct).ConfigureAwait(false);
+                foreach (var (_, e) in events) _attempts.Remove(e.Id);
+                return (events.Count, fresh);
+            }
+            catch (Exception ex) when (TransientErrors.IsOutage(ex))
+            {
+                throw;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (events.Count > 1)
+            {
+                logger.LogWarning("Sink rejected a batch of {Count} ({Error}); isolating the failing event(s)", events.Count, ex.Message);
+                var half = events.Count / 2;
+                var left = await WriteIsolatingAsync(consumer, events.GetRange(0, half), ct).ConfigureAwait(false);
+                var right = await WriteIsolatingAsync(consumer, events.GetRange(half, events.Count - half), ct).ConfigureAwait(false);
+                return (left.Written + right.Written, left.Fresh + right.Fresh);
+            }
+            catch (Exception ex)
+            {
+                var (message, e) = events[0];
+                var attempts = _attempts.GetValueOrDefault(e.Id) + 1;
+                _attempts[e.Id] = attempts;
+                if (attempts < _o.MaxDeliveryAttempts)
+                {
+                    logger.LogWarning("Sink rejected event {Id} (attempt {Attempt} of {Max}): {Error}", e.Id, attempts, _o.MaxDeliveryAttempts, ex.Message);
+                    await Task.Delay(TimeSpan.FromMilliseconds(50 * attempts), ct).ConfigureAwait(false);
+                    continue;
+                }
+                logger.LogError("Event {Id} failed {Attempts} time(s) and goes to the DLQ: {Error}", e.Id, attempts, ex.Message);
+                await DeadLetterAsync(consumer, message, ex, attempts, ct).ConfigureAwait(false);
+                _attempts.Remove(e.Id);
+                return (0, 0);
+            }
+        }
+    }
+
+    /// <summary>Dead-letters a message, retrying until the broker acknowledges it: its offset must not be committed before.</summary>
+    private async Task DeadLetterAsync(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> message, Exception error, int attempts, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await deadLetters.PublishAsync(message, error, attempts, ct).ConfigureAwait(false);
+                status.DeadLettered();
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex)
+            {
+                logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Error}); retrying", message.Topic, message.Partition.Value, message.Offset.Value, ex.Error.Reason);
+                PollWhilePausedOrWait(consumer, delay, ct);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    private void PollWhilePausedOrWait(IConsumer<byte[]?, byte[]?> consumer, TimeSpan delay, CancellationToken ct)
+    {
+        if (_paused) PollWhilePaused(consumer, delay, ct);
+        else ct.WaitHandle.WaitOne(delay);
+    }
+
+    private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> parts)
+    {
+        logger.LogInformation("Assigned {Count} partition(s) of {Topic}", parts.Count, _o.Topic);
+        status.SetAssigned(parts.Count);
+        return parts.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+    }
+
+    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> parts, bool commit)
+    {
+        var revoked = parts.ToHashSet();
+        if (commit)
+        {
+            // Still the owner here: commit what is already written for these partitions.
+            TryCommit(consumer, onlyAssigned: false, only: revoked);
+        }
+        foreach (var p in revoked) _uncommitted.Remove(p);
+        _current.RemoveAll(m => revoked.Contains(m.TopicPartition));
+        _overflow.RemoveAll(m => revoked.Contains(m.TopicPartition));
+        logger.LogInformation("{What} {Count} partition(s) of {Topic}", commit ? "Revoked" : "Lost", parts.Count, _o.Topic);
+        status.SetAssigned(Math.Max(0, consumer.Assignment.Count - parts.Count));
+    }
+
+    /// <summary>Commits the written offsets. A failed commit is kept and retried with the next one (commits are
+    /// cumulative), which at worst re-delivers already stored events.</summary>
+    private void TryCommit(IConsumer<byte[]?, byte[]?> consumer, bool onlyAssigned, HashSet<TopicPartition>? only = null)
+    {
+        if (_uncommitted.Count == 0) return;
+        var assigned = onlyAssigned ? consumer.Assignment.ToHashSet() : null;
+        var offsets = _uncommitted
+            .Where(kv => (only is null || only.Contains(kv.Key)) && (assigned is null || assigned.Contains(kv.Key)))
+            .Select(kv => new TopicPartitionOffset(kv.Key, kv.Value))
+            .ToList();
+        if (offsets.Count == 0) return;
+        try
+        {
+            consumer.Commit(offsets);
+            foreach (var o in offsets)
+            {
+                if (_uncommitted.TryGetValue(o.TopicPartition, out var v) && v.Value <= o.Offset.Value) _uncommitted.Remove(o.TopicPartition);
+            }
+        }
+        catch (KafkaException ex)
+        {
+            logger.LogWarning("Offset commit failed ({Error}); it is retried with the next commit", ex.Error.Reason);
+        }
+    }
+
+    private void UpdateLag(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        long lag = 0;
+        foreach (var tp in consumer.Assignment)
+        {
+            var high = consumer.GetWatermarkOffsets(tp).High;
+            var position = consumer.Position(tp);
+            if (high.IsSpecial || position.IsSpecial) continue;
+            lag += Math.Max(0, high.Value - position.Value);
+        }
+        status.SetLag(lag);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Pipeline.Ingestion.Kafka;
+
+/// <summary>Header names on <c>github.events</c> and <c>github.events.dlq</c> messages.</summary>
+public static class KafkaHeaders
+{
+    public const string EventType = "event-type";
+    public const string Source = "source";
+    public const string EventId = "event-id";
+
+    public const string DlqError = "dlq-error";
+    public const string DlqErrorType = "dlq-error-type";
+    public const string DlqOriginalTopic = "dlq-original-topic";
+    public const string DlqOriginalPartition = "dlq-original-partition";
+    public const string DlqOriginalOffset = "dlq-original-offset";
+    public const string DlqAttempts = "dlq-attempts";
+    public const string DlqFailedAt = "dlq-failed-at";
+    public const string DlqConsumerGroup = "dlq-consumer-group";
+}

@@ -1,0 +1,84 @@
+namespace Pipeline.Ingestion.Kafka;
+
+/// <summary>
+/// Settings of section <c>Kafka</c> (env vars <c>Kafka__BootstrapServers</c>, ...). Works against any Kafka cluster,
+/// the embedded librdkafka mock (local host, when <see cref="BootstrapServers"/> is empty) and Azure Event Hubs'
+/// Kafka endpoint (set <see cref="EventHubsConnectionString"/>, or the SASL keys yourself; see docs/eventhubs.md).
+/// </summary>
+public sealed class KafkaOptions
+{
+    public const string SectionName = "Kafka";
+
+    /// <summary><c>host:port[,host:port]</c>. Empty: the local host starts the embedded broker and fills this in.
+    /// With <see cref="EventHubsConnectionString"/> set it defaults to <c>&lt;namespace&gt;.servicebus.windows.net:9093</c>.</summary>
+    public string BootstrapServers { get; set; } = "";
+
+    public string Topic { get; set; } = "github.events";
+
+    public string DeadLetterTopic { get; set; } = "github.events.dlq";
+
+    public string ConsumerGroup { get; set; } = "pipeline-consumer";
+
+    /// <summary>Client id prefix reported to the broker (visible in broker logs and quotas).</summary>
+    public string ClientId { get; set; } = "pipeline";
+
+    /// <summary>Plaintext, Ssl, SaslPlaintext or SaslSsl (also accepted: SASL_SSL style). Empty = Plaintext,
+    /// or SaslSsl when <see cref="EventHubsConnectionString"/> is set.</summary>
+    public string SecurityProtocol { get; set; } = "";
+
+    /// <summary>Plain, ScramSha256, ScramSha512 or OAuthBearer. Empty = Plain when SASL is used.</summary>
+    public string SaslMechanism { get; set; } = "";
+
+    public string SaslUsername { get; set; } = "";
+
+    public string SaslPassword { get; set; } = "";
+
+    /// <summary>An Event Hubs namespace connection string (<c>Endpoint=sb://&lt;ns&gt;.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=...</c>).
+    /// When set: bootstrap <c>&lt;ns&gt;.servicebus.windows.net:9093</c>, SASL_SSL + PLAIN, username <c>$ConnectionString</c>, password = this.</summary>
+    public string EventHubsConnectionString { get; set; } = "";
+
+    // ---- producer ----
+
+    /// <summary>linger.ms: how long the producer waits to fill a batch. A few ms buys large batches at little latency.</summary>
+    public int ProducerLingerMs { get; set; } = 5;
+
+    /// <summary>batch.size in bytes per partition batch.</summary>
+    public int ProducerBatchSizeBytes { get; set; } = 1_000_000;
+
+    /// <summary>batch.num.messages per partition batch.</summary>
+    public int ProducerBatchNumMessages { get; set; } = 10_000;
+
+    /// <summary>compression.type: none, gzip, snappy, lz4, zstd (Event Hubs supports none and gzip).</summary>
+    public string ProducerCompression { get; set; } = "none";
+
+    /// <summary>delivery.timeout.ms (message.timeout.ms): after this a message not acknowledged fails its PublishAsync.</summary>
+    public int ProducerDeliveryTimeoutMs { get; set; } = 120_000;
+
+    /// <summary>queue.buffering.max.messages: local queue bound; PublishAsync waits (does not fail) while it is full.</summary>
+    public int ProducerQueueMaxMessages { get; set; } = 200_000;
+
+    // ---- consumer ----
+
+    /// <summary>Most events written to the store in one batch.</summary>
+    public int ConsumerBatchSize { get; set; } = 1_000;
+
+    /// <summary>Longest wait to fill a batch before writing what arrived.</summary>
+    public int ConsumerBatchMaxWaitMs { get; set; } = 200;
+
+    /// <summary>session.timeout.ms: how soon a dead consumer's partitions move to another one.</summary>
+    public int ConsumerSessionTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>max.poll.interval.ms.</summary>
+    public int ConsumerMaxPollIntervalMs { get; set; } = 300_000;
+
+    /// <summary>earliest or latest, for a group without committed offsets.</summary>
+    public string ConsumerAutoOffsetReset { get; set; } = "earliest";
+
+    /// <summary>Attempts a single event gets when the sink rejects it with a non-transient error, before it goes to the DLQ.</summary>
+    public int MaxDeliveryAttempts { get; set; } = 3;
+
+    /// <summary>First back-off after a store outage (<c>StoreUnavailableException</c>); doubles, jittered, up to the cap.</summary>
+    public int StoreRetryInitialDelayMs { get; set; } = 250;
+
+    public int StoreRetryMaxDelayMs { get; set; } = 15_000;
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Pipeline.Ingestion.Consumer;
+
+namespace Pipeline.Ingestion.Kafka;
+
+public static class KafkaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Kafka options (section <c>Kafka</c>, validated at start), the shared idempotent producer, the
+    /// <see cref="IEventPublisher"/> and the <see cref="DeadLetterPublisher"/>. Both hosts call this; only the consumer
+    /// deployment (and the local host) also calls <see cref="AddPipelineConsumer"/>.
+    /// </summary>
+    public static IServiceCollection AddPipelineKafka(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>());
+        services.TryAddSingleton<ClientConfigFactory>();
+        services.TryAddSingleton<KafkaProducerHost>();
+        services.TryAddSingleton<KafkaEventPublisher>();
+        services.TryAddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
+        services.TryAddSingleton<DeadLetterPublisher>();
+        return services;
+    }
+
+    /// <summary>The hosted consumer (<see cref="EventConsumerService"/>) and its status tracker. Needs an
+    /// <see cref="Pipeline.Storage.IEventSink"/> registered (the store area's AddPipelineStore) and <see cref="AddPipelineKafka"/>.</summary>
+    public static IServiceCollection AddPipelineConsumer(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ConsumerStatusTracker>();
+        services.TryAddSingleton<EventConsumerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventConsumerService>());
+        return services;
+    }
+}

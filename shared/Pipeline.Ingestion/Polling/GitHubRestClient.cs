@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Octokit;
+using Octokit.Internal;
+using Polly;
+using Polly.Retry;
+
+namespace Pipeline.Ingestion.Polling;
+
+/// <summary>One fetched page: 200 with its body, or 304 Not Modified (no body, no quota spent).</summary>
+public sealed record GitHubPage(HttpStatusCode Status, byte[]? Body, string? ETag, Uri? Next)
+{
+    public bool NotModified => Status == HttpStatusCode.NotModified;
+}
+
+/// <summary>The poller must stop until <see cref="ResumeAt"/> (quota at its floor, or GitHub asked for a long wait).</summary>
+public sealed class QuotaExhaustedException(DateTimeOffset resumeAt, string reason) : Exception(reason)
+{
+    public DateTimeOffset ResumeAt { get; } = resumeAt;
+}
+
+/// <summary>The rate-limit headers of the latest response (shared by every request of the poller).</summary>
+public sealed class RateLimitBudget
+{
+    private readonly Lock _gate = new();
+
+    public int? Limit { get; private set; }
+    public int? Remaining { get; private set; }
+    public DateTimeOffset? Reset { get; private set; }
+
+    public void Update(HttpResponseHeaders headers)
+    {
+        static int? Int(HttpResponseHeaders h, string name) =>
+            h.TryGetValues(name, out var v) && int.TryParse(v.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+        var remaining = Int(headers, "X-RateLimit-Remaining");
+        var reset = Int(headers, "X-RateLimit-Reset");
+        var limit = Int(headers, "X-RateLimit-Limit");
+        lock (_gate)
+        {
+            if (limit is not null) Limit = limit;
+            if (remaining is not null) Remaining = remaining;
+            if (reset is not null) Reset = DateTimeOffset.FromUnixTimeSeconds(reset.Value);
+        }
+    }
+}
+
+/// <summary>
+/// Octokit's HTTP layer hook for what Octokit lacks: it adds <c>If-None-Match</c> with the ETag the poller saved for the
+/// URL, keeps the raw body bytes (the poller publishes GitHub's JSON unchanged, so Octokit's model types are not used), and
+/// reads the rate-limit headers of every response, 304s included. It is the handler of Octokit's
+/// <see cref="HttpClientAdapter"/>; per-request values travel in an <see cref="AsyncLocal{T}"/> scope set by
+/// <see cref="GitHubRestClient"/> around each Octokit call.
+/// </summary>
+public sealed class ConditionalRequestHandler(RateLimitBudget budget) : DelegatingHandler(new SocketsHttpHandler
+{
+    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+})
+{
+    internal sealed class Scope
+    {
+        public string? IfNoneMatch;
+        public byte[]? Body;
+        public HttpStatusCode Status;
+        public string? ETag;
+        public TimeSpan? RetryAfter;
+    }
+
+    internal static readonly AsyncLocal<Scope?> Current = new();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var scope = Current.Value;
+        if (scope?.IfNoneMatch is { } etag) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        budget.Update(response.Headers);
+        if (scope is not null)
+        {
+            scope.Status = response.StatusCode;
+            scope.ETag = response.Headers.ETag?.ToString() ?? scope.IfNoneMatch;
+            scope.RetryAfter = response.Headers.RetryAfter switch
+            {
+                { Delta: { } d } => d,
+                { Date: { } date } => date - DateTimeOffset.UtcNow,
+                _ => null,
+            };
+            // Buffer once; Octokit reads the same buffered content afterwards.
+            scope.Body = response.StatusCode == HttpStatusCode.NotModified ? null : await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return response;
+    }
+}
+
+/// <summary>
+/// GitHub REST reads through Octokit's <see cref="Connection"/> (authentication, user agent, error mapping, Link and
+/// rate-limit parsing), with conditional requests, quota floor, 403/429 back-off and jittered exponential retries of 5xx.
+/// </summary>
+public sealed class GitHubRestClient : IDisposable
+{
+    private readonly Connection _connection;
+    private readonly PollerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _retry;
+
+    public GitHubRestClient(IOptions<PollerOptions> options, ILogger<GitHubRestClient> logger, TimeProvider? time = null)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        Budget = new RateLimitBudget();
+        var baseUrl = _options.ApiBaseUrl.EndsWith('/') ? _options.ApiBaseUrl : _options.ApiBaseUrl + "/";
+        BaseUri = new Uri(baseUrl);
+        var credentials = string.IsNullOrWhiteSpace(_options.GitHubToken) ? Credentials.Anonymous : new Credentials(_options.GitHubToken);
+        var handler = new ConditionalRequestHandler(Budget);
+        _connection = new Connection(new Octokit.ProductHeaderValue("Pipeline-Poller", "1.0"), BaseUri,
+            new InMemoryCredentialStore(credentials), new HttpClientAdapter(() => handler), new SimpleJsonSerializer());
+        _connection.SetRequestTimeout(_options.RequestTimeout);
+        IsAuthenticated = credentials.AuthenticationType != AuthenticationType.Anonymous;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
+                Delay = _options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<ApiException>(e => (int)e.StatusCode >= 500)
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutException>(),
+                OnRetry = args =>
+                {
+                    RetriedRequests++;
+                    _logger.LogWarning("GitHub request failed ({Error}); retry {Attempt} in {Delay}", args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        if (_options.MaxRetries == 0) _retry = ResiliencePipeline.Empty;
+    }
+
+    public Uri BaseUri { get; }
+
+    public RateLimitBudget Budget { get; }
+
+    public bool IsAuthenticated { get; }
+
+    /// <summary>Requests sent (each retry counts).</summary>
+    public int Requests { get; private set; }
+
+    public int RetriedRequests { get; private set; }
+
+    public Uri Resolve(string relative) => new(BaseUri, relative);
+
+    /// <summary>GETs one page, sending <paramref name="etag"/> as If-None-Match. Throws <see cref="QuotaExhaustedException"/>
+    /// when the quota floor is reached or GitHub asks for a wait longer than <see cref="PollerOptions.MaxInlineRateLimitWait"/>.</summary>
+    public async Task<GitHubPage> GetPageAsync(Uri url, string? etag, string? accept, CancellationToken ct)
+    {
+        for (var rateLimitWaits = 0; ; rateLimitWaits++)
+        {
+            EnsureQuota();
+            try
+            {
+                return await _retry.ExecuteAsync(async token => await SendAsync(url, etag, accept, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+            }
+            catch (ApiException ex) when (IsRateLimited(ex, out var wait))
+            {
+                if (wait > _options.MaxInlineRateLimitWait || rateLimitWaits >= 2)
+                {
+                    throw new QuotaExhaustedException(_time.GetUtcNow() + wait, $"GitHub rate limit ({(int)ex.StatusCode}): retry after {wait}");
+                }
+                _logger.LogWarning("GitHub rate limit ({Status}) on {Url}; waiting {Wait}", (int)ex.StatusCode, url, wait);
+                await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<GitHubPage> SendAsync(Uri url, string? etag, string? accept, CancellationToken ct)
+    {
+        var scope = new ConditionalRequestHandler.Scope { IfNoneMatch = etag };
+        ConditionalRequestHandler.Current.Value = scope;
+        Requests++;
+        try
+        {
+            // A success body is taken raw from the handler; "{}" spares Octokit deserialising it into objects we do not use.
+            // Error bodies go to Octokit unchanged, so its exceptions carry GitHub's message (and detect "rate limit exceeded").
+            var response = await _connection.Get<object>(url, new Dictionary<string, string>(), accept ?? "application/vnd.github+json", ct,
+                body => (int)scope.Status < 400 ? "{}" : body).ConfigureAwait(false);
+            var status = response.HttpResponse.StatusCode;
+            if (status == HttpStatusCode.NotModified) return new GitHubPage(status, null, etag, null);
+            var next = response.HttpResponse.ApiInfo?.Links is { } links && links.TryGetValue("next", out var n) ? n : null;
+            return new GitHubPage(status, scope.Body, scope.ETag ?? response.HttpResponse.ApiInfo?.Etag, next);
+        }
+        finally
+        {
+            ConditionalRequestHandler.Current.Value = null;
+        }
+    }
+
+    private void EnsureQuota()
+    {
+        var now = _time.GetUtcNow();
+        if (Budget.Remaining is { } remaining && remaining <= _options.MinRemainingQuota && Budget.Reset is { } reset && reset > now)
+        {
+            throw new QuotaExhaustedException(reset, $"X-RateLimit-Remaining is {remaining}, at the floor Poller:MinRemainingQuota={_options.MinRemainingQuota}; resuming after {reset:O}");
+        }
+    }
+
+    private bool IsRateLimited(ApiException ex, out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        var status = (int)ex.StatusCode;
+        if (status is not (403 or 429)) return false;
+        var headers = ex.HttpResponse?.Headers;
+        string? Header(string name) => headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        var retryAfter = Header("Retry-After");
+        var remaining = Header("X-RateLimit-Remaining");
+        var reset = Header("X-RateLimit-Reset");
+        var body = ex.HttpResponse?.Body as string ?? "";
+        var limited = status == 429 || retryAfter is not null || remaining == "0" || ex is RateLimitExceededException
+            || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase);
+        if (!limited) return false;
+        if (int.TryParse(retryAfter, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
+        {
+            wait = TimeSpan.FromSeconds(Math.Max(0, seconds));
+        }
+        else if (long.TryParse(reset, NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
+        {
+            wait = DateTimeOffset.FromUnixTimeSeconds(epoch) - _time.GetUtcNow();
+            if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
+        }
+        else
+        {
+            wait = TimeSpan.FromMinutes(1);
+        }
+        return true;
+    }
+
+    public void Dispose() => (_connection as IDisposable)?.Dispose();
+}

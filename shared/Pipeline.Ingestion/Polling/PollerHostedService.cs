@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain.Scheduling;
+
+namespace Pipeline.Ingestion.Polling;
+
+/// <summary>
+/// The local host's stand-in for the Functions timer: runs <see cref="GitHubPoller.PollAllAsync"/> on
+/// <c>Poller:Schedule</c> (the same six-field NCRONTAB the timer trigger reads, evaluated by the shared <see cref="CronSchedule"/>), or every
+/// <c>Poller:IntervalSeconds</c> when that is set. Does nothing when no repository is configured or <c>Poller:Enabled</c> is false.
+/// A failed run is logged and the schedule goes on.
+/// </summary>
+public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOptions> options, ILogger<PollerHostedService> logger, TimeProvider? time = null) : BackgroundService
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled || o.RepositoryList().Count == 0)
+        {
+            logger.LogInformation("GitHub poller idle: {Why}", !o.Enabled ? "Poller:Enabled is false" : "no Poller:Repositories configured");
+            return;
+        }
+        var cron = o.IntervalSeconds > 0 ? null : CronSchedule.Parse(o.Schedule);
+        logger.LogInformation("GitHub poller polls {Repos} on {Schedule}", string.Join(", ", o.RepositoryList()),
+            cron is null ? $"every {o.IntervalSeconds} s (Poller:IntervalSeconds)" : $"'{o.Schedule}' (Poller:Schedule)");
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = _time.GetUtcNow();
+            var next = cron is null ? now.AddSeconds(o.IntervalSeconds) : cron.Next(now);
+            try
+            {
+                await Task.Delay(next - now, _time, stoppingToken).ConfigureAwait(false);
+                await poller.PollAllAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "GitHub poll run failed; next run on schedule");
+            }
+        }
+    }
+}

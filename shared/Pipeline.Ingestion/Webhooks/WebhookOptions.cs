@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Ingestion.Webhooks;
+
+/// <summary>GitHub webhook settings (section <c>GitHub</c>).</summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "GitHub";
+
+    /// <summary>GitHub's own cap on a webhook payload.</summary>
+    public const long DefaultMaxBodyBytes = 25L * 1024 * 1024;
+
+    /// <summary>Secrets accepted for <c>X-Hub-Signature-256</c>; several at once while rotating (<c>GitHub:WebhookSecrets:0</c>, <c>:1</c>...).</summary>
+    public List<string> WebhookSecrets { get; set; } = [];
+
+    /// <summary>A single secret (<c>GitHub:WebhookSecret</c>, env <c>GitHub__WebhookSecret</c>); joins <see cref="WebhookSecrets"/>.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Largest accepted body in bytes; larger deliveries get 413 without being read past the limit.</summary>
+    public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>Reject unsigned deliveries. May be false only when no secret is configured (a loud warning is logged).</summary>
+    public bool RequireSignature { get; set; } = true;
+
+    /// <summary>How long a delivery id is remembered so a redelivery is acknowledged without publishing again.</summary>
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Most delivery ids remembered at once (the oldest are forgotten first; the store still dedupes by id).</summary>
+    public int DuplicateCacheSize { get; set; } = 100_000;
+
+    /// <summary>Every configured secret, trimmed, blanks and repeats removed.</summary>
+    public IReadOnlyList<string> AllSecrets()
+    {
+        var all = new List<string>();
+        foreach (var s in WebhookSecrets.Append(WebhookSecret))
+        {
+            if (!string.IsNullOrWhiteSpace(s) && !all.Contains(s.Trim(), StringComparer.Ordinal)) all.Add(s.Trim());
+        }
+        return all;
+    }
+}
+
+public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions o)
+    {
+        var errors = new List<string>();
+        var secrets = o.AllSecrets();
+        if (o.RequireSignature && secrets.Count == 0)
+        {
+            errors.Add("GitHub:WebhookSecret (or GitHub:WebhookSecrets) is required while GitHub:RequireSignature is true");
+        }
+        if (!o.RequireSignature && secrets.Count > 0)
+        {
+            errors.Add("GitHub:RequireSignature=false is allowed only when no GitHub:WebhookSecret/WebhookSecrets is configured");
+        }
+        if (o.MaxBodyBytes <= 0 || o.MaxBodyBytes > 1L << 30)
+        {
+            errors.Add("GitHub:MaxBodyBytes must be between 1 and 1073741824");
+        }
+        if (o.DuplicateWindow < TimeSpan.Zero) errors.Add("GitHub:DuplicateWindow must not be negative");
+        if (o.DuplicateCacheSize < 0) errors.Add("GitHub:DuplicateCacheSize must not be negative");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

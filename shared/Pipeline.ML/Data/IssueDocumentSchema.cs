@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Pipeline.ML.Data;
+
+/// <summary>A document that does not satisfy the issue schema the models need; the message names every failing field.</summary>
+public sealed class IssueSchemaException(string id, IReadOnlyList<string> errors)
+    : Exception($"Issue document '{id}' fails the schema: {string.Join("; ", errors)}")
+{
+    public string DocumentId { get; } = id;
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Verifies and reads documents of the <c>issues</c> collection: required fields with their types
+/// (repo: string "owner/name", number: integer, title: string, state: "open"|"closed", created_at: ISO-8601 timestamp;
+/// optional body, labels (strings or {name}), author/user.login, author_association, closed_at (required when closed), language).
+/// Text is cleaned (<see cref="IssueTextCleaner"/>) as it is read, so nothing downstream sees raw personal data.
+/// </summary>
+public static class IssueDocumentSchema
+{
+    public static IReadOnlyList<string> Validate(JsonObject doc)
+    {
+        var errors = new List<string>();
+        var repo = Str(doc, "repo", errors, required: true);
+        if (repo is not null && (repo.Split('/') is not { Length: 2 } parts || parts[0].Length == 0 || parts[1].Length == 0))
+            errors.Add("repo must be 'owner/name'");
+        if (Integer(doc["number"]) is not { } number || number <= 0 || number > int.MaxValue)
+            errors.Add("number is required and must be a positive integer");
+        Str(doc, "title", errors, required: true);
+        var state = Str(doc, "state", errors, required: true);
+        if (state is not null && state is not ("open" or "closed")) errors.Add("state must be 'open' or 'closed'");
+        var created = Time(doc, "created_at", errors, required: true);
+        var closed = Time(doc, "closed_at", errors, required: false);
+        if (state == "closed" && closed is null && doc["closed_at"] is null) errors.Add("closed_at is required when state is 'closed'");
+        if (created is not null && closed is not null && closed < created) errors.Add("closed_at is before created_at");
+        if (doc["body"] is { } b && b.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Null)) errors.Add("body must be a string or null");
+        if (doc["labels"] is { } labels)
+        {
+            if (labels is not JsonArray arr) errors.Add("labels must be an array");
+            else if (arr.Any(l => l is null || !(l.GetValueKind() == JsonValueKind.String || l is JsonObject o && o["name"]?.GetValueKind() == JsonValueKind.String)))
+                errors.Add("labels must hold strings or objects with a string 'name'");
+        }
+        return errors;
+    }
+
+    /// <summary>The issue, or throws <see cref="IssueSchemaException"/> naming each invalid field.</summary>
+    public static IssueRecord Parse(JsonObject doc, string? language = null)
+    {
+        var errors = Validate(doc);
+        var id = doc["_id"]?.ToString() ?? "(no _id)";
+        if (errors.Count > 0) throw new IssueSchemaException(id, errors);
+        var labels = doc["labels"] is JsonArray arr
+            ? arr.Select(l => l is JsonObject o ? o["name"]!.GetValue<string>() : l!.GetValue<string>()).ToList()
+            : new List<string>();
+        var author = doc["author"]?.GetValueKind() == JsonValueKind.String ? doc["author"]!.GetValue<string>()
+            : (doc["user"] as JsonObject)?["login"]?.GetValue<string>() ?? "unknown";
+        var assoc = doc["author_association"]?.GetValueKind() == JsonValueKind.String ? doc["author_association"]!.GetValue<string>() : "NONE";
+        var lang = language ?? (doc["language"]?.GetValueKind() == JsonValueKind.String ? doc["language"]!.GetValue<string>() : null) ?? "unknown";
+        var created = ParseTime(doc["created_at"]!.GetValue<string>())!.Value;
+        DateTime? closed = doc["closed_at"]?.GetValueKind() == JsonValueKind.String ? ParseTime(doc["closed_at"]!.GetValue<string>()) : null;
+        var state = doc["state"]!.GetValue<string>();
+        var title = doc["title"]!.GetValue<string>();
+        var body = doc["body"]?.GetValueKind() == JsonValueKind.String ? doc["body"]!.GetValue<string>() : string.Empty;
+        return new IssueRecord(
+            doc["repo"]!.GetValue<string>(),
+            (int)Integer(doc["number"])!.Value,
+            IssueTextCleaner.CleanText(title),
+            IssueTextCleaner.CleanText(body),
+            labels,
+            state,
+            author,
+            assoc.ToUpperInvariant(),
+            created,
+            state == "closed" ? closed : null,
+            lang);
+    }
+
+    /// <summary>The node as a whole number, whatever CLR type backs it (int, long, double, or parsed JSON).</summary>
+    private static long? Integer(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+        && d == decimal.Truncate(d) && d >= long.MinValue && d <= long.MaxValue
+            ? (long)d
+            : null;
+
+    private static string? Str(JsonObject doc, string field, List<string> errors, bool required)
+    {
+        var node = doc[field];
+        if (node is null)
+        {
+            if (required) errors.Add($"{field} is required");
+            return null;
+        }
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            errors.Add($"{field} must be a string");
+            return null;
+        }
+        var s = node.GetValue<string>();
+        if (required && string.IsNullOrWhiteSpace(s)) errors.Add($"{field} must not be empty");
+        return s;
+    }
+
+    private static DateTime? Time(JsonObject doc, string field, List<string> errors, bool required)
+    {
+        var node = doc[field];
+        if (node is null || node.GetValueKind() == JsonValueKind.Null)
+        {
+            if (required) errors.Add($"{field} is required");
+            return null;
+        }
+        if (node.GetValueKind() != JsonValueKind.String || ParseTime(node.GetValue<string>()) is not { } t)
+        {
+            errors.Add($"{field} must be an ISO-8601 timestamp");
+            return null;
+        }
+        return t;
+    }
+
+    public static DateTime? ParseTime(string s) =>
+        DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t.UtcDateTime
+            : null;
+
+    public static string FormatTime(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}

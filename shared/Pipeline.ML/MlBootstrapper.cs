@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain;
+using Pipeline.ML.Registry;
+using Pipeline.ML.Serving;
+using Pipeline.ML.Training;
+using Pipeline.Storage;
+
+namespace Pipeline.ML;
+
+/// <summary>Collections and indexes the ML lifecycle uses.</summary>
+public static class MlCollections
+{
+    public static IReadOnlyList<CollectionDefinition> Definitions { get; } =
+    [
+        new(Collections.Models, new IndexDefinition("models_kind_name_version", ["kind", "name", "version"])),
+        new(Collections.Predictions,
+            new IndexDefinition("predictions_model_created", ["model", "created_at"]),
+            new IndexDefinition("predictions_resolved_created", ["resolved", "created_at"]),
+            new IndexDefinition("predictions_issue_ref", ["issue_ref"]),
+            new IndexDefinition("predictions_model_version_resolved", ["model", "version", "resolved", "resolved_at"])),
+        new(Collections.MonitorReports, new IndexDefinition("monitor_reports_kind_model_at", ["kind", "model", "at"])),
+    ];
+}
+
+/// <summary>Start-up: makes sure both models have a champion (training them on first start) and serves them.</summary>
+public sealed class MlBootstrapper(
+    IDocumentStore store,
+    ModelRegistry registry,
+    TrainingPipeline training,
+    PredictionService predictions,
+    IOptions<MlOptions> options,
+    ILogger<MlBootstrapper> logger)
+{
+    /// <summary>
+    /// Creates the ML collections, trains every model that has no champion yet (when <c>Ml:TrainAtStartup</c>), and loads
+    /// the champions into the prediction service. Returns the version serving per model.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> EnsureChampionsAsync(CancellationToken ct = default)
+    {
+        await store.EnsureCollectionsAsync(MlCollections.Definitions, ct);
+        foreach (var model in ModelNames.All)
+        {
+            var head = await registry.GetHeadAsync(model, ct);
+            if (head?.Champion is not null) continue;
+            if (!options.Value.TrainAtStartup)
+            {
+                logger.LogWarning("{Model} has no champion and Ml:TrainAtStartup is false; predict returns 503 until it is trained", model);
+                continue;
+            }
+            logger.LogInformation("{Model} has no champion: training it now", model);
+            var report = await training.RunAsync(model, "bootstrap: no champion at start-up", ct);
+            if (report.Version.Gate.Decision != "promoted")
+                logger.LogError("{Model} v{Version} trained at start-up did not pass the gate: {Reason}", model, report.Version.Version, report.Version.Gate.Reason);
+        }
+        await predictions.RefreshAsync(ct);
+        return predictions.ServingVersions;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.ML.Monitoring;
+
+public sealed record MlAlert(string Model, string Severity, string Title, IReadOnlyList<string> Reasons, string? ReportId, DateTime At);
+
+/// <summary>
+/// Raises monitoring alerts: always as a warning log, and as a JSON POST to <c>Ml:Monitor:AlertWebhookUrl</c> when set
+/// (the body has a <c>text</c> field, which Slack/Teams/Mattermost incoming webhooks display). Never throws.
+/// </summary>
+public sealed class AlertSender(HttpClient http, IOptions<MlOptions> options, MlMetrics metrics, ILogger<AlertSender> logger)
+{
+    public async Task<bool> SendAsync(MlAlert alert, CancellationToken ct = default)
+    {
+        metrics.Alerts.Add(1, new("model", alert.Model), new("severity", alert.Severity));
+        logger.LogWarning("ML ALERT [{Severity}] {Model}: {Title} — {Reasons}", alert.Severity, alert.Model, alert.Title, string.Join("; ", alert.Reasons));
+        var url = options.Value.Monitor.AlertWebhookUrl;
+        if (string.IsNullOrWhiteSpace(url)) return false;
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(TimeSpan.FromSeconds(10));
+            var body = new
+            {
+                text = $"[{alert.Severity}] {alert.Model}: {alert.Title}\n- " + string.Join("\n- ", alert.Reasons),
+                model = alert.Model,
+                severity = alert.Severity,
+                title = alert.Title,
+                reasons = alert.Reasons,
+                report_id = alert.ReportId,
+                at = alert.At,
+            };
+            using var response = await http.PostAsJsonAsync(url, body, cts.Token);
+            if (!response.IsSuccessStatusCode) logger.LogWarning("Alert webhook answered {Status}", (int)response.StatusCode);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogWarning(ex, "Alert webhook {Url} unreachable", url);
+            return false;
+        }
+    }
+}

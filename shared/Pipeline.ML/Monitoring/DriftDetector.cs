@@ -1,0 +1,87 @@
+namespace Pipeline.ML.Monitoring;
+
+/// <summary>Drift of one feature (or of the predictions) between the training reference and the recent window.</summary>
+public sealed record FeatureDrift(
+    string Feature,
+    string Kind,
+    string Test,
+    double Statistic,
+    double? PValue,
+    double Threshold,
+    bool Drifted,
+    double Psi,
+    int ReferenceCount,
+    int CurrentCount);
+
+public sealed record DriftResult(
+    List<FeatureDrift> Features,
+    int DriftedFeatures,
+    double DriftShare,
+    bool DatasetDrift,
+    List<FeatureDrift> Predictions,
+    bool PredictionDrift);
+
+/// <summary>The recent window's feature values and predictions, in the same shape as <see cref="DriftReference"/>.</summary>
+public sealed class DriftWindow
+{
+    public Dictionary<string, List<double>> Numeric { get; } = [];
+    public Dictionary<string, List<string>> Categorical { get; } = [];
+    public List<string> PredictedLabels { get; } = [];
+    public List<double> PredictedScores { get; } = [];
+    public int Count { get; set; }
+}
+
+/// <summary>
+/// Per-feature drift with Evidently's defaults: numeric features use Kolmogorov–Smirnov (drift when p &lt; 0.05) when the
+/// window has at most <c>SmallSampleMax</c> (1000) rows and the normed Wasserstein distance (drift when ≥ 0.1) above;
+/// categorical features use chi-squared (p &lt; 0.05) on small windows and Jensen–Shannon distance (≥ 0.1) on large ones.
+/// PSI is reported for every feature. Dataset drift when at least <c>DatasetDriftShare</c> (50%) of features drift.
+/// Prediction drift applies the same tests to the predicted labels and scores.
+/// </summary>
+public static class DriftDetector
+{
+    public static DriftResult Detect(DriftReference reference, DriftWindow window, DriftSettings s)
+    {
+        var features = new List<FeatureDrift>();
+        foreach (var (name, refValues) in reference.Numeric.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (window.Numeric.TryGetValue(name, out var cur) && cur.Count > 0) features.Add(Numeric(name, refValues, cur, s));
+        }
+        foreach (var (name, refValues) in reference.Categorical.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (window.Categorical.TryGetValue(name, out var cur) && cur.Count > 0) features.Add(Categorical(name, refValues, cur, s));
+        }
+        var drifted = features.Count(f => f.Drifted);
+        var share = features.Count == 0 ? 0 : (double)drifted / features.Count;
+        var predictions = new List<FeatureDrift>();
+        if (reference.PredictedLabels.Length > 0 && window.PredictedLabels.Count > 0)
+            predictions.Add(Categorical("prediction.label", reference.PredictedLabels, window.PredictedLabels, s));
+        if (reference.PredictedScores.Length > 0 && window.PredictedScores.Count > 0)
+            predictions.Add(Numeric("prediction.score", reference.PredictedScores, window.PredictedScores, s));
+        return new DriftResult(features, drifted, share, features.Count > 0 && share >= s.DatasetDriftShare, predictions, predictions.Any(p => p.Drifted));
+    }
+
+    public static FeatureDrift Numeric(string name, IReadOnlyList<double> reference, IReadOnlyList<double> current, DriftSettings s)
+    {
+        var psi = DriftStatistics.PsiNumeric(reference, current);
+        if (current.Count <= s.SmallSampleMax)
+        {
+            var (d, p) = DriftStatistics.KolmogorovSmirnov(reference, current);
+            return new FeatureDrift(name, "numeric", "ks", d, p, s.KsPValue, p < s.KsPValue, psi, reference.Count, current.Count);
+        }
+        var w = DriftStatistics.WassersteinNormed(reference, current);
+        return new FeatureDrift(name, "numeric", "wasserstein_normed", w, null, s.WassersteinThreshold, w >= s.WassersteinThreshold, psi, reference.Count, current.Count);
+    }
+
+    public static FeatureDrift Categorical(string name, IReadOnlyList<string> reference, IReadOnlyList<string> current, DriftSettings s)
+    {
+        var psi = DriftStatistics.PsiCategorical(reference, current);
+        if (current.Count <= s.SmallSampleMax)
+        {
+            var (stat, _, p) = DriftStatistics.ChiSquared(reference, current);
+            return new FeatureDrift(name, "categorical", "chi_squared", stat, p, s.ChiSquaredPValue, p < s.ChiSquaredPValue, psi, reference.Count, current.Count);
+        }
+        var js = DriftStatistics.JensenShannonCategorical(reference, current);
+        return new FeatureDrift(name, "categorical", "jensen_shannon", js, null, s.JensenShannonThreshold, js >= s.JensenShannonThreshold, psi, reference.Count, current.Count);
+    }
+}

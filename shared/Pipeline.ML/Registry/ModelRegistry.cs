@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Pipeline.Domain;
+using Pipeline.ML.Training;
+using Pipeline.Storage;
+
+namespace Pipeline.ML.Registry;
+
+/// <summary>A champion alias moved (promotion, gate decision, rollback).</summary>
+public sealed record ChampionChange(string ModelName, int Version, int? Previous, string Reason);
+
+/// <summary>
+/// The model registry: artifacts in blob storage, metadata documents in the <c>models</c> collection
+/// (<c>{name}@v{n}</c> per version, <c>{name}</c> for the head with the aliases and their history).
+/// Every trained model is registered as a new version; only <see cref="PromoteAsync"/> moves the champion alias.
+/// </summary>
+public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore artifacts, ILogger<ModelRegistry> logger)
+{
+    public const string Champion = "champion";
+    public const string Challenger = "challenger";
+
+    /// <summary>Raised in-process after the champion alias moved, so serving swaps models at once.</summary>
+    public event Action<ChampionChange>? ChampionChanged;
+
+    public static string VersionId(string name, int version) => $"{name}@v{version}";
+
+    public IModelArtifactStore Artifacts => artifacts;
+
+    public async Task<ModelHead?> GetHeadAsync(string name, CancellationToken ct = default)
+    {
+        var doc = await store.GetAsync(Collections.Models, name, ct);
+        return doc is null ? null : RegistryJson.FromDocument<ModelHead>(doc);
+    }
+
+    public async Task<ModelVersionInfo?> GetVersionAsync(string name, int version, CancellationToken ct = default)
+    {
+        var doc = await store.GetAsync(Collections.Models, VersionId(name, version), ct);
+        if (doc is null) return null;
+        var info = RegistryJson.FromDocument<ModelVersionInfo>(doc);
+        var head = await GetHeadAsync(name, ct);
+        info.Aliases = AliasesOf(head, version);
+        return info;
+    }
+
+    public async Task<IReadOnlyList<ModelVersionInfo>> ListVersionsAsync(string name, int limit = 100, CancellationToken ct = default)
+    {
+        var docs = await store.FindAsync(Collections.Models, DocumentQuery.Where(
+                new FieldFilter("kind", FilterOp.Eq, "version"), new FieldFilter("name", FilterOp.Eq, name))
+            .OrderBy("version", descending: true).Take(limit), ct);
+        var head = await GetHeadAsync(name, ct);
+        return docs.Select(d =>
+        {
+            var v = RegistryJson.FromDocument<ModelVersionInfo>(d);
+            v.Aliases = AliasesOf(head, v.Version);
+            return v;
+        }).ToList();
+    }
+
+    public async Task<ModelVersionInfo?> GetChampionAsync(string name, CancellationToken ct = default)
+    {
+        var head = await GetHeadAsync(name, ct);
+        return head?.Champion is { } v ? await GetVersionAsync(name, v, ct) : null;
+    }
+
+    public async Task<byte[]> LoadArtifactAsync(ModelVersionInfo version, CancellationToken ct = default) =>
+        (await artifacts.DownloadAsync(version.ArtifactPath, ct)).ToArray();
+
+    /// <summary>Registers a new version (next number) and applies the gate decision to the aliases.</summary>
+    public async Task<ModelVersionInfo> RegisterAsync(ModelVersionInfo info, bool promote, CancellationToken ct = default)
+    {
+        ModelNames.EnsureKnown(info.Name);
+        var head = await GetHeadAsync(info.Name, ct) ?? new ModelHead { Name = info.Name };
+        var version = head.LatestVersion + 1;
+        info.ParentVersion ??= head.Champion;
+        info.CreatedAt = info.CreatedAt == default ? DateTime.UtcNow : info.CreatedAt;
+        while (true)
+        {
+            info.Version = version;
+            info.Aliases = promote ? [Champion] : [Challenger];
+            if (await store.InsertIfAbsentAsync(Collections.Models, VersionId(info.Name, version), RegistryJson.ToDocument(info, VersionId(info.Name, version)), ct)) break;
+            version++; // another registration took this number
+        }
+        head = await GetHeadAsync(info.Name, ct) ?? head;
+        head.LatestVersion = Math.Max(head.LatestVersion, version);
+        head.UpdatedAt = DateTime.UtcNow;
+        int? previous = head.Champion;
+        int? previousChallenger = head.Challenger;
+        if (promote)
+        {
+            head.Champion = version;
+            if (head.Challenger == version) head.Challenger = null;
+            head.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Champion, Version = version, Previous = previous, Reason = info.Gate.Reason });
+        }
+        else
+        {
+            head.Challenger = version;
+            head.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Challenger, Version = version, Reason = info.Gate.Reason });
+        }
+        await store.UpsertAsync(Collections.Models, info.Name, RegistryJson.ToDocument(head, info.Name), ct);
+        await RewriteAliasesAsync(info.Name, head, [previous, previousChallenger], ct);
+        logger.LogInformation("Registered {Model} v{Version} ({Decision}: {Reason})", info.Name, version, info.Gate.Decision, info.Gate.Reason);
+        if (promote) ChampionChanged?.Invoke(new ChampionChange(info.Name, version, previous, info.Gate.Reason));
+        return info;
+    }
+
+    /// <summary>Moves the champion alias to an existing version (manual promotion or rollback).</summary>
+    public async Task<ModelHead> PromoteAsync(string name, int version, string reason, CancellationToken ct = default)
+    {
+        ModelNames.EnsureKnown(name);
+        var target = await GetVersionAsync(name, version, ct) ?? throw new KeyNotFoundException($"{name} has no version {version}");
+        var head = await GetHeadAsync(name, ct) ?? throw new KeyNotFoundException($"{name} has no registered versions");
+        var previous = head.Champion;
+        head.Champion = target.Version;
+        if (head.Challenger == target.Version) head.Challenger = null;
+        head.UpdatedAt = DateTime.UtcNow;
+        head.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Champion, Version = target.Version, Previous = previous, Reason = reason });
+        await store.UpsertAsync(Collections.Models, name, RegistryJson.ToDocument(head, name), ct);
+        await RewriteAliasesAsync(name, head, [previous, target.Version], ct);
+        logger.LogWarning("Champion of {Model} moved from v{Previous} to v{Version}: {Reason}", name, previous, target.Version, reason);
+        ChampionChanged?.Invoke(new ChampionChange(name, target.Version, previous, reason));
+        return head;
+    }
+
+    /// <summary>Rolls the champion back to the version that held it before the current one.</summary>
+    public async Task<ModelHead> RollbackAsync(string name, string reason, CancellationToken ct = default)
+    {
+        var head = await GetHeadAsync(name, ct) ?? throw new KeyNotFoundException($"{name} has no registered versions");
+        var last = head.History.LastOrDefault(h => h.Alias == Champion && h.Version == head.Champion && h.Previous is not null)
+                   ?? throw new InvalidOperationException($"{name} has no earlier champion to roll back to");
+        return await PromoteAsync(name, last.Previous!.Value, reason, ct);
+    }
+
+    private async Task RewriteAliasesAsync(string name, ModelHead head, IEnumerable<int?> versions, CancellationToken ct)
+    {
+        foreach (var v in versions.Where(v => v is not null).Select(v => v!.Value).Distinct())
+        {
+            var doc = await store.GetAsync(Collections.Models, VersionId(name, v), ct);
+            if (doc is null) continue;
+            doc["aliases"] = new JsonArray(AliasesOf(head, v).Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+            await store.UpsertAsync(Collections.Models, VersionId(name, v), doc, ct);
+        }
+    }
+
+    private static List<string> AliasesOf(ModelHead? head, int version)
+    {
+        var aliases = new List<string>();
+        if (head?.Champion == version) aliases.Add(Champion);
+        if (head?.Challenger == version) aliases.Add(Challenger);
+        return aliases;
+    }
+}

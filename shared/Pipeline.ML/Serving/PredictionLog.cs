@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain;
+using Pipeline.Storage;
+
+namespace Pipeline.ML.Serving;
+
+/// <summary>
+/// Asynchronous prediction log: <see cref="Enqueue"/> never blocks and never throws; a bounded channel drops the oldest
+/// entry (counted) when full, and <see cref="PredictionLogWriter"/> drains it in batches to the <c>predictions</c>
+/// collection, retrying through store outages, so the store can neither fail nor slow a prediction.
+/// </summary>
+public sealed class PredictionLog
+{
+    private readonly Channel<KeyValuePair<string, JsonObject>> _channel;
+    private readonly MlMetrics _metrics;
+    private long _dropped;
+    private long _enqueued;
+
+    public PredictionLog(IOptions<MlOptions> options, MlMetrics metrics)
+    {
+        _metrics = metrics;
+        _channel = Channel.CreateBounded<KeyValuePair<string, JsonObject>>(
+            new BoundedChannelOptions(options.Value.Serving.PredictionLogCapacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+                SingleWriter = false,
+            },
+            _ =>
+            {
+                Interlocked.Increment(ref _dropped);
+                _metrics.LogDropped.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
+            });
+    }
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Enqueued => Interlocked.Read(ref _enqueued);
+    public int Pending => _channel.Reader.Count;
+
+    internal ChannelReader<KeyValuePair<string, JsonObject>> Reader => _channel.Reader;
+
+    public void Enqueue(string id, JsonObject document)
+    {
+        if (_channel.Writer.TryWrite(new(id, document))) Interlocked.Increment(ref _enqueued);
+        _metrics.SetQueueDepth(_channel.Reader.Count);
+    }
+
+    internal void CountDropped(int count, string reason)
+    {
+        Interlocked.Add(ref _dropped, count);
+        _metrics.LogDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
+    }
+}
+
+/// <summary>Background writer of the prediction log (a hosted service; both hosts register it through AddPipelineMl).</summary>
+public sealed class PredictionLogWriter(PredictionLog log, IDocumentStore store, MlMetrics metrics, ILogger<PredictionLogWriter> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits until every entry enqueued so far has been written or dropped (tests, shutdown).</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while ((log.Pending > 0 || Interlocked.CompareExchange(ref _inFlight, 0, 0) > 0) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+    }
+
+    private int _inFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<KeyValuePair<string, JsonObject>>(BatchSize);
+        var backoff = TimeSpan.FromMilliseconds(200);
+        try
+        {
+            while (await log.Reader.WaitToReadAsync(stoppingToken))
+            {
+                Interlocked.Exchange(ref _inFlight, 1);
+                while (batch.Count < BatchSize && log.Reader.TryRead(out var item)) batch.Add(item);
+                metrics.SetQueueDepth(log.Pending);
+                while (batch.Count > 0)
+                {
+                    try
+                    {
+                        await store.InsertManyIfAbsentAsync(Collections.Predictions, batch, stoppingToken);
+                        metrics.LogWritten.Add(batch.Count);
+                        batch.Clear();
+                        backoff = TimeSpan.FromMilliseconds(200);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+                    catch (Exception ex)
+                    {
+                        // Keep the batch and retry; meanwhile new entries queue up and the oldest are dropped when full.
+                        logger.LogWarning(ex, "Prediction log write of {Count} entries failed; retrying in {Backoff}", batch.Count, backoff);
+                        await Task.Delay(backoff, stoppingToken);
+                        backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+                        if (ex is not StoreUnavailableException && ex is not TimeoutException && backoff >= MaxBackoff)
+                        {
+                            log.CountDropped(batch.Count, "write_failed");
+                            batch.Clear();
+                        }
+                    }
+                }
+                Interlocked.Exchange(ref _inFlight, 0);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Pipeline.ML.Data;
+
+namespace Pipeline.ML.Training;
+
+public sealed record CandidateResult(
+    TrainerCandidate Candidate,
+    string Status,
+    Dictionary<string, double> MeanMetrics,
+    double PrimaryStd,
+    double Seconds);
+
+/// <summary>Outcome of the cross-validated grid search.</summary>
+public sealed record CrossValidationResult(
+    string ModelName,
+    string PrimaryMetric,
+    int Folds,
+    int Rows,
+    double BudgetSeconds,
+    double ElapsedSeconds,
+    List<CandidateResult> Candidates,
+    TrainerCandidate Best,
+    Dictionary<string, double> BestMetrics);
+
+/// <summary>
+/// k-fold cross-validation over the trainer grid, bounded by a wall-clock budget: candidates run in grid order, the first
+/// always completes, and no new candidate starts once the budget is spent (the rest are reported as skipped).
+/// Folds are assigned by a seeded shuffle and run in parallel, each with its own seeded MLContext, so results do not
+/// depend on thread scheduling.
+/// </summary>
+public static class CrossValidator
+{
+    public static CrossValidationResult Run(ModelSpec spec, IReadOnlyList<IssueModelInput> train, TrainingSettings settings, CancellationToken ct = default)
+    {
+        var rows = train.Count > settings.CvMaxRows ? train.Skip(train.Count - settings.CvMaxRows).ToList() : train.ToList();
+        var k = Math.Min(settings.CvFolds, Math.Max(2, rows.Count / 5));
+        var rng = new Random(settings.Seed);
+        var permutation = Enumerable.Range(0, rows.Count).OrderBy(_ => rng.Next()).ToArray();
+        var foldOf = new int[rows.Count];
+        for (var i = 0; i < permutation.Length; i++) foldOf[permutation[i]] = i % k;
+        var folds = Enumerable.Range(0, k).Select(f => (
+            Train: rows.Where((_, i) => foldOf[i] != f).ToList(),
+            Valid: rows.Where((_, i) => foldOf[i] == f).ToList())).ToArray();
+
+        var budget = TimeSpan.FromSeconds(settings.GridBudgetSeconds);
+        var total = Stopwatch.StartNew();
+        var results = new List<CandidateResult>();
+        foreach (var candidate in TrainerGrid.For(spec.Name, settings))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (results.Any(r => r.Status == "ok") && total.Elapsed > budget)
+            {
+                results.Add(new CandidateResult(candidate, "skipped: grid budget spent", [], 0, 0));
+                continue;
+            }
+            var sw = Stopwatch.StartNew();
+            var foldMetrics = new Dictionary<string, double>[k];
+            try
+            {
+                Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, f =>
+                {
+                    var ml = new MLContext(settings.Seed + f);
+                    var model = spec.Fit(ml, folds[f].Train, candidate);
+                    foldMetrics[f] = spec.Evaluate(ml, model, folds[f].Valid);
+                });
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or AggregateException)
+            {
+                results.Add(new CandidateResult(candidate, "failed: " + (ex.InnerException ?? ex).Message, [], 0, sw.Elapsed.TotalSeconds));
+                continue;
+            }
+            var mean = foldMetrics.SelectMany(m => m).GroupBy(kv => kv.Key)
+                .ToDictionary(g => g.Key, g => g.Where(kv => !double.IsNaN(kv.Value)).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).Average())
+                .Where(kv => double.IsFinite(kv.Value)).ToDictionary();
+            var primary = foldMetrics.Select(m => m.GetValueOrDefault(spec.PrimaryMetric, double.NaN)).ToArray();
+            var std = Math.Sqrt(primary.Select(p => Math.Pow(p - primary.Average(), 2)).Average());
+            if (!double.IsFinite(std)) std = 0;
+            results.Add(new CandidateResult(candidate, "ok", mean, std, sw.Elapsed.TotalSeconds));
+        }
+        var best = results.Where(r => r.Status == "ok")
+            .OrderByDescending(r => Primary(r, spec.PrimaryMetric))
+            .FirstOrDefault() ?? throw new InvalidOperationException($"Every grid candidate failed for {spec.Name}: {string.Join("; ", results.Select(r => r.Status))}");
+        return new CrossValidationResult(spec.Name, spec.PrimaryMetric, k, rows.Count, settings.GridBudgetSeconds, total.Elapsed.TotalSeconds,
+            results, best.Candidate, best.MeanMetrics);
+    }
+
+    private static double Primary(CandidateResult r, string metric) =>
+        r.MeanMetrics.TryGetValue(metric, out var v) && !double.IsNaN(v) ? v : double.NegativeInfinity;
+}

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML;
+using Pipeline.ML.Data;
+using Pipeline.ML.Monitoring;
+using Pipeline.ML.Registry;
+
+namespace Pipeline.ML.Training;
+
+/// <summary>Reference to a data set staged in blob storage between durable activities.</summary>
+public sealed record DatasetRef(string ModelName, string Hash, int Size, int TrainRows, int TestRows, string Source, DateTime SplitTime, int InvalidDocuments, string BlobPath);
+
+/// <summary>Reference to a model fitted on all training rows and staged in blob storage.</summary>
+public sealed record TrainedRef(string ModelName, string RunId, TrainerCandidate Candidate, string ArtifactPath, int TrainRows, double Seconds);
+
+/// <summary>Test and slice metrics of the candidate, and of the current champion on the same test set.</summary>
+public sealed record EvaluationRef(
+    Dictionary<string, double> TestMetrics,
+    Dictionary<string, Dictionary<string, double>> SliceMetrics,
+    string ReferencePath,
+    int? ChampionVersion,
+    Dictionary<string, double>? ChampionTestMetrics,
+    double Seconds);
+
+/// <summary>Everything the gate needs to register a version.</summary>
+public sealed record RegistrationRequest(string RunId, string Reason, DatasetRef Dataset, CrossValidationResult CrossValidation, TrainedRef Trained, EvaluationRef Evaluation);
+
+/// <summary>Timing of each stage of one training run (seconds).</summary>
+public sealed record TrainingRunReport(ModelVersionInfo Version, double DatasetSeconds, double CrossValidationSeconds, double TrainSeconds, double EvaluateSeconds, double RegisterSeconds);
+
+/// <summary>
+/// The training stages as a service: build data set → cross-validated grid → train best → evaluate → gate and register.
+/// Each stage is callable on its own (the durable activities of <c>RetrainModelOrchestrator</c>, passing references to
+/// staged blobs) or all at once (<see cref="RunAsync(string,string,CancellationToken)"/>, used at start-up and in benchmarks).
+/// </summary>
+public sealed class TrainingPipeline(
+    IssueDatasetBuilder datasetBuilder,
+    ModelRegistry registry,
+    IOptions<MlOptions> options,
+    ILogger<TrainingPipeline> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentDictionary<string, IssueDataset> _datasets = new();
+    private TrainingSettings Settings => options.Value.Training;
+
+    public async Task<TrainingRunReport> RunAsync(string modelName, string reason, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var dataset = await datasetBuilder.BuildAsync(modelName, ct);
+        var datasetSeconds = sw.Elapsed.TotalSeconds;
+        var report = await RunAsync(dataset, reason, ct);
+        return report with { DatasetSeconds = datasetSeconds };
+    }
+
+    /// <summary>Runs every stage on a data set already in memory.</summary>
+    public async Task<TrainingRunReport> RunAsync(IssueDataset dataset, string reason, CancellationToken ct = default)
+    {
+        var runId = NewRunId(dataset.ModelName);
+        var datasetRef = await StageDatasetAsync(dataset, ct);
+        var sw = Stopwatch.StartNew();
+        var cv = await CrossValidateAsync(datasetRef, ct);
+        var cvSeconds = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        var trained = await TrainBestAsync(datasetRef, cv.Best, runId, ct);
+        var trainSeconds = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        var evaluation = await EvaluateAsync(datasetRef, trained, ct);
+        var evaluateSeconds = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        var version = await GateAndRegisterAsync(new RegistrationRequest(runId, reason, datasetRef, cv, trained, evaluation), ct);
+        return new TrainingRunReport(version, 0, cvSeconds, trainSeconds, evaluateSeconds, sw.Elapsed.TotalSeconds);
+    }
+
+    public static string NewRunId(string modelName) => $"{modelName}-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..48];
+
+    public async Task<DatasetRef> BuildDatasetAsync(string modelName, CancellationToken ct = default) =>
+        await StageDatasetAsync(await datasetBuilder.BuildAsync(modelName, ct), ct);
+
+    /// <summary>Writes the data set to blob storage (once per hash) and keeps it in memory for the following stages.</summary>
+    public async Task<DatasetRef> StageDatasetAsync(IssueDataset dataset, CancellationToken ct = default)
+    {
+        var path = $"datasets/{dataset.ModelName}/{dataset.Hash}.json.gz";
+        _datasets[path] = dataset;
+        while (_datasets.Count > 4) _datasets.TryRemove(_datasets.Keys.First(k => k != path), out _);
+        if (!await registry.Artifacts.ExistsAsync(path, ct))
+        {
+            using var ms = new MemoryStream();
+            await using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await JsonSerializer.SerializeAsync(gz, dataset, Json, ct);
+            }
+            await registry.Artifacts.UploadAsync(path, new BinaryData(ms.ToArray()), ct);
+        }
+        return new DatasetRef(dataset.ModelName, dataset.Hash, dataset.Size, dataset.Train.Count, dataset.Test.Count, dataset.Source, dataset.SplitTime, dataset.InvalidDocuments, path);
+    }
+
+    public async Task<IssueDataset> LoadDatasetAsync(DatasetRef reference, CancellationToken ct = default)
+    {
+        if (_datasets.TryGetValue(reference.BlobPath, out var cached)) return cached;
+        var data = await registry.Artifacts.DownloadAsync(reference.BlobPath, ct);
+        await using var gz = new GZipStream(data.ToStream(), CompressionMode.Decompress);
+        var dataset = await JsonSerializer.DeserializeAsync<IssueDataset>(gz, Json, ct) ?? throw new InvalidDataException($"Empty dataset {reference.BlobPath}");
+        if (dataset.Hash != reference.Hash) throw new InvalidDataException($"Dataset {reference.BlobPath} hash mismatch");
+        _datasets[reference.BlobPath] = dataset;
+        return dataset;
+    }
+
+    public async Task<CrossValidationResult> CrossValidateAsync(DatasetRef reference, CancellationToken ct = default)
+    {
+        var dataset = await LoadDatasetAsync(reference, ct);
+        var result = await Task.Run(() => CrossValidator.Run(ModelSpec.For(dataset.ModelName), dataset.Train, Settings, ct), ct);
+        logger.LogInformation("CV for {Model} on {Rows} rows: best {Best} {Metric}={Value:0.####} ({Evaluated}/{Total} candidates in {Seconds:0.0}s)",
+            dataset.ModelName, result.Rows, result.Best.Describe(), result.PrimaryMetric, result.BestMetrics.GetValueOrDefault(result.PrimaryMetric),
+            result.Candidates.Count(c => c.Status == "ok"), result.Candidates.Count, result.ElapsedSeconds);
+        return result;
+    }
+
+    public async Task<TrainedRef> TrainBestAsync(DatasetRef reference, TrainerCandidate candidate, string runId, CancellationToken ct = default)
+    {
+        var dataset = await LoadDatasetAsync(reference, ct);
+        var trained = await Task.Run(() => ModelTrainer.TrainFinal(dataset, candidate, Settings), ct);
+        var path = $"runs/{dataset.ModelName}/{runId}/model.zip";
+        await registry.Artifacts.UploadAsync(path, new BinaryData(trained.Artifact), ct);
+        return new TrainedRef(dataset.ModelName, runId, candidate, path, trained.TrainRows, trained.Seconds);
+    }
+
+    public async Task<EvaluationRef> EvaluateAsync(DatasetRef reference, TrainedRef trained, CancellationToken ct = default)
+    {
+        var dataset = await LoadDatasetAsync(reference, ct);
+        var artifact = (await registry.Artifacts.DownloadAsync(trained.ArtifactPath, ct)).ToArray();
+        var evaluation = await Task.Run(() => ModelTrainer.Evaluate(dataset, artifact, Settings), ct);
+        var referencePath = $"runs/{dataset.ModelName}/{trained.RunId}/reference.json";
+        await registry.Artifacts.UploadAsync(referencePath, BinaryData.FromObjectAsJson(evaluation.Reference, Json), ct);
+
+        // The champion is measured on the same (newest) test set, so the gate compares like with like.
+        int? championVersion = null;
+        Dictionary<string, double>? championMetrics = null;
+        var champion = await registry.GetChampionAsync(dataset.ModelName, ct);
+        if (champion is not null)
+        {
+            try
+            {
+                var championArtifact = await registry.LoadArtifactAsync(champion, ct);
+                var ml = new MLContext(Settings.Seed);
+                championMetrics = ModelSpec.For(dataset.ModelName).Evaluate(ml, ModelTrainer.Deserialize(ml, championArtifact), dataset.Test);
+                championVersion = champion.Version;
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or FormatException)
+            {
+                logger.LogWarning(ex, "Champion {Model} v{Version} could not be evaluated; comparing with its recorded test metrics", dataset.ModelName, champion.Version);
+                championMetrics = champion.TestMetrics;
+                championVersion = champion.Version;
+            }
+        }
+        return new EvaluationRef(evaluation.TestMetrics, evaluation.SliceMetrics, referencePath, championVersion, championMetrics, evaluation.Seconds);
+    }
+
+    public async Task<ModelVersionInfo> GateAndRegisterAsync(RegistrationRequest r, CancellationToken ct = default)
+    {
+        var name = r.Dataset.ModelName;
+        var decision = ModelGate.Decide(name, r.Evaluation.TestMetrics, r.Evaluation.ChampionTestMetrics, options.Value.Gate);
+        var info = new ModelVersionInfo
+        {
+            Name = name,
+            RunId = r.RunId,
+            CreatedAt = DateTime.UtcNow,
+            Reason = r.Reason,
+            Dataset = new DatasetInfo
+            {
+                Hash = r.Dataset.Hash, Size = r.Dataset.Size, TrainRows = r.Dataset.TrainRows, TestRows = r.Dataset.TestRows,
+                Source = r.Dataset.Source, SplitTime = r.Dataset.SplitTime, InvalidDocuments = r.Dataset.InvalidDocuments,
+            },
+            Trainer = r.Trained.Candidate.Trainer,
+            Hyperparameters = r.Trained.Candidate.Hyperparameters,
+            TextFeaturizer = r.Trained.Candidate.Text,
+            PrimaryMetric = ModelNames.PrimaryMetric(name),
+            CvMetrics = r.CrossValidation.BestMetrics,
+            CvFolds = r.CrossValidation.Folds,
+            CvRows = r.CrossValidation.Rows,
+            CvCandidates = r.CrossValidation.Candidates.Select(c => new CvCandidateSummary
+            {
+                Candidate = c.Candidate.Describe(), Status = c.Status, Metrics = c.MeanMetrics, PrimaryStd = c.PrimaryStd, Seconds = c.Seconds,
+            }).ToList(),
+            TestMetrics = r.Evaluation.TestMetrics,
+            SliceMetrics = r.Evaluation.SliceMetrics,
+            CodeVersion = Registry.CodeVersion.Current,
+            Seed = Settings.Seed,
+            ParentVersion = r.Evaluation.ChampionVersion,
+            Gate = new GateInfo
+            {
+                Decision = decision.Promote ? "promoted" : "rejected",
+                Reason = decision.Reason,
+                CandidatePrimary = decision.CandidatePrimary,
+                ChampionPrimary = decision.ChampionPrimary,
+                ComparedToVersion = r.Evaluation.ChampionVersion,
+                FailedChecks = decision.FailedChecks,
+            },
+            ArtifactPath = r.Trained.ArtifactPath,
+            ReferencePath = r.Evaluation.ReferencePath,
+            TrainSeconds = r.Trained.Seconds,
+        };
+        return await registry.RegisterAsync(info, decision.Promote, ct);
+    }
+
+    public async Task<DriftReference?> LoadReferenceAsync(ModelVersionInfo version, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(version.ReferencePath)) return null;
+        var data = await registry.Artifacts.DownloadAsync(version.ReferencePath, ct);
+        return data.ToObjectFromJson<DriftReference>(Json);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Pipeline.Analytics.Engines;
+using Pipeline.Analytics.Jobs;
+using Pipeline.Analytics.Planning;
+using Pipeline.Analytics.Runs;
+using Pipeline.Analytics.Snapshot;
+using Pipeline.Analytics.Spark;
+
+namespace Pipeline.Orchestration.Analytics;
+
+/// <summary>Marks the run as running, then brings the Parquet snapshot up to date and returns what to recompute.</summary>
+public sealed class PrepareTrendsSnapshotActivity(TrendsSnapshotService snapshots, JobRunStore runs, ITrendsJobCatalog catalog)
+    : PipelineActivity<PrepareTrendsSnapshotInput, PreparedTrendsRun>
+{
+    public override async Task<PreparedTrendsRun> ExecuteAsync(PrepareTrendsSnapshotInput input)
+    {
+        await runs.UpsertAsync(RecordTrendsRunActivity.ToDocument(new TrendsRunRecord(
+            input.RunId, JobRunStatus.Running, input.Engine, input.Trigger, input.StartedAt, null, null, [], null)));
+        var plan = await snapshots.PrepareAsync(new SnapshotRequest(ParseDay(input.From), ParseDay(input.To), input.Force));
+        return new PreparedTrendsRun(plan, catalog.Jobs.Select(j => j.Name).ToList());
+    }
+
+    private static DateOnly? ParseDay(string? s) => string.IsNullOrWhiteSpace(s) ? null : Periods.Parse(s);
+}
+
+/// <summary>Runs one job on the in-process DuckDB engine and upserts its rows.</summary>
+public sealed class RunDuckDbTrendsJobActivity(DuckDbJobExecutor executor) : PipelineActivity<JobRunRequest, JobOutcome>
+{
+    public override Task<JobOutcome> ExecuteAsync(JobRunRequest input) => executor.ExecuteAsync(input);
+}
+
+/// <summary>Uploads the job's Spark SQL script and creates its SparkApplication (409: already submitted).</summary>
+public sealed class SubmitSparkTrendsJobActivity(SparkJobService spark) : PipelineActivity<SubmitSparkTrendsJobInput, SparkSubmission>
+{
+    public override Task<SparkSubmission> ExecuteAsync(SubmitSparkTrendsJobInput input) => spark.SubmitAsync(input.ParentInstanceId, input.Request);
+}
+
+/// <summary>Reads a SparkApplication's state.</summary>
+public sealed class GetSparkTrendsJobStateActivity(SparkJobService spark) : PipelineActivity<string, SparkApplicationState>
+{
+    public override Task<SparkApplicationState> ExecuteAsync(string input) => spark.GetStateAsync(input);
+}
+
+/// <summary>Reads a finished SparkApplication's Parquet result and upserts the rows.</summary>
+public sealed class CollectSparkTrendsJobActivity(SparkJobService spark) : PipelineActivity<CollectSparkTrendsJobInput, JobOutcome>
+{
+    public override Task<JobOutcome> ExecuteAsync(CollectSparkTrendsJobInput input) => spark.CollectAsync(input.ApplicationName, input.Request, input.ElapsedMs);
+}
+
+/// <summary>Writes the run document (<c>job_runs</c>, id = orchestration instance id).</summary>
+public sealed class RecordTrendsRunActivity(JobRunStore runs) : PipelineActivity<TrendsRunRecord, bool>
+{
+    public override async Task<bool> ExecuteAsync(TrendsRunRecord input)
+    {
+        await runs.UpsertAsync(ToDocument(input));
+        return true;
+    }
+
+    public static JsonObject ToDocument(TrendsRunRecord r)
+    {
+        var doc = new JsonObject
+        {
+            ["_id"] = r.RunId,
+            ["kind"] = JobRunStore.Kind,
+            ["status"] = r.Status,
+            ["engine"] = r.Engine,
+            ["trigger"] = r.Trigger,
+            ["started_at"] = r.StartedAt,
+            ["rows"] = r.Jobs.Sum(j => (long)j.Rows),
+            ["jobs_total"] = r.Jobs.Count,
+            ["jobs_failed"] = r.Jobs.Count(j => j.Status != JobRunStatus.Succeeded),
+            ["jobs"] = new JsonArray(r.Jobs.Select(j => (JsonNode)new JsonObject
+            {
+                ["job"] = j.Job,
+                ["engine"] = j.Engine,
+                ["status"] = j.Status,
+                ["rows"] = j.Rows,
+                ["periods"] = j.Periods,
+                ["input_partitions"] = j.InputPartitions,
+                ["duration_ms"] = j.DurationMs,
+                ["error"] = j.Error,
+            }).ToArray()),
+        };
+        if (r.FinishedAt is not null)
+        {
+            doc["finished_at"] = r.FinishedAt;
+            doc["duration_ms"] = (long)(DateTimeOffset.Parse(r.FinishedAt, CultureInfo.InvariantCulture) - DateTimeOffset.Parse(r.StartedAt, CultureInfo.InvariantCulture)).TotalMilliseconds;
+        }
+        if (r.Plan is { } p)
+        {
+            doc["touched_days"] = p.TouchedDays.Count;
+            doc["first_touched_day"] = p.TouchedDays.Count > 0 ? p.TouchedDays[0] : null;
+            doc["last_touched_day"] = p.TouchedDays.Count > 0 ? p.TouchedDays[^1] : null;
+            doc["new_events"] = p.NewEvents;
+            doc["exported_days"] = p.ExportedDays;
+            doc["exported_events"] = p.ExportedEvents;
+            doc["full"] = p.Full;
+            if (p.PreviousWatermark is not null) doc["previous_watermark"] = p.PreviousWatermark;
+            // The watermark only moves with a successful run: a failed run's periods are recomputed next time.
+            if (r.Status == JobRunStatus.Succeeded && p.Watermark is not null) doc["watermark"] = p.Watermark;
+        }
+        if (r.Error is not null) doc["error"] = r.Error;
+        return doc;
+    }
+}

@@ -1,0 +1,354 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Pipeline.Storage.Postgres;
+
+/// <summary>
+/// <see cref="IDocumentStore"/> over PostgreSQL JSONB: one table per collection, <c>(id text primary key, doc jsonb not null)</c>,
+/// with <c>doc._id = id</c>. Batches go in one statement each (<c>unnest</c> of id and document arrays). Connections are pooled
+/// by one <see cref="NpgsqlDataSource"/>. Collections that were never created behave like MongoDB's: reads find nothing and
+/// the first write creates the table.
+/// </summary>
+public sealed class PostgresStore : IDocumentStore, IAsyncDisposable
+{
+    /// <summary>Rows per statement in batch writes; keeps a statement's parameters well under PostgreSQL's limits.</summary>
+    public const int BatchChunk = 5000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _endpoint;
+    private readonly ConcurrentDictionary<string, byte> _knownTables = new(StringComparer.Ordinal);
+
+    public PostgresStore(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException("Store:PostgresConnectionString is required for the postgres store provider", nameof(connectionString));
+        }
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        _endpoint = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public string Provider => "postgres";
+
+    public async Task EnsureCollectionsAsync(IEnumerable<CollectionDefinition> collections, CancellationToken ct = default)
+    {
+        foreach (var collection in collections)
+        {
+            var table = PostgresSql.Table(collection.Name);
+            await ExecuteAsync(async conn =>
+            {
+                await CreateTableAsync(conn, collection.Name, ct);
+                foreach (var index in collection.Indexes)
+                {
+                    var sql = IndexSql(collection.Name, table, index);
+                    if (sql is null) continue;
+                    await using var cmd = new NpgsqlCommand(sql, conn);
+                    await cmd.ExecuteNonQueryAsync(ct);
+                }
+                return 0;
+            }, ct);
+        }
+    }
+
+    /// <summary>CREATE INDEX for a definition, or null when the primary key already is that index (unique on <c>_id</c>).</summary>
+    private static string? IndexSql(string collection, string table, IndexDefinition index)
+    {
+        StoreNames.Index(index.Name);
+        if (index.Fields.Count == 0) throw new ArgumentException($"Index '{index.Name}' on '{collection}' has no fields");
+        if (index.Fields is [DocumentJson.IdField]) return null;
+        var columns = string.Join(", ", index.Fields.Select(f =>
+            f == DocumentJson.IdField ? "id" : PostgresSql.JsonPath(f) + " NULLS FIRST"));
+        // NULLS FIRST matches the ascending sort order of PostgresSql.OrderBy, so the index also serves sorts (both ways).
+        // NULLS NOT DISTINCT: like MongoDB, a unique index admits only one document without the field.
+        var unique = index.Unique ? "UNIQUE " : "";
+        var nulls = index.Unique ? " NULLS NOT DISTINCT" : "";
+        return $"CREATE {unique}INDEX IF NOT EXISTS \"{IndexName(collection, index.Name)}\" ON {table} ({columns}){nulls}";
+    }
+
+    /// <summary>Index names share one namespace per schema and PostgreSQL truncates at 63 bytes: prefix with the table,
+    /// and shorten with a hash when too long.</summary>
+    private static string IndexName(string collection, string index)
+    {
+        var name = $"{collection}__{index}";
+        if (name.Length <= 63) return name;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8];
+        return name[..54] + "_" + hash;
+    }
+
+    private async Task CreateTableAsync(NpgsqlConnection conn, string collection, CancellationToken ct)
+    {
+        var table = PostgresSql.Table(collection);
+        await using var cmd = new NpgsqlCommand($"CREATE TABLE IF NOT EXISTS {table} (id text PRIMARY KEY, doc jsonb NOT NULL)", conn);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject)
+        {
+            // Two processes created it at the same moment (a known race of IF NOT EXISTS on pg_type); it exists now.
+        }
+        _knownTables[collection] = 0;
+    }
+
+    public async Task<bool> UpsertAsync(string collection, string id, JsonObject document, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var table = PostgresSql.Table(collection);
+        var json = DocumentJson.Serialize(id, document, replaceNul: true);
+        return await WriteAsync(collection, async conn =>
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"INSERT INTO {table} (id, doc) VALUES (@id, @doc) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc RETURNING (xmax = 0)", conn);
+            cmd.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = json });
+            return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        }, ct);
+    }
+
+    public async Task<int> UpsertManyAsync(string collection, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        var inserted = 0;
+        foreach (var chunk in Chunks(DocumentJson.LastPerId(documents)))
+        {
+            var (ids, docs) = Arrays(chunk);
+            inserted += await WriteAsync(collection, async conn =>
+            {
+                await using var cmd = new NpgsqlCommand(
+                    $"INSERT INTO {table} (id, doc) SELECT * FROM unnest(@ids, @docs) " +
+                    "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc RETURNING (xmax = 0)", conn);
+                AddArrays(cmd, ids, docs);
+                var count = 0;
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.GetBoolean(0)) count++;
+                }
+                return count;
+            }, ct);
+        }
+        return inserted;
+    }
+
+    public async Task<bool> InsertIfAbsentAsync(string collection, string id, JsonObject document, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var table = PostgresSql.Table(collection);
+        var json = DocumentJson.Serialize(id, document, replaceNul: true);
+        return await WriteAsync(collection, async conn =>
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"INSERT INTO {table} (id, doc) VALUES (@id, @doc) ON CONFLICT (id) DO NOTHING", conn);
+            cmd.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = json });
+            return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<string>> InsertManyIfAbsentAsync(string collection, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        var inserted = new List<string>();
+        foreach (var chunk in Chunks(DocumentJson.FirstPerId(documents)))
+        {
+            var (ids, docs) = Arrays(chunk);
+            var chunkInserted = await WriteAsync(collection, async conn =>
+            {
+                await using var cmd = new NpgsqlCommand(
+                    $"INSERT INTO {table} (id, doc) SELECT * FROM unnest(@ids, @docs) ON CONFLICT (id) DO NOTHING RETURNING id", conn);
+                AddArrays(cmd, ids, docs);
+                var result = new List<string>();
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) result.Add(reader.GetString(0));
+                return result;
+            }, ct);
+            inserted.AddRange(chunkInserted);
+        }
+        // Report in the caller's order.
+        var set = inserted.ToHashSet(StringComparer.Ordinal);
+        return documents.Select(d => d.Key).Where(set.Remove).ToList();
+    }
+
+    public async Task<JsonObject?> GetAsync(string collection, string id, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        return await ReadAsync(collection, null, async conn =>
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT doc FROM {table} WHERE id = @id", conn);
+            cmd.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = id });
+            var json = await cmd.ExecuteScalarAsync(ct) as string;
+            return json is null ? null : DocumentJson.Parse(json);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<JsonObject>> FindAsync(string collection, DocumentQuery query, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        var sql = new PostgresSql();
+        var projection = sql.Projection(query.Fields);
+        var text = $"SELECT {projection} FROM {table} WHERE {sql.Where(query.Filters)}{sql.OrderBy(query)}{PostgresSql.LimitOffset(query)}";
+        if (query.Limit == 0) return [];
+        return await ReadAsync<IReadOnlyList<JsonObject>>(collection, [], async conn =>
+        {
+            await using var cmd = new NpgsqlCommand(text, conn);
+            cmd.Parameters.AddRange(sql.Parameters.ToArray());
+            var result = new List<JsonObject>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) result.Add(DocumentJson.Parse(reader.GetString(0)));
+            return result;
+        }, ct);
+    }
+
+    public async Task<long> CountAsync(string collection, DocumentQuery? query = null, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        var sql = new PostgresSql();
+        var text = $"SELECT count(*) FROM {table} WHERE {sql.Where(query?.Filters ?? [])}";
+        return await ReadAsync(collection, 0L, async conn =>
+        {
+            await using var cmd = new NpgsqlCommand(text, conn);
+            cmd.Parameters.AddRange(sql.Parameters.ToArray());
+            return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        }, ct);
+    }
+
+    public async Task<bool> DeleteAsync(string collection, string id, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        return await ReadAsync(collection, false, async conn =>
+        {
+            await using var cmd = new NpgsqlCommand($"DELETE FROM {table} WHERE id = @id", conn);
+            cmd.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = id });
+            return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        }, ct);
+    }
+
+    public async Task<long> DeleteManyAsync(string collection, DocumentQuery query, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        var sql = new PostgresSql();
+        var text = $"DELETE FROM {table} WHERE {sql.Where(query.Filters)}";
+        return await ReadAsync(collection, 0L, async conn =>
+        {
+            await using var cmd = new NpgsqlCommand(text, conn);
+            cmd.Parameters.AddRange(sql.Parameters.ToArray());
+            return (long)await cmd.ExecuteNonQueryAsync(ct);
+        }, ct);
+    }
+
+    public Task PingAsync(CancellationToken ct = default) => ExecuteAsync(async conn =>
+    {
+        await using var cmd = new NpgsqlCommand("SELECT 1", conn);
+        await cmd.ExecuteScalarAsync(ct);
+        return 0;
+    }, ct);
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static IEnumerable<IReadOnlyList<KeyValuePair<string, JsonObject>>> Chunks(IReadOnlyList<KeyValuePair<string, JsonObject>> documents)
+    {
+        // Rows in id order: two batches touching the same ids then lock them in the same order and cannot deadlock.
+        var sorted = documents.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
+        for (var i = 0; i < sorted.Count; i += BatchChunk)
+        {
+            yield return sorted.GetRange(i, Math.Min(BatchChunk, sorted.Count - i));
+        }
+    }
+
+    private static (string[] Ids, string[] Docs) Arrays(IReadOnlyList<KeyValuePair<string, JsonObject>> chunk)
+    {
+        var ids = new string[chunk.Count];
+        var docs = new string[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            ids[i] = chunk[i].Key;
+            docs[i] = DocumentJson.Serialize(chunk[i].Key, chunk[i].Value, replaceNul: true);
+        }
+        return (ids, docs);
+    }
+
+    private static void AddArrays(NpgsqlCommand cmd, string[] ids, string[] docs)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
+        cmd.Parameters.Add(new NpgsqlParameter("docs", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = docs });
+    }
+
+    /// <summary>A write: creates the table on first use of a collection that was never ensured.</summary>
+    private Task<T> WriteAsync<T>(string collection, Func<NpgsqlConnection, Task<T>> action, CancellationToken ct) =>
+        ExecuteAsync(async conn =>
+        {
+            if (!_knownTables.ContainsKey(collection))
+            {
+                await CreateTableAsync(conn, collection, ct);
+            }
+            try
+            {
+                return await action(conn);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Dropped behind our back since we created it: create again and retry once.
+                await CreateTableAsync(conn, collection, ct);
+                return await action(conn);
+            }
+        }, ct);
+
+    /// <summary>A read (or delete): a collection that does not exist yet holds nothing.</summary>
+    private Task<T> ReadAsync<T>(string collection, T whenMissing, Func<NpgsqlConnection, Task<T>> action, CancellationToken ct) =>
+        ExecuteAsync(async conn =>
+        {
+            try
+            {
+                return await action(conn);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                _knownTables.TryRemove(collection, out _);
+                return whenMissing;
+            }
+        }, ct);
+
+    /// <summary>
+    /// Runs one operation on a pooled connection. Connection failures become <see cref="StoreUnavailableException"/>. After a
+    /// server restart the pool still holds dead connections; the first failure clears the pool and the operation is tried
+    /// once more on a fresh connection (every operation here is idempotent: upserts, insert-if-absent, reads, deletes).
+    /// </summary>
+    private async Task<T> ExecuteAsync<T>(Func<NpgsqlConnection, Task<T>> action, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var conn = await _dataSource.OpenConnectionAsync(ct);
+                return await action(conn);
+            }
+            catch (Exception e) when (IsUnavailable(e) && !ct.IsCancellationRequested)
+            {
+                _dataSource.Clear();
+                if (attempt < 2) continue;
+                throw new StoreUnavailableException($"PostgreSQL store at {_endpoint} is unavailable: {e.Message}", e);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new DuplicateKeyException($"Unique index {e.ConstraintName} rejected the write: {e.MessageText}", e);
+            }
+        }
+    }
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exceptions
+            || pg.SqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources (too many connections, disk full)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.DatabaseDropped,
+        NpgsqlException npg => npg.IsTransient || npg.InnerException is SocketException or IOException or TimeoutException,
+        SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+}

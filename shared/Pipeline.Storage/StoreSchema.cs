@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipeline.Domain;
+
+namespace Pipeline.Storage;
+
+/// <summary>
+/// The collections and indexes Pipeline needs. Other areas add theirs by registering <see cref="CollectionDefinition"/>
+/// singletons in DI (<c>services.AddSingleton(new CollectionDefinition("predictions", ...))</c>); definitions with the same
+/// name are merged.
+/// </summary>
+public sealed class StoreSchema(IDocumentStore store, IEnumerable<CollectionDefinition> extra)
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static IndexDefinition Ix(string field, bool unique = false) => new(field.Replace('.', '_'), [field], unique);
+
+    /// <summary>Every collection of <see cref="Collections"/> with the indexes the app's queries and sorts use.</summary>
+    public static IReadOnlyList<CollectionDefinition> Default { get; } =
+    [
+        // _id (the event id) is the unique key; delivery_id lets operators find a webhook delivery.
+        new(Collections.Events, Ix("repo"), Ix("type"), Ix("created_at"), Ix("delivery_id"), Ix("received_at")),
+        new(Collections.Repositories, Ix("language"), Ix("last_event_at"), Ix("stargazers_count")),
+        new(Collections.Issues, Ix("repo"), Ix("state"), Ix("created_at"), Ix("updated_at"), Ix("closed_at")),
+        new(Collections.Pulls, Ix("repo"), Ix("state"), Ix("created_at"), Ix("updated_at"), Ix("merged_at")),
+        new(Collections.Stars, Ix("repo"), Ix("user"), Ix("starred_at")),
+        new(Collections.PollerState),
+        new(Collections.Trends, Ix("metric"), Ix("repo"), Ix("period")),
+        new(Collections.JobRuns, Ix("started_at"), Ix("status")),
+        new(Collections.Models, Ix("name"), Ix("created_at")),
+        new(Collections.Predictions, Ix("created_at"), Ix("model_version")),
+        new(Collections.MonitorReports, Ix("created_at")),
+        new(Collections.Audits, Ix("repo"), Ix("created_at")),
+    ];
+
+    /// <summary>The default collections merged with the extra ones (same name: indexes united by index name).</summary>
+    public static IReadOnlyList<CollectionDefinition> Merge(IEnumerable<CollectionDefinition> extra)
+    {
+        var merged = new Dictionary<string, List<IndexDefinition>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var definition in Default.Concat(extra))
+        {
+            if (!merged.TryGetValue(definition.Name, out var indexes))
+            {
+                merged[definition.Name] = indexes = [];
+                order.Add(definition.Name);
+            }
+            foreach (var index in definition.Indexes)
+            {
+                if (indexes.All(i => i.Name != index.Name)) indexes.Add(index);
+            }
+        }
+        return order.Select(n => new CollectionDefinition(n, (IReadOnlyList<IndexDefinition>)merged[n])).ToList();
+    }
+
+    /// <summary>Completes once the schema has been ensured.</summary>
+    public Task Ready => _ready.Task;
+
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>Creates every collection and index (idempotent).</summary>
+    public async Task EnsureAsync(CancellationToken ct = default)
+    {
+        await store.EnsureCollectionsAsync(Merge(extra), ct);
+        _ready.TrySetResult();
+    }
+
+    /// <summary>Declares the schema managed elsewhere (Store:EnsureSchemaOnStart = false).</summary>
+    public void MarkReady() => _ready.TrySetResult();
+
+    /// <summary>One-off helper for tools and tests without DI.</summary>
+    public static Task EnsureAsync(IDocumentStore store, CancellationToken ct = default) => store.EnsureCollectionsAsync(Default, ct);
+}
+
+/// <summary>Ensures the schema at start-up, retrying while the store is unreachable (the host keeps starting;
+/// /api/health reports the store as not ready until this succeeds).</summary>
+public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSchemaInitializer> logger, bool enabled = true) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!enabled)
+        {
+            schema.MarkReady();
+            logger.LogInformation("Store:EnsureSchemaOnStart is false: collections and indexes are not created at start-up");
+            return;
+        }
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await schema.EnsureAsync(stoppingToken);
+                logger.LogInformation("Document store schema ensured");
+                return;
+            }
+            catch (StoreUnavailableException e)
+            {
+                logger.LogWarning("Document store unavailable while ensuring the schema, retrying in {Delay}: {Message}", delay, e.Message);
+            }
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Pipeline.Domain;
+using Pipeline.Storage;
+
+namespace Pipeline.Testing.Kafka;
+
+/// <summary>
+/// An <see cref="IEventSink"/> with the real sink's contract (insert-if-absent by event id, returns how many were new)
+/// over a dictionary, plus switches that make it behave like a failing store: an outage
+/// (<see cref="StoreUnavailableException"/>), events it always rejects, or a write that never returns (a consumer
+/// killed mid-batch).
+/// </summary>
+public sealed class RecordingEventSink : IEventSink
+{
+    private readonly ConcurrentDictionary<string, GitHubEvent> _events = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _writesPerId = new(StringComparer.Ordinal);
+    private volatile bool _unavailable;
+    private int _outageFailures;
+    private int _hangAfterWrites = -1;
+    private int _writes;
+
+    public IReadOnlyDictionary<string, GitHubEvent> Events => _events;
+
+    /// <summary>How many times each id was handed to the sink (re-delivery shows up here, not in <see cref="Events"/>).</summary>
+    public IReadOnlyDictionary<string, int> WritesPerId => _writesPerId;
+
+    public int Count => _events.Count;
+
+    /// <summary>Write calls that failed with <see cref="StoreUnavailableException"/>.</summary>
+    public int OutageFailures => Volatile.Read(ref _outageFailures);
+
+    /// <summary>Ids the sink throws a non-transient <see cref="InvalidOperationException"/> for, every time.</summary>
+    public ConcurrentDictionary<string, bool> PoisonIds { get; } = new(StringComparer.Ordinal);
+
+    public bool Unavailable
+    {
+        get => _unavailable;
+        set => _unavailable = value;
+    }
+
+    /// <summary>After this many successful write calls, the next call stores half of its batch and then hangs until cancelled.</summary>
+    public void HangAfterWrites(int writes) => Volatile.Write(ref _hangAfterWrites, writes);
+
+    public async Task<int> WriteAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
+    {
+        if (_unavailable)
+        {
+            Interlocked.Increment(ref _outageFailures);
+            throw new StoreUnavailableException("simulated store outage");
+        }
+        var poison = events.FirstOrDefault(e => PoisonIds.ContainsKey(e.Id));
+        if (poison is not null)
+        {
+            throw new InvalidOperationException($"simulated permanent rejection of event {poison.Id}");
+        }
+        var hangAfter = Volatile.Read(ref _hangAfterWrites);
+        if (hangAfter >= 0 && Volatile.Read(ref _writes) >= hangAfter)
+        {
+            Interlocked.Exchange(ref _hangAfterWrites, -1);
+            foreach (var e in events.Take(events.Count / 2)) Record(e);
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        var fresh = 0;
+        foreach (var e in events)
+        {
+            if (Record(e)) fresh++;
+        }
+        Interlocked.Increment(ref _writes);
+        return fresh;
+    }
+
+    private bool Record(GitHubEvent e)
+    {
+        _writesPerId.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
+        return _events.TryAdd(e.Id, e);
+    }
+}

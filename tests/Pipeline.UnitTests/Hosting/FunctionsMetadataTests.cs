@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Pipeline.Embedded;
+
+namespace Pipeline.UnitTests.Hosting;
+
+/// <summary>
+/// Checks the functions.metadata that the Functions Worker SDK generates at build time — what the real Functions host reads —
+/// against the function table we promise: names, trigger types, routes, methods and authorization levels.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private sealed record Expected(string Trigger, string? Route = null, string? AuthLevel = null, string[]? Methods = null);
+
+    // Every function of the app. HTTP routes are relative to host.json's "api" prefix.
+    private static readonly Dictionary<string, Expected> ExpectedFunctions = new()
+    {
+        ["Health"] = new("httpTrigger", "health", "Anonymous", ["get"]),
+        ["Metrics"] = new("httpTrigger", "metrics", "Anonymous", ["get"]),
+    };
+
+    private static JsonElement[] LoadMetadata()
+    {
+        // The test assembly lives in tests/Pipeline.UnitTests/bin/<Configuration>/net10.0/; the app builds to the same configuration.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var path = Path.Combine(RepositoryPaths.FindRoot(), "functions", "Pipeline.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"functions.metadata not found at {path}: build functions/Pipeline.Functions first");
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    private static JsonElement TriggerBinding(JsonElement function) =>
+        function.GetProperty("bindings").EnumerateArray().Single(b =>
+            b.GetProperty("direction").GetString() == "In" && b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+
+    [Fact]
+    public void Every_generated_function_is_expected_and_every_expected_function_is_generated()
+    {
+        var names = LoadMetadata().Select(f => f.GetProperty("name").GetString()!).ToHashSet();
+        var unexpected = names.Except(ExpectedFunctions.Keys).OrderBy(n => n).ToList();
+        var missing = ExpectedFunctions.Keys.Except(names).OrderBy(n => n).ToList();
+        Assert.True(unexpected.Count == 0 && missing.Count == 0,
+            $"unexpected: [{string.Join(", ", unexpected)}]; missing: [{string.Join(", ", missing)}]");
+    }
+
+    [Fact]
+    public void Each_function_has_the_expected_trigger_route_methods_and_authorization_level()
+    {
+        var failures = new List<string>();
+        foreach (var function in LoadMetadata())
+        {
+            var name = function.GetProperty("name").GetString()!;
+            if (!ExpectedFunctions.TryGetValue(name, out var expected))
+            {
+                continue; // reported by the other test
+            }
+            var trigger = TriggerBinding(function);
+            var type = trigger.GetProperty("type").GetString();
+            if (type != expected.Trigger)
+            {
+                failures.Add($"{name}: trigger {type}, expected {expected.Trigger}");
+                continue;
+            }
+            if (type != "httpTrigger")
+            {
+                continue;
+            }
+            var route = trigger.TryGetProperty("route", out var r) ? r.GetString() : null;
+            var auth = trigger.TryGetProperty("authLevel", out var a) ? a.GetString() : null;
+            var methods = trigger.TryGetProperty("methods", out var m) ? m.EnumerateArray().Select(x => x.GetString()!.ToLowerInvariant()).OrderBy(x => x).ToArray() : [];
+            if (route != expected.Route) failures.Add($"{name}: route '{route}', expected '{expected.Route}'");
+            if (auth != expected.AuthLevel) failures.Add($"{name}: authLevel {auth}, expected {expected.AuthLevel}");
+            if (!methods.SequenceEqual(expected.Methods!.OrderBy(x => x))) failures.Add($"{name}: methods [{string.Join(",", methods)}], expected [{string.Join(",", expected.Methods!)}]");
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+}
