@@ -41,9 +41,17 @@ public static class SettingExclusions
         new("FUNCTIONS_WORKER_RUNTIME", "compose:consumer", "the consumer runs the ASP.NET Core local host, not the Functions host"),
         new("FUNCTIONS_WORKER_RUNTIME", "compose:init-store", "the initialiser runs the ASP.NET Core local host"),
         // The role switch belongs to the local host image; the Functions host splits work by function lists instead.
-        new("Host__Role", "compose:functions", "the Functions host has no role switch"),
+        // Host__* configures the ASP.NET Core local host (role, listen URLs, data folder, seeding, local key); the
+        // Functions host has its own equivalents (host.json, function keys).
+        new("Host__*", "compose:functions", "local-host settings; the Functions host does not read them"),
+        new("Host__*", "bicep:functions", "local-host settings; the Functions host does not read them"),
         new("Host__Role", "k8s:*:pipeline-functions*", "the Functions host has no role switch"),
-        new("Host__Role", "bicep:functions", "the Functions host has no role switch"),
+        // The role defaults to all in `make run`; every container sets it explicitly where it reads it.
+        new("Host__Role", "bicep:consumer", "set explicitly in the consumer's env"),
+        // Rotation list: deployments set the single GitHub__WebhookSecret; add WebhookSecrets__0/__1 only while rotating.
+        new("GitHub__WebhookSecrets__*", "*", "deployments use the single GitHub__WebhookSecret; the list is for rotations"),
+        // Unset means AzureWebJobsStorage (MlServiceCollectionExtensions); a separate account is optional.
+        new("Ml__BlobConnectionString", "*", "falls back to AzureWebJobsStorage"),
         // Application Insights exists only in Azure.
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", "compose:*", "no Application Insights outside Azure"),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", "k8s:minikube:*", "no Application Insights outside Azure"),

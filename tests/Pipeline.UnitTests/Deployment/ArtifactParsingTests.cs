@@ -10,12 +10,15 @@ public sealed class ArtifactParsingTests
     public static TheoryData<string> YamlFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var f in new[] { "docker", "infra", ".github" }.SelectMany(d => RepoFiles.Under(d, ".yml", ".yaml")))
+        // Templates with {{placeholders}} are not YAML until rendered; SparkApplicationTests renders and checks them.
+        foreach (var f in new[] { "docker", "infra", ".github" }.SelectMany(d => RepoFiles.Under(d, ".yml", ".yaml")).Where(f => !IsPlaceholderTemplate(f)))
         {
             data.Add(f);
         }
         return data;
     }
+
+    public static bool IsPlaceholderTemplate(string file) => RepoFiles.Read(file).Contains("{{", StringComparison.Ordinal) && file.Contains(".template.", StringComparison.Ordinal);
 
     public static TheoryData<string> JsonFiles()
     {
