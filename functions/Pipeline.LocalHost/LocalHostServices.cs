@@ -1,8 +1,5 @@
-using Microsoft.DurableTask.Client;
 using Pipeline.Api;
 using Pipeline.Ingestion.Polling;
-using Pipeline.ML;
-using Pipeline.ML.Training;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.ML;
 using Pipeline.Api.Operations;
@@ -21,28 +18,15 @@ public static class LocalHostServices
         {
             return services;
         }
-        services.AddSingleton<IWarmupStep, SeedSampleDataStep>();
+        // Models first: the first champions train on the documented synthetic issues, not on the sample events seeded next
+        // (whose issue texts carry no label signal); later retrains use the store and must pass the gate.
         services.AddSingleton<IWarmupStep, EnsureModelsStep>();
+        services.AddSingleton<IWarmupStep, SeedSampleDataStep>();
 
         // The Functions app's timer triggers, on the same schedule settings.
         services.AddPipelinePollerHostedService();
         services.AddHostedService<AggregateTrendsScheduler>();
-        var ml = configuration.GetSection(MlOptions.SectionName).Get<MlOptions>() ?? new MlOptions();
-        services.AddHostedService(sp => new ScheduledJob("MonitorModels", ml.Monitor.Schedule,
-            (provider, _) => provider.GetRequiredService<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
-                nameof(MonitorModelsOrchestrator), new MonitorRequest(null)),
-            sp, sp.GetRequiredService<ILogger<ScheduledJob>>()));
-        services.AddHostedService(sp => new ScheduledJob("RetrainModels", ml.Monitor.RetrainSchedule,
-            async (provider, _) =>
-            {
-                var client = provider.GetRequiredService<DurableTaskClient>();
-                foreach (var model in ModelNames.All)
-                {
-                    await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainModelOrchestrator),
-                        new RetrainRequest(model, "scheduled retraining", "schedule"));
-                }
-            },
-            sp, sp.GetRequiredService<ILogger<ScheduledJob>>()));
+        services.AddHostedService<MlScheduler>();
         return services;
     }
 

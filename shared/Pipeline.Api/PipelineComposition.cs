@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Analytics;
 using Pipeline.Api.Audit;
+using Pipeline.Api.Backfill;
+using Pipeline.Api.Dashboard;
 using Pipeline.Api.Events;
 using Pipeline.Api.Models;
 using Pipeline.Api.Operations;
@@ -18,6 +20,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.ML;
 using Pipeline.ML.Serving;
 using Pipeline.Orchestration.Analytics;
+using Pipeline.Orchestration.Backfill;
 using Pipeline.Orchestration.ML;
 using Pipeline.Storage;
 using Pipeline.Storage.Events;
@@ -61,6 +64,7 @@ public static class PipelineComposition
         services.AddPipelineWebhooks(configuration);
         services.AddPipelinePoller(configuration);
         services.AddPipelineBackfill(configuration);
+        services.AddBackfillOrchestration();
         services.AddPipelineAnalytics(configuration);
         services.AddPipelineAnalyticsOrchestration();
         services.AddPipelineMlActivities();
@@ -82,6 +86,8 @@ public static class PipelineComposition
         app.MapPredictEndpoints();
         app.MapModelEndpoints();
         app.MapAuditEndpoints();
+        app.MapBackfillEndpoints();
+        app.MapDashboardEndpoints();
         return app;
     }
 }

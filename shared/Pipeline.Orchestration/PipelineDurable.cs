@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Audit;
+using Pipeline.Orchestration.Backfill;
 using Pipeline.Orchestration.ML;
 
 namespace Pipeline.Orchestration;
@@ -17,5 +18,6 @@ public static class PipelineDurable
         AnalyticsDurable.Register(registry);
         MlDurable.Register(registry);
         AuditDurable.Register(registry);
+        BackfillDurable.Register(registry);
     }
 }

@@ -54,14 +54,14 @@ public sealed class MlDurableFunctions(
     [Function(nameof(SendAlertActivity))]
     public Task<bool> SendAlertActivity([ActivityTrigger] MlAlert input) => sendAlert.ExecuteAsync(input);
 
-    /// <summary>Monitoring pass on the schedule in app setting <c>MlMonitorSchedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
+    /// <summary>Monitoring pass on the schedule in setting <c>Ml:Monitor:Schedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
     [Function("MonitorModelsTimer")]
-    public Task<string> MonitorModelsTimer([TimerTrigger("%MlMonitorSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+    public Task<string> MonitorModelsTimer([TimerTrigger("%Ml:Monitor:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
         client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline.Orchestration.ML.MonitorModelsOrchestrator), new MonitorRequest(null));
 
-    /// <summary>Scheduled retraining of both models on app setting <c>MlRetrainSchedule</c> (NCRONTAB, e.g. "0 0 3 * * 0").</summary>
+    /// <summary>Scheduled retraining of both models on setting <c>Ml:Monitor:RetrainSchedule</c> (NCRONTAB, e.g. "0 0 3 * * 0").</summary>
     [Function("RetrainModelsTimer")]
-    public async Task RetrainModelsTimer([TimerTrigger("%MlRetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client)
+    public async Task RetrainModelsTimer([TimerTrigger("%Ml:Monitor:RetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client)
     {
         foreach (var model in ModelNames.All)
         {

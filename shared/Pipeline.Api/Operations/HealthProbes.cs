@@ -1,5 +1,4 @@
 using Azure.Storage.Blobs;
-using Confluent.Kafka;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Pipeline.Ingestion.Consumer;
@@ -20,23 +19,18 @@ public sealed class StoreProbe(StoreHealth store) : IHealthProbe
     }
 }
 
-/// <summary>The broker answers a metadata request for the events topic (through the producer's own connection).</summary>
-public sealed class KafkaProbe(KafkaProducerHost producer, ClientConfigFactory configs) : IHealthProbe
+/// <summary>The broker answers a metadata request and both topics exist (the ingestion area's probe).</summary>
+public sealed class KafkaProbe(KafkaHealthProbe kafka) : IHealthProbe
 {
     public string Name => "kafka";
 
-    public Task<ProbeResult> CheckAsync(CancellationToken ct) => Task.Run(() =>
+    public async Task<ProbeResult> CheckAsync(CancellationToken ct)
     {
-        using var admin = new DependentAdminClientBuilder(producer.Producer.Handle).Build();
-        var topic = configs.Options.Topic;
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(2));
-        var t = metadata.Topics.FirstOrDefault(x => x.Topic == topic);
-        if (t is null || t.Error.IsError)
-        {
-            return ProbeResult.Down($"topic {topic}: {t?.Error.Reason ?? "not found"}");
-        }
-        return ProbeResult.Ok($"{metadata.Brokers.Count} broker(s), topic {topic} with {t.Partitions.Count} partitions");
-    }, ct);
+        var h = await kafka.CheckAsync(TimeSpan.FromSeconds(2), ct);
+        return new ProbeResult(h.Healthy, h.Healthy
+            ? $"{h.Brokers} broker(s) at {h.BootstrapServers}, events topic with {h.TopicPartitions} partitions, dead-letter topic present"
+            : $"{h.BootstrapServers}: {h.Error}");
+    }
 }
 
 /// <summary>The hosted consumer has joined its group and is not stuck on a store outage or a fault.</summary>

@@ -56,6 +56,7 @@ public sealed class IngestionStatusService(IDocumentStore store, ClientConfigFac
     {
         try
         {
+            LibrdkafkaLoader.EnsureLoaded();
             var config = kafka.CreateConsumerConfig("dlq-status");
             config.GroupId = "pipeline-dlq-status";
             using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
