@@ -27,7 +27,8 @@ namespace Pipeline.Bench.Webhooks;
 /// waits for the broker's ack) to librdkafka's mock cluster, once per configured linger.</item>
 /// </list>
 /// An open-loop .NET load driver sends signed <c>issues</c> payloads (a real @octokit/webhooks-examples body) at a fixed
-/// rate; latency is measured from each request's scheduled send time (no coordinated omission) to its response.
+/// rate; latency is measured from each request's scheduled send time (no coordinated omission) to its response. Targets
+/// take turns in one-second slices (after a warm-up of each) so that noise from other processes affects them alike.
 /// Usage: <c>webhooks [--rate 2000] [--seconds 10] [--warmup 3] [--lingers 5,1] [--markdown path]</c>.
 /// </summary>
 public static class WebhookLatencyBenchmark
@@ -78,14 +79,18 @@ public static class WebhookLatencyBenchmark
 
         var targets = new List<(string Name, string Path)> { ("bare Kestrel 202 (baseline)", "/baseline"), ("webhook handler, in-memory publisher", "/memory") };
         targets.AddRange(lingers.Select(l => ($"webhook handler, Kafka publisher (linger.ms={l}, acks=all, idempotent)", $"/kafka-linger-{l}")));
-        var results = new List<(string Name, Stats Stats)>();
-        foreach (var (name, path) in targets)
+        // Targets take turns in one-second slices, so load spikes from other processes on the machine hit all of them alike.
+        foreach (var (_, path) in targets) await DriveAsync(http, path, example.Body, rate, warmup);
+        var samples = targets.Select(_ => new Samples()).ToList();
+        for (var second = 0; second < seconds; second++)
         {
-            await DriveAsync(http, path, example.Body, rate, warmup);
-            var stats = await DriveAsync(http, path, example.Body, rate, seconds);
-            results.Add((name, stats));
-            Console.WriteLine($"{name,-75} {stats}");
+            for (var t = 0; t < targets.Count; t++)
+            {
+                samples[t].Add(await DriveAsync(http, targets[t].Path, example.Body, rate, 1));
+            }
         }
+        var results = targets.Select((t, i) => (t.Name, Stats: samples[i].Stats())).ToList();
+        foreach (var (name, stats) in results) Console.WriteLine($"{name,-75} {stats}");
 
         var baseline = results[0].Stats;
         var lines = new List<string>
@@ -115,14 +120,13 @@ public static class WebhookLatencyBenchmark
         new(publisher, Options.Create(new WebhookOptions { WebhookSecret = Secret }), NullLogger<WebhookIngestService>.Instance);
 
     /// <summary>Open-loop driver: request i is due at i / rate; its latency runs from that due time to the response.</summary>
-    private static async Task<Stats> DriveAsync(HttpClient http, string path, byte[] body, int rate, int seconds)
+    private static async Task<Slice> DriveAsync(HttpClient http, string path, byte[] body, int rate, int seconds)
     {
         var total = rate * seconds;
         var latencies = new double[total];
         var ok = new bool[total];
         var tasks = new Task[total];
         var signature = WebhookSignatureVerifier.Sign(body, Secret);
-        var clock = Stopwatch.StartNew();
         var tickToMs = 1000.0 / Stopwatch.Frequency;
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < total; i++)
@@ -152,10 +156,25 @@ public static class WebhookLatencyBenchmark
             });
         }
         await Task.WhenAll(tasks);
-        var elapsed = clock.Elapsed.TotalSeconds;
-        var sorted = latencies.Where((_, i) => ok[i]).Order().ToArray();
-        double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        return new Stats(total, ok.Count(o => !o), total / elapsed, P(0.50), P(0.90), P(0.99), P(0.999), sorted.Length == 0 ? double.NaN : sorted[^1]);
+        var elapsed = (Stopwatch.GetTimestamp() - start) * tickToMs / 1000;
+        return new Slice(latencies.Where((_, i) => ok[i]).ToArray(), ok.Count(o => !o), total, elapsed);
+    }
+
+    private sealed record Slice(double[] Latencies, int Errors, int Sent, double Seconds);
+
+    private sealed class Samples
+    {
+        private readonly List<Slice> _slices = [];
+
+        public void Add(Slice slice) => _slices.Add(slice);
+
+        public Stats Stats()
+        {
+            var sorted = _slices.SelectMany(s => s.Latencies).Order().ToArray();
+            double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            var sent = _slices.Sum(s => s.Sent);
+            return new Stats(sent, _slices.Sum(s => s.Errors), sent / _slices.Sum(s => s.Seconds), P(0.50), P(0.90), P(0.99), P(0.999), sorted.Length == 0 ? double.NaN : sorted[^1]);
+        }
     }
 
     private sealed record Stats(int Count, int Errors, double Achieved, double P50, double P90, double P99, double P999, double Max)
