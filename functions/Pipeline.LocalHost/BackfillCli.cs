@@ -13,10 +13,9 @@ public static class BackfillCli
 {
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration)
     {
-        var files = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
-        if (files.Count == 0)
+        if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: backfill <YYYY-MM-DD-H.json.gz path or http(s) URL>...");
+            await Console.Error.WriteLineAsync(BackfillCommand.Usage);
             return 2;
         }
         var overrides = new Dictionary<string, string?>();
@@ -42,17 +41,6 @@ public static class BackfillCli
         await using var provider = services.BuildServiceProvider();
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-
-        var backfill = provider.GetRequiredService<BackfillService>();
-        var progress = new Progress<BackfillProgress>(p => Console.Error.Write(
-            $"\r{p.FilesDone}/{p.FilesTotal} files  {p.Events:N0} events  {p.Errors:N0} errors  {p.Bytes / 1048576.0:N1} MiB  {p.EventsPerSecond:N0} events/s   "));
-        var result = await backfill.ImportAsync(files, progress, cts.Token);
-        await Console.Error.WriteLineAsync();
-        Console.WriteLine($"Backfill: {result.Files} file(s), {result.Events:N0} events published, {result.Errors:N0} bad lines, {result.FailedFiles} failed file(s) in {result.Elapsed.TotalSeconds:N1} s ({result.EventsPerSecond:N0} events/s)");
-        foreach (var failed in result.PerFile.Where(f => f.Failure is not null))
-        {
-            Console.WriteLine($"  {failed.Source}: {failed.Failure}");
-        }
-        return result.FailedFiles > 0 ? 1 : 0;
+        return await BackfillCommand.RunAsync(args, provider, Console.Out, cts.Token);
     }
 }

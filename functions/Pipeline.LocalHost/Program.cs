@@ -24,6 +24,11 @@ using var bootLoggerFactory = LoggerFactory.Create(l => l
     .AddFilter("Grpc", LogLevel.Warning));
 var bootLogger = bootLoggerFactory.CreateLogger("Pipeline.LocalHost");
 
+if (hosting.Role == PipelineRole.Init)
+{
+    return await InitCommand.RunAsync(builder.Configuration, bootLogger);
+}
+
 var dataDirectory = Path.GetFullPath(Path.IsPathRooted(hosting.DataDirectory)
     ? hosting.DataDirectory
     : Path.Combine(RepositoryPaths.TryFindRoot() ?? Directory.GetCurrentDirectory(), hosting.DataDirectory));

@@ -11,6 +11,9 @@ public enum PipelineRole
 
     /// <summary>Only the Kafka consumer (and /api/health, /api/metrics for probes and scraping).</summary>
     Consumer,
+
+    /// <summary>One-shot initialiser for compose and Kubernetes: creates the store's collections and indexes, then exits 0.</summary>
+    Init,
 }
 
 /// <summary>Settings of the local host (section <c>Host</c>). The Functions host has its own equivalents in host.json.</summary>
@@ -18,7 +21,7 @@ public sealed class HostingOptions
 {
     public const string SectionName = "Host";
 
-    /// <summary>all | api | consumer.</summary>
+    /// <summary>all | api | consumer | init.</summary>
     public PipelineRole Role { get; set; } = PipelineRole.All;
 
     /// <summary>Where the local host listens.</summary>
