@@ -20,6 +20,8 @@ public sealed record AuditReport
     /// <summary>Every month from the first to the last analysed commit, so charts have no holes.</summary>
     public IReadOnlyList<string> Months { get; init; } = [];
     public required AuditStatistics Statistics { get; init; }
+    /// <summary>Names the generator and carries the ignore marker, so a committed report is never evidence in a later audit.</summary>
+    public string Generator { get; init; } = "Pipeline repository audit (pipeline-audit:ignore: a generated report is not evidence)";
 }
 
 public sealed record RepositoryInfo

@@ -107,9 +107,8 @@ public static class AuditCharts
                 line.Color = Colors.Navy;
                 line.LegendText = "success rate %";
                 plot.Axes.Right.Label.Text = "success rate (%)";
-                plot.Axes.SetLimitsY(0, 105, plot.Axes.Right);
             }
-            plot.ShowLegend(Alignment.UpperLeft);
+            plot.ShowLegend(Edge.Bottom);
         }
         else
         {
@@ -118,6 +117,8 @@ public static class AuditCharts
         plot.YLabel(api ? "runs" : "commits changing .github/workflows/");
         MonthTicks(plot, ci.Months.Select(m => m.Month).ToList());
         plot.Axes.Margins(bottom: 0);
+        // A rate axis from 0 to 100 % keeps small differences from looking like collapses.
+        if (api) plot.Axes.SetLimitsY(0, 105, plot.Axes.Right);
         return plot.GetImageBytes(Math.Max(900, 40 * ci.Months.Count + 200), 480, ImageFormat.Png);
     }
 
@@ -190,6 +191,7 @@ public static class AuditCharts
         label.LabelFontSize = 20;
         label.LabelAlignment = Alignment.MiddleCenter;
         plot.Axes.SetLimits(-1, 1, -1, 1);
+        plot.Axes.Frameless();
         plot.HideGrid();
     }
 

@@ -21,7 +21,7 @@ public sealed class ReportOutputTests : IClassFixture<HistoryAnalysisTests.Analy
         var node = JsonNode.Parse(json)!.AsObject();
         Assert.Equal(
             ["repository", "generatedAt", "mlTestScore", "tools", "toolCategoriesByMonth", "topFilesByMonth", "ciRunsByMonth", "workflows",
-             "workflowChangesByMonth", "keywords", "fileHistory", "months", "statistics"],
+             "workflowChangesByMonth", "keywords", "fileHistory", "months", "statistics", "generator"],
             node.Select(p => p.Key));
         var sections = node["mlTestScore"]!["sections"]!.AsObject();
         Assert.Equal(["data", "model", "infrastructure", "monitoring"], sections.Select(p => p.Key));
