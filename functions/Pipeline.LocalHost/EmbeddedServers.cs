@@ -70,7 +70,7 @@ public sealed class EmbeddedServers : IAsyncDisposable
     /// </summary>
     private void EnsureLocalWebhookSecret(IConfiguration configuration, string dataDirectory, ILogger logger)
     {
-        if (!string.IsNullOrWhiteSpace(configuration["GitHub:WebhookSecret"]) || configuration.GetSection("GitHub:WebhookSecrets").GetChildren().Any())
+        if (!string.IsNullOrWhiteSpace(configuration["GitHub:WebhookSecret"]) || configuration.GetSection("GitHub:WebhookSecrets").GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value)))
         {
             return;
         }

@@ -157,6 +157,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Kafka__ProducerDeliveryTimeoutMs', value: '120000' }
             { name: 'Kafka__ProducerQueueMaxMessages', value: '200000' }
             { name: 'Kafka__ConsumerBatchSize', value: '1000' }
+            { name: 'Kafka__ConsumerMaxParallelWrites', value: '2' }
             { name: 'Kafka__ConsumerBatchMaxWaitMs', value: '200' }
             { name: 'Kafka__ConsumerSessionTimeoutMs', value: '10000' }
             { name: 'Kafka__ConsumerMaxPollIntervalMs', value: '300000' }
@@ -183,6 +184,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Ml__Training__Trainers', value: 'Sdca,LightGbm,FastTree' }
             { name: 'Ml__Training__Grid', value: 'full' }
             { name: 'Ml__Training__MinSliceSize', value: '20' }
+            { name: 'Ml__Training__SelectionTolerance', value: '0.002' }
             { name: 'Ml__Gate__Margin', value: '0.005' }
             { name: 'Ml__Gate__MinMacroF1', value: '0.55' }
             { name: 'Ml__Gate__MinAccuracy', value: '0.6' }
