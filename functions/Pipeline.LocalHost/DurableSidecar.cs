@@ -32,6 +32,9 @@ public sealed class DurableSidecar : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             LoggerFactory = loggerFactory,
             PartitionCount = 4,
+            // A restarted host must not pass for the worker that died (same machine name): a distinct worker id makes it
+            // take over the dead worker's partition leases once they expire.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
             // Locally there is one worker: poll queues briskly so orchestrations feel immediate.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
             // After a crash, messages the dead process had dequeued reappear only when their visibility timeout ends
