@@ -31,8 +31,8 @@ public static class LocalHostServices
     }
 
     /// <summary>
-    /// Like `func start`, keys are not enforced by default. With Host:FunctionKey set, every /api route except the ones
-    /// that are anonymous in the Functions app (health, metrics, the signed webhook) requires it.
+    /// Like `func start`, keys are not enforced by default. With Host:FunctionKey set, exactly the routes whose Functions
+    /// trigger has AuthorizationLevel.Function require it (header x-functions-key or ?code=); anonymous ones stay open.
     /// </summary>
     public static IApplicationBuilder UseLocalFunctionKeys(this IApplicationBuilder app, HostingOptions hosting)
     {
@@ -42,13 +42,8 @@ public static class LocalHostServices
         }
         return app.Use(async (context, next) =>
         {
-            var path = context.Request.Path;
-            var anonymous = !path.StartsWithSegments("/api")
-                || path.StartsWithSegments("/api/health")
-                || path.StartsWithSegments("/api/metrics")
-                || path.StartsWithSegments("/api/ingestion/status")
-                || path.StartsWithSegments("/api/github/webhooks");
-            if (!anonymous)
+            if (context.GetEndpoint() is RouteEndpoint endpoint
+                && FunctionKeyRoutes.Requires(context.Request.Method, endpoint.RoutePattern.RawText ?? ""))
             {
                 var key = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
                 if (!string.Equals(key, hosting.FunctionKey, StringComparison.Ordinal))
@@ -61,4 +56,35 @@ public static class LocalHostServices
             await next(context);
         });
     }
+}
+
+/// <summary>
+/// The routes that are AuthorizationLevel.Function in the Azure Functions app (a test keeps this list equal to the
+/// generated functions.metadata), as "METHOD api/route" with route parameters written {}.
+/// </summary>
+public static class FunctionKeyRoutes
+{
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "POST api/predict/issue",
+        "POST api/predict/issues",
+        "POST api/models/{}/aliases/champion",
+        "POST api/models/{}/retrain",
+        "GET api/events",
+        "GET api/events/{}",
+        "POST api/backfill",
+        "GET api/backfill/{}",
+        "POST api/audit",
+        "GET api/audit",
+        "GET api/audit/{}",
+        "GET api/audit/{}/charts/{}",
+        "POST api/jobs/aggregate",
+        "GET api/jobs/aggregate/{}",
+    };
+
+    /// <summary>"METHOD api/a/{}/b" for a route template such as "/api/a/{id:int}/b".</summary>
+    public static string Normalize(string method, string template) =>
+        method.ToUpperInvariant() + " " + System.Text.RegularExpressions.Regex.Replace(template.Trim('/'), @"\{[^}]*\}", "{}");
+
+    public static bool Requires(string method, string template) => All.Contains(Normalize(method, template));
 }

@@ -20,21 +20,21 @@ public sealed class MlMetrics : IDisposable
 
     public MlMetrics()
     {
-        Predictions = _meter.CreateCounter<long>("pipeline_ml_predictions", description: "Predictions served, by model, version and source");
-        Latency = _meter.CreateHistogram<double>("pipeline_ml_prediction_latency", unit: "ms", description: "Prediction latency in the service");
-        LogDropped = _meter.CreateCounter<long>("pipeline_ml_prediction_log_dropped", description: "Prediction-log entries dropped (queue full or store down)");
-        LogWritten = _meter.CreateCounter<long>("pipeline_ml_prediction_log_written", description: "Prediction-log entries written to the store");
-        Retrains = _meter.CreateCounter<long>("pipeline_ml_retrains_triggered", description: "Retrainings started, by model and trigger");
-        Alerts = _meter.CreateCounter<long>("pipeline_ml_alerts", description: "Monitoring alerts raised");
-        _meter.CreateObservableGauge("pipeline_ml_model_version", () => _versions.Select(kv => new Measurement<int>(kv.Value, new KeyValuePair<string, object?>("model", kv.Key))),
+        Predictions = _meter.CreateCounter<long>("predictions", description: "Predictions served, by model, version and source");
+        Latency = _meter.CreateHistogram<double>("prediction_latency", unit: "ms", description: "Prediction latency in the service");
+        LogDropped = _meter.CreateCounter<long>("prediction_log_dropped", description: "Prediction-log entries dropped (queue full or store down)");
+        LogWritten = _meter.CreateCounter<long>("prediction_log_written", description: "Prediction-log entries written to the store");
+        Retrains = _meter.CreateCounter<long>("retrains_triggered", description: "Retrainings started, by model and trigger");
+        Alerts = _meter.CreateCounter<long>("alerts", description: "Monitoring alerts raised");
+        _meter.CreateObservableGauge("model_version", () => _versions.Select(kv => new Measurement<int>(kv.Value, new KeyValuePair<string, object?>("model", kv.Key))),
             description: "Model version currently serving (champion)");
-        _meter.CreateObservableGauge("pipeline_ml_live_metric", () => _live.Select(kv => new Measurement<double>(kv.Value,
+        _meter.CreateObservableGauge("live_metric", () => _live.Select(kv => new Measurement<double>(kv.Value,
             new("model", kv.Key.Model), new("version", kv.Key.Version), new("metric", kv.Key.Metric))), description: "Rolling live metrics from joined ground truth");
-        _meter.CreateObservableGauge("pipeline_ml_drift_score", () => _drift.Select(kv => new Measurement<double>(kv.Value,
+        _meter.CreateObservableGauge("drift_score", () => _drift.Select(kv => new Measurement<double>(kv.Value,
             new("model", kv.Key.Model), new("feature", kv.Key.Feature), new("test", kv.Key.Test))), description: "Drift statistic per feature (p-value or distance)");
-        _meter.CreateObservableGauge("pipeline_ml_dataset_drift_share", () => _datasetDriftShare.Select(kv => new Measurement<double>(kv.Value,
+        _meter.CreateObservableGauge("dataset_drift_share", () => _datasetDriftShare.Select(kv => new Measurement<double>(kv.Value,
             new KeyValuePair<string, object?>("model", kv.Key))), description: "Share of drifting features");
-        _meter.CreateObservableGauge("pipeline_ml_prediction_log_queue", () => Interlocked.Read(ref _queueDepth), description: "Prediction-log entries waiting to be written");
+        _meter.CreateObservableGauge("prediction_log_queue", () => Interlocked.Read(ref _queueDepth), description: "Prediction-log entries waiting to be written");
     }
 
     public Counter<long> Predictions { get; }

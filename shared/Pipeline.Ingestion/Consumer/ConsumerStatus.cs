@@ -43,7 +43,7 @@ public sealed class ConsumerStatusTracker
 
     public ConsumerStatusTracker()
     {
-        KafkaMetrics.Meter.CreateObservableGauge("pipeline.consumer.lag", () => Interlocked.Read(ref _lag), "{message}",
+        KafkaMetrics.Meter.CreateObservableGauge("consumer.lag", () => Interlocked.Read(ref _lag), "{message}",
             "Messages in assigned partitions not yet consumed (from cached high watermarks)");
     }
 

@@ -34,7 +34,9 @@ public sealed record LabelScore(string Label, double Score);
 
 public sealed record LabelerPrediction(string Model, int Version, string Label, double Confidence, IReadOnlyList<LabelScore> Top);
 
-public sealed record TimeToClosePrediction(string Model, int Version, bool ClosesWithin7Days, double Probability, double ExpectedDays);
+public sealed record TimeToClosePrediction(string Model, int Version,
+    [property: System.Text.Json.Serialization.JsonPropertyName("closes_within_7_days")] bool ClosesWithin7Days,
+    double Probability, double ExpectedDays);
 
 public sealed record IssuePredictionResponse(
     string InputHash,

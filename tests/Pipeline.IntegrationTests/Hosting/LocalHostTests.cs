@@ -35,6 +35,10 @@ public sealed class LocalHostTests(LocalHostFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("# TYPE", text);
+        // Meter names prefix instrument names: an instrument must not repeat its meter's name.
+        Assert.DoesNotContain("pipeline_ml_pipeline", text);
+        Assert.DoesNotContain("pipeline_ingestion_pipeline", text);
+        Assert.Contains("pipeline_ingestion_consumer_lag", text);
     }
 
     [Fact]

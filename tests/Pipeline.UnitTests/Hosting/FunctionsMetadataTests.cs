@@ -128,3 +128,41 @@ public sealed class FunctionsMetadataTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 }
+
+/// <summary>The local host enforces Host:FunctionKey on exactly the routes that are function-key protected in Azure.</summary>
+public sealed class LocalFunctionKeyRoutesTests
+{
+    [Fact]
+    public void Local_key_protected_routes_equal_the_Function_level_http_triggers()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var path = Path.Combine(RepositoryPaths.FindRoot(), "functions", "Pipeline.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var functionLevel = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var function in doc.RootElement.EnumerateArray())
+        {
+            foreach (var binding in function.GetProperty("bindings").EnumerateArray())
+            {
+                if (binding.GetProperty("type").GetString() == "httpTrigger" && binding.GetProperty("authLevel").GetString() == "Function")
+                {
+                    foreach (var method in binding.GetProperty("methods").EnumerateArray())
+                    {
+                        functionLevel.Add(Pipeline.LocalHost.FunctionKeyRoutes.Normalize(method.GetString()!, "api/" + binding.GetProperty("route").GetString()));
+                    }
+                }
+            }
+        }
+        Assert.Equal(functionLevel.OrderBy(x => x), Pipeline.LocalHost.FunctionKeyRoutes.All.OrderBy(x => x));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/models/{name}/runs/{instanceId}", false)]
+    [InlineData("GET", "/api/trends/{metric}", false)]
+    [InlineData("GET", "/api/audit/{id}", true)]
+    [InlineData("post", "/api/models/{name}/retrain", true)]
+    [InlineData("GET", "/api/models/{name}/versions/{version:int}", false)]
+    public void Route_templates_are_matched_whatever_their_parameter_names(string method, string template, bool expected)
+    {
+        Assert.Equal(expected, Pipeline.LocalHost.FunctionKeyRoutes.Requires(method, template));
+    }
+}
