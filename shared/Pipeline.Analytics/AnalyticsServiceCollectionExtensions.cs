@@ -50,6 +50,11 @@ public static class AnalyticsServiceCollectionExtensions
         services.TryAddSingleton<SparkJobService>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TrendsQueryService>();
+        // The store's schema step merges every CollectionDefinition registered in DI (trends collections and their indexes).
+        foreach (var definition in AnalyticsCollections.Definitions)
+        {
+            services.AddSingleton(definition);
+        }
         return services;
     }
 }
