@@ -24,11 +24,17 @@ public sealed class TrendsQueryTests
             await store.UpsertAsync(AnalyticsCollections.RepoWeekly, $"repo_activity_weekly:{repo}|{week}",
                 new JsonObject { ["repo"] = repo, ["language"] = lang, ["week_start"] = week, ["events"] = events, ["stars"] = 1L });
         }
-        foreach (var (repo, month, stars, prev) in new[] { ("a/x", "2026-01-01", 50L, 10L), ("b/y", "2026-01-01", 30L, 29L), ("c/z", "2026-01-01", 5L, 0L), ("a/x", "2026-02-01", 20L, 10L) })
+        foreach (var (repo, month, stars, prev, rank) in new[]
+                 {
+                     ("a/x", "2026-01-01", 50L, 10L, 1L), ("b/y", "2026-01-01", 30L, 29L, 3L), ("c/z", "2026-01-01", 5L, 0L, 2L), ("a/x", "2026-02-01", 20L, 10L, 1L),
+                     // Far down its month's ranking: not a candidate for the overall list.
+                     ("d/w", "2026-01-01", 900L, 900L, 301L),
+                 })
         {
             await store.UpsertAsync(AnalyticsCollections.TopGrowing, $"top_growing_monthly:{repo}|{month}", new JsonObject
             {
                 ["repo"] = repo, ["month_start"] = month, ["language"] = "Rust", ["stars"] = stars, ["stars_prev_year"] = prev, ["events"] = 100L, ["events_prev_year"] = 50L,
+                ["star_delta"] = stars - prev, ["star_delta_rank"] = rank,
             });
         }
         foreach (var (month, median) in new[] { ("2026-01-01", 10.5), ("2026-02-01", 12.0), ("2025-01-01", 30.0) })
