@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,11 +46,16 @@ public static class AnalyticsServiceCollectionExtensions
         services.TryAddSingleton<DuckDbJobRunner>();
         services.TryAddSingleton<TrendsResultWriter>();
         services.TryAddSingleton<DuckDbJobExecutor>();
-        services.TryAddSingleton(sp => new SparkApplicationClient(
-            SparkApplicationClient.CreateKubernetes(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Spark)));
+        services.TryAddSingleton(sp => new SparkApplicationClient(new Lazy<IKubernetes>(() =>
+            SparkApplicationClient.CreateKubernetes(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Spark))));
         services.TryAddSingleton<SparkJobService>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TrendsQueryService>();
+        // The store's schema step merges every CollectionDefinition registered in DI (trends collections and their indexes).
+        foreach (var definition in AnalyticsCollections.Definitions)
+        {
+            services.AddSingleton(definition);
+        }
         return services;
     }
 }

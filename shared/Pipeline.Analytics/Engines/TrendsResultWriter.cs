@@ -13,7 +13,8 @@ public sealed class TrendsResultWriter(IDocumentStore store)
 {
     public const int BatchSize = 1000;
 
-    /// <summary>The documents to write: rows of covered periods, with id, job and run metadata added.</summary>
+    /// <summary>The documents to write: rows of covered periods, with id, job and run metadata added (the row objects
+    /// themselves are reused).</summary>
     public static List<KeyValuePair<string, JsonObject>> ToDocuments(JobPlan plan, IEnumerable<JsonObject> rows, string runId, string computedAt)
     {
         var job = plan.Job;
@@ -29,14 +30,12 @@ public sealed class TrendsResultWriter(IDocumentStore store)
                 ? v?.ToString() ?? ""
                 : throw new InvalidOperationException($"Job {job.Name} declares key column '{k}' but its result has no such column"));
             var id = job.DocumentId(keyValues);
-            var doc = new JsonObject { ["_id"] = id, ["job"] = job.Name };
-            foreach (var (name, value) in row)
-            {
-                doc[name] = value?.DeepClone();
-            }
-            doc["run_id"] = runId;
-            doc["computed_at"] = computedAt;
-            docs.Add(new(id, doc));
+            // The row becomes the document (no copy: result sets can have hundreds of thousands of rows).
+            row["_id"] = id;
+            row["job"] = job.Name;
+            row["run_id"] = runId;
+            row["computed_at"] = computedAt;
+            docs.Add(new(id, row));
         }
         return docs;
     }

@@ -1,6 +1,7 @@
 -- job: top_growing_monthly
 -- description: Per repository and month: new stars, events and distinct actors, next to the same month a year earlier,
---   so the serving layer can rank repositories by growth over any range of months.
+--   so the serving layer can rank repositories by growth over any range of months. star_delta_rank orders the month's
+--   repositories by star growth (1 = most), so serving reads only the leading candidates.
 -- inputs: events
 -- output: trends_top_growing
 -- key: repo, month_start
@@ -34,7 +35,9 @@ SELECT
   cur.actors,
   COALESCE(prev.stars, 0) AS stars_prev_year,
   COALESCE(prev.events, 0) AS events_prev_year,
-  COALESCE(prev.actors, 0) AS actors_prev_year
+  COALESCE(prev.actors, 0) AS actors_prev_year,
+  cur.stars - COALESCE(prev.stars, 0) AS star_delta,
+  ROW_NUMBER() OVER (PARTITION BY cur.month_start ORDER BY cur.stars - COALESCE(prev.stars, 0) DESC, cur.repo) AS star_delta_rank
 FROM monthly cur
 LEFT JOIN monthly prev
   ON prev.repo = cur.repo AND prev.yr = cur.yr - 1 AND prev.mon = cur.mon

@@ -7,6 +7,8 @@ namespace Pipeline.Analytics.Snapshot;
 public sealed class LocalSnapshotCache(ISnapshotStorage storage, string directory)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    // Tags of the local copies, remembered so a check is a dictionary lookup, not a file read per partition.
+    private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
 
     public string Directory => directory;
 
@@ -24,12 +26,17 @@ public sealed class LocalSnapshotCache(ISnapshotStorage storage, string director
                 var name = SnapshotLayout.EventPartition(day);
                 var local = Path.Combine(directory, name.Replace('/', Path.DirectorySeparatorChar));
                 var tagFile = local + ".etag";
-                if (!File.Exists(local) || !File.Exists(tagFile) || await File.ReadAllTextAsync(tagFile, ct) != tag)
+                if (!_tags.TryGetValue(local, out var known))
+                {
+                    known = File.Exists(local) && File.Exists(tagFile) ? await File.ReadAllTextAsync(tagFile, ct) : null;
+                }
+                if (known != tag || !File.Exists(local))
                 {
                     // Record the listing's tag: it is what the next listing is compared with.
                     await storage.DownloadAsync(name, local, ct);
                     await File.WriteAllTextAsync(tagFile, tag, ct);
                 }
+                _tags[local] = tag;
                 paths.Add(local);
             }
         }

@@ -14,15 +14,20 @@ public sealed record SparkApplicationState(string State, string? ErrorMessage)
     public bool Finished => Succeeded || Failed;
 }
 
-/// <summary>Creates and reads SparkApplications through the Kubernetes API (KubernetesClient, custom objects).</summary>
-public sealed class SparkApplicationClient(IKubernetes kubernetes)
+/// <summary>Creates and reads SparkApplications through the Kubernetes API (KubernetesClient, custom objects).
+/// The client is created on first use, so hosts running the duckdb engine never need a cluster configuration.</summary>
+public sealed class SparkApplicationClient(Lazy<IKubernetes> client)
 {
+    public SparkApplicationClient(IKubernetes kubernetes) : this(new Lazy<IKubernetes>(kubernetes)) { }
+
+    private IKubernetes Kube => client.Value;
+
     /// <summary>Creates the application; false when one with this name exists already (409: treated as submitted).</summary>
     public async Task<bool> CreateAsync(string @namespace, JsonObject application, CancellationToken ct = default)
     {
         try
         {
-            await kubernetes.CustomObjects.CreateNamespacedCustomObjectAsync<JsonElement>(
+            await Kube.CustomObjects.CreateNamespacedCustomObjectAsync<JsonElement>(
                 application, SparkApplicationFactory.Group, SparkApplicationFactory.Version, @namespace, SparkApplicationFactory.Plural,
                 cancellationToken: ct);
             return true;
@@ -36,7 +41,7 @@ public sealed class SparkApplicationClient(IKubernetes kubernetes)
     /// <summary>The current state; an application the operator has not picked up yet reports <c>PENDING</c>.</summary>
     public async Task<SparkApplicationState> GetStateAsync(string @namespace, string name, CancellationToken ct = default)
     {
-        var app = await kubernetes.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
+        var app = await Kube.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
             SparkApplicationFactory.Group, SparkApplicationFactory.Version, @namespace, SparkApplicationFactory.Plural, name, ct);
         if (app.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
             && status.TryGetProperty("applicationState", out var state) && state.ValueKind == JsonValueKind.Object)

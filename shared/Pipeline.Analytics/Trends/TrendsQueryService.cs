@@ -211,6 +211,12 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         var filters = new List<FieldFilter> { Range("month_start", FilterOp.Gte, Periods.MonthStart(q.From)), Range("month_start", FilterOp.Lte, q.To) };
         if (q.Repo is not null) filters.Insert(0, Eq("repo", q.Repo));
         else if (q.Language is not null) filters.Insert(0, Eq("language", q.Language));
+        else
+        {
+            // Across all repositories only each month's leading candidates are read: a repository outside every month's
+            // top few hundred by star growth cannot make the overall top list of at most 100.
+            filters.Insert(0, new FieldFilter("star_delta_rank", FilterOp.Lte, JsonValue.Create(TopGrowingCandidatesPerMonth)));
+        }
         var docs = await store.FindAsync(AnalyticsCollections.TopGrowing, new DocumentQuery { Filters = filters }, ct);
         var items = docs.GroupBy(d => Str(d, "repo")!).Select(g =>
         {
@@ -228,6 +234,8 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
             [new TrendPoint(0, "stars", Periods.Format(q.From), i.Stars), new TrendPoint(1, "stars a year earlier", Periods.Format(q.From.AddYears(-1)), i.StarsPrevYear)])).ToList();
         return new TrendResponse(q.Metric, "period", Periods.Format(q.From), Periods.Format(q.To), 1, Filters(q), series, items);
     }
+
+    public const int TopGrowingCandidatesPerMonth = 300;
 
     private static double? Pct(long current, long previous) => previous == 0 ? null : Math.Round((current - previous) * 100.0 / previous, 1);
 

@@ -48,7 +48,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [Fact]
     public async Task Dashboard_loads_without_console_errors_and_every_chart_has_data()
     {
-        var (page, errors) = await OpenAsync(fixture.FullApp.BaseUrl, "?refresh=2");
+        var (page, errors) = await OpenAsync(fixture.FullApp.BaseUrl, "?refresh=2&animate=0");
         await ScreenshotAsync(page, "dashboard-all");
 
         Assert.Empty(errors);
@@ -76,7 +76,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [Fact]
     public async Task Repository_filter_changes_the_data()
     {
-        var (page, errors) = await OpenAsync(fixture.FullApp.BaseUrl, "?refresh=0");
+        var (page, errors) = await OpenAsync(fixture.FullApp.BaseUrl, "?refresh=0&animate=0");
         var before = await ChartsAsync(page);
         var refreshes = await page.EvaluateAsync<int>("() => window.pipelineDashboard.refreshes");
 
@@ -102,7 +102,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [Fact]
     public async Task Without_the_optional_endpoints_the_page_degrades_gracefully()
     {
-        var (page, errors) = await OpenAsync(fixture.BareApp.BaseUrl, "?refresh=0");
+        var (page, errors) = await OpenAsync(fixture.BareApp.BaseUrl, "?refresh=0&animate=0");
         await ScreenshotAsync(page, "dashboard-without-optional-endpoints");
 
         // The browser itself logs the 404s of the optional endpoints; nothing else may fail.

@@ -193,7 +193,7 @@ public sealed class InMemoryDocumentStore : IDocumentStore
             {
                 var kx = vx.GetValueKind();
                 var ky = vy.GetValueKind();
-                if (kx == JsonValueKind.Number && ky == JsonValueKind.Number) return vx.GetValue<double>().CompareTo(vy.GetValue<double>());
+                if (kx == JsonValueKind.Number && ky == JsonValueKind.Number) return Number(vx).CompareTo(Number(vy));
                 if (kx == JsonValueKind.String && ky == JsonValueKind.String) return string.CompareOrdinal(vx.GetValue<string>(), vy.GetValue<string>());
                 if (kx is JsonValueKind.True or JsonValueKind.False && ky is JsonValueKind.True or JsonValueKind.False)
                     return vx.GetValue<bool>().CompareTo(vy.GetValue<bool>());
@@ -201,5 +201,8 @@ public sealed class InMemoryDocumentStore : IDocumentStore
             }
             return string.CompareOrdinal(x.ToJsonString(), y.ToJsonString());
         }
+
+        private static double Number(JsonValue v) =>
+            double.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

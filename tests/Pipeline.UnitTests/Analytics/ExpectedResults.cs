@@ -122,12 +122,22 @@ public static class ExpectedResults
         var lang = RepoLanguage(rows);
         var monthly = rows.GroupBy(r => (r.Repo, Month: Month(r))).ToDictionary(g => g.Key, g => (
             Stars: g.LongCount(IsStar), Events: g.LongCount(), Actors: g.Where(r => r.Actor is not null).Select(r => r.Actor).Distinct().LongCount()));
-        foreach (var ((repo, month), cur) in monthly)
+        var rows2 = monthly.Select(kv =>
         {
+            var ((repo, month), cur) = (kv.Key, kv.Value);
             var prev = monthly.GetValueOrDefault((repo, month.AddYears(-1)));
-            yield return Row(("repo", repo), ("month_start", month), ("language", lang.GetValueOrDefault(repo)),
-                ("stars", cur.Stars), ("events", cur.Events), ("actors", cur.Actors),
-                ("stars_prev_year", prev.Stars), ("events_prev_year", prev.Events), ("actors_prev_year", prev.Actors));
+            return (repo, month, cur, prev, delta: cur.Stars - prev.Stars);
+        }).ToList();
+        foreach (var byMonth in rows2.GroupBy(r => r.month))
+        {
+            var rank = 0L;
+            foreach (var r in byMonth.OrderByDescending(r => r.delta).ThenBy(r => r.repo, StringComparer.Ordinal))
+            {
+                yield return Row(("repo", r.repo), ("month_start", r.month), ("language", lang.GetValueOrDefault(r.repo)),
+                    ("stars", r.cur.Stars), ("events", r.cur.Events), ("actors", r.cur.Actors),
+                    ("stars_prev_year", r.prev.Stars), ("events_prev_year", r.prev.Events), ("actors_prev_year", r.prev.Actors),
+                    ("star_delta", r.delta), ("star_delta_rank", ++rank));
+            }
         }
     }
 

@@ -61,9 +61,16 @@
     return state.charts[name];
   }
 
+  // Animations off with ?animate=0 (screenshots and tests see final frames).
+  const animate = params.get('animate') !== '0';
+  function draw(name, option) {
+    option.animation = animate;
+    chart(name).setOption(option, true);
+  }
+
   function empty(name, message) {
-    chart(name).setOption({ title: { text: message, left: 'center', top: 'middle', textStyle: { color: '#6b7385', fontSize: 13, fontWeight: 400 } },
-      xAxis: { show: false }, yAxis: { show: false }, series: [] }, true);
+    draw(name, { title: { text: message, left: 'center', top: 'middle', textStyle: { color: '#6b7385', fontSize: 13, fontWeight: 400 } },
+      xAxis: { show: false }, yAxis: { show: false }, series: [] });
   }
 
   // ---------- filters ----------
@@ -129,7 +136,7 @@
   function renderOverlay(name, resp, unit, valueOf) {
     if (!resp || !resp.series || resp.series.length === 0 || resp.series.every((s) => s.points.length === 0)) { empty(name, 'No data yet'); return; }
     const o = overlaySeries(resp, valueOf || ((p) => p.value));
-    chart(name).setOption({
+    draw(name, {
       color: palette,
       grid: { left: 48, right: 16, top: 34, bottom: 28 },
       legend: { top: 0, right: 0, data: o.series.map((s) => s.name) },
@@ -148,7 +155,7 @@
         axisLabel: { formatter: (v) => o.labels[v] || '' } },
       yAxis: { type: 'value', name: unit, nameTextStyle: { align: 'left' } },
       series: o.series,
-    }, true);
+    });
   }
 
   function renderActivityKpis(resp) {
@@ -171,7 +178,7 @@
     const current = (resp.series || []).filter((s) => s.yearsBack === 0);
     if (current.length === 0 || current.every((s) => s.total === 0)) { empty('languages', 'No language data in this period'); empty('languagesYoY', 'No language data'); return; }
     const labels = current[0].points.map((p) => p.label + ' ' + p.period.slice(0, 4));
-    chart('languages').setOption({
+    draw('languages', {
       color: languageColors,
       grid: { left: 48, right: 16, top: 34, bottom: 28 },
       legend: { top: 0, type: 'scroll' },
@@ -179,10 +186,10 @@
       xAxis: { type: 'category', data: labels },
       yAxis: { type: 'value' },
       series: current.map((s) => ({ name: s.name, type: 'line', smooth: true, showSymbol: false, data: s.points.map((p) => p.value) })),
-    }, true);
+    });
     const years = Array.from(new Set((resp.series || []).map((s) => s.yearsBack))).sort((a, b) => b - a);
     const languages = current.map((s) => s.name);
-    chart('languagesYoY').setOption({
+    draw('languagesYoY', {
       color: palette.slice().reverse(),
       grid: { left: 48, right: 16, top: 34, bottom: 40 },
       legend: { top: 0 },
@@ -194,14 +201,14 @@
         return { name: any ? String(any.year) : String(k), type: 'bar',
           data: languages.map((l) => { const s = resp.series.find((x) => x.name === l && x.yearsBack === k); return s ? s.total : 0; }) };
       }),
-    }, true);
+    });
   }
 
   function renderGrowing(resp) {
     const items = (resp && resp.items) || [];
     if (items.length === 0) { empty('growing', 'No repository activity in this period'); return; }
     const rows = items.slice().reverse();
-    chart('growing').setOption({
+    draw('growing', {
       grid: { left: 170, right: 40, top: 10, bottom: 24 },
       tooltip: {
         trigger: 'axis', axisPointer: { type: 'shadow' },
@@ -215,7 +222,7 @@
       yAxis: { type: 'category', data: rows.map((r) => r.repo), axisLabel: { width: 160, overflow: 'truncate' } },
       series: [{ type: 'bar', name: 'new stars vs a year earlier', data: rows.map((r) => ({ value: r.starDelta, itemStyle: { color: r.starDelta >= 0 ? '#36b37e' : '#d64545' } })),
         label: { show: true, position: 'right', formatter: (p) => { const it = rows[p.dataIndex]; return it.starGrowthPct === null ? 'new' : (it.starGrowthPct >= 0 ? '+' : '') + fmt(it.starGrowthPct, 0) + '%'; } } }],
-    }, true);
+    });
   }
 
   function renderTimeToClose(resp) {
@@ -227,7 +234,7 @@
       lineStyle: { width: 1.4, type: 'dotted' }, data: cur.points.map((p) => [p.index, p.values ? p.values[k] : 0]),
     })) : [];
     o.series.forEach((s) => { s.name = 'median ' + s.name; });
-    chart('timeToClose').setOption({
+    draw('timeToClose', {
       color: palette,
       grid: { left: 48, right: 16, top: 34, bottom: 28 },
       legend: { top: 0, type: 'scroll' },
@@ -235,7 +242,7 @@
       xAxis: { type: 'value', min: 0, max: Math.max(0, o.labels.length - 1), interval: 1, axisLabel: { formatter: (v) => o.labels[v] || '' } },
       yAxis: { type: 'value' },
       series: o.series.concat(extra),
-    }, true);
+    });
   }
 
   // ---------- ingestion, runs, models ----------
