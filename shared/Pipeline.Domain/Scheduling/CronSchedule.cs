@@ -41,6 +41,24 @@ public sealed class CronSchedule
 
     public static CronSchedule Parse(string expression) => new(expression.Trim());
 
+    public static bool TryParse(string? expression, out CronSchedule? schedule)
+    {
+        schedule = null;
+        if (string.IsNullOrWhiteSpace(expression))
+        {
+            return false;
+        }
+        try
+        {
+            schedule = Parse(expression);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The first occurrence strictly after <paramref name="after"/>.</summary>
     public DateTimeOffset Next(DateTimeOffset after)
     {

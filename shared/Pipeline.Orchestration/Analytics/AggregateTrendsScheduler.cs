@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Analytics;
-using Pipeline.Analytics.Scheduling;
+using Pipeline.Domain.Scheduling;
 
 namespace Pipeline.Orchestration.Analytics;
 
