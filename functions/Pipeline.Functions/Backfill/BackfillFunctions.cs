@@ -5,19 +5,20 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Backfill;
 using Pipeline.Ingestion.Archive;
+using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Backfill;
 
 namespace Pipeline.Functions.Backfill;
 
 /// <summary>GH Archive backfill: HTTP start/status and the durable orchestrator and activity wrappers.</summary>
-public sealed class BackfillFunctions(ImportArchiveFileActivity importFile, IOptions<BackfillOptions> options)
+public sealed class BackfillFunctions(ImportArchiveFileActivity importFile, IOptions<BackfillOptions> options, AggregateTrendsStarter aggregation)
 {
     [Function("StartBackfill")]
     public Task<IResult> StartBackfill(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfill")] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
-        => BackfillEndpoints.StartAsync(req, client, options.Value, ct);
+        => BackfillEndpoints.StartAsync(req, client, options.Value, ct, aggregation);
 
     [Function("BackfillStatus")]
     public Task<IResult> BackfillStatus(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Pipeline.Ingestion.Archive;
+using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Backfill;
 
 namespace Pipeline.Api.Backfill;
@@ -23,14 +25,17 @@ public static class BackfillEndpoints
 
     public static IEndpointRouteBuilder MapBackfillEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Route, (HttpRequest req, DurableTaskClient client, IOptions<BackfillOptions> options, CancellationToken ct) => StartAsync(req, client, options.Value, ct))
+        app.MapPost(Route, (HttpRequest req, DurableTaskClient client, IOptions<BackfillOptions> options, CancellationToken ct) =>
+                StartAsync(req, client, options.Value, ct, req.HttpContext.RequestServices.GetService<AggregateTrendsStarter>()))
             .WithName("StartBackfill").DisableAntiforgery();
         app.MapGet(Route + "/{instanceId}", (string instanceId, DurableTaskClient client, CancellationToken ct) => StatusAsync(instanceId, client, ct))
             .WithName("BackfillStatus");
         return app;
     }
 
-    public static async Task<IResult> StartAsync(HttpRequest req, DurableTaskClient client, BackfillOptions options, CancellationToken ct)
+    /// <param name="aggregation">When given, the backfill ends by running the trend aggregation over what it imported.</param>
+    public static async Task<IResult> StartAsync(HttpRequest req, DurableTaskClient client, BackfillOptions options, CancellationToken ct,
+        AggregateTrendsStarter? aggregation = null)
     {
         BackfillRequest? request;
         try
@@ -47,7 +52,10 @@ public static class BackfillEndpoints
         var missing = sources.Where(s => !GhArchiveReader.IsUrl(s) && !File.Exists(s)).Select(s => $"file not found: {s}").ToList();
         if (errors.Count > 0 || missing.Count > 0) return Problem("invalid backfill request", [.. errors, .. missing]);
 
-        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), new BackfillJob(sources), ct);
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), new BackfillJob(sources)
+        {
+            AggregateAfter = aggregation?.CreateInput(new AggregateTrendsRequest(), "backfill"),
+        }, ct);
         var statusUrl = $"{Route}/{instanceId}";
         req.HttpContext.Response.Headers.Location = statusUrl;
         return Results.Json(new { instanceId, statusUrl, files = sources.Count }, Json, statusCode: StatusCodes.Status202Accepted);

@@ -1,17 +1,29 @@
 using Microsoft.DurableTask;
 using Pipeline.Ingestion.Archive;
+using Pipeline.Orchestration.Analytics;
 
 namespace Pipeline.Orchestration.Backfill;
 
 /// <summary>Input of <see cref="BackfillOrchestrator"/>: the resolved sources (paths or URLs), in import order, and how a
 /// failing file is retried (attempts, first back-off doubling up to two minutes).</summary>
-public sealed record BackfillJob(IReadOnlyList<string> Sources, int MaxAttempts = 3, double FirstRetrySeconds = 5);
+public sealed record BackfillJob(IReadOnlyList<string> Sources, int MaxAttempts = 3, double FirstRetrySeconds = 5)
+{
+    /// <summary>When set, the trend aggregation runs after the import (as a sub-orchestration), so the new history shows in the trends.</summary>
+    public AggregateTrendsInput? AggregateAfter { get; init; }
+
+    /// <summary>How long to let the consumer land the published events before aggregating.</summary>
+    public double AggregateDelaySeconds { get; init; } = 30;
+}
 
 /// <summary>Custom status while a backfill runs (read by <c>GET /api/backfill/{id}</c>).</summary>
 public sealed record BackfillJobStatus(int FilesDone, int FilesTotal, long Events, long Lines, long Errors, long Bytes, int FailedFiles, string? LastFile);
 
 /// <summary>Output of <see cref="BackfillOrchestrator"/>.</summary>
-public sealed record BackfillJobResult(int Files, int FailedFiles, long Events, long Lines, long Errors, long Bytes, IReadOnlyList<BackfillFileResult> PerFile);
+public sealed record BackfillJobResult(int Files, int FailedFiles, long Events, long Lines, long Errors, long Bytes, IReadOnlyList<BackfillFileResult> PerFile)
+{
+    /// <summary>The aggregation run after the import: its instance id and how it ended (null when none was asked for).</summary>
+    public string? Aggregation { get; init; }
+}
 
 /// <summary>
 /// Imports GH Archive files one activity per file (<see cref="ImportArchiveFileActivity"/>, retried with back-off), so a long
@@ -42,8 +54,26 @@ public sealed class BackfillOrchestrator : TaskOrchestrator<BackfillJob, Backfil
             results.Add(result);
             context.SetCustomStatus(Status(results, input.Sources.Count, source));
         }
-        return new BackfillJobResult(results.Count, results.Count(r => r.Failure is not null), results.Sum(r => r.Events),
-            results.Sum(r => r.Lines), results.Sum(r => r.Errors), results.Sum(r => r.Bytes), results);
+        var events = results.Sum(r => r.Events);
+        string? aggregation = null;
+        if (input.AggregateAfter is { } aggregate && events > 0)
+        {
+            // The consumer lands published events asynchronously: give it a moment, then aggregate. Events that land later
+            // are picked up by the next scheduled run (the aggregation is incremental on received_at).
+            await context.CreateTimer(TimeSpan.FromSeconds(Math.Max(0, input.AggregateDelaySeconds)), CancellationToken.None);
+            var subId = $"{context.InstanceId}-aggregate";
+            try
+            {
+                await context.CallSubOrchestratorAsync(nameof(AggregateTrendsOrchestrator), aggregate, new SubOrchestrationOptions { InstanceId = subId });
+                aggregation = $"{subId}: completed";
+            }
+            catch (TaskFailedException ex)
+            {
+                aggregation = $"{subId}: failed: {ex.FailureDetails.ErrorMessage}";
+            }
+        }
+        return new BackfillJobResult(results.Count, results.Count(r => r.Failure is not null), events,
+            results.Sum(r => r.Lines), results.Sum(r => r.Errors), results.Sum(r => r.Bytes), results) { Aggregation = aggregation };
     }
 
     private static BackfillJobStatus Status(List<BackfillFileResult> done, int total, string? last) =>

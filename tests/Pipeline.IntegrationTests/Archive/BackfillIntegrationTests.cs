@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Api.Backfill;
 using Pipeline.Ingestion;
 using Pipeline.Ingestion.Archive;
+using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Backfill;
 using Pipeline.Testing.GitHub;
 
@@ -117,6 +118,46 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
         var status = meta.ReadCustomStatusAs<BackfillJobStatus>()!;
         Assert.Equal((3, 3, 5000L), (status.FilesDone, status.FilesTotal, status.Events));
         Assert.Equal(5000, publisher.Events.Select(e => e.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Orchestration_runs_the_trend_aggregation_after_the_import_when_asked()
+    {
+        GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-04-01-0.json.gz"), 500, seed: 7, firstId: 1);
+        var publisher = new RecordingEventPublisher();
+        var aggregations = new System.Collections.Concurrent.ConcurrentBag<AggregateTrendsInput>();
+        await using var host = await DurableTaskTestHost.StartAsync(registry =>
+        {
+            BackfillDurable.Register(registry);
+            // Stands in for the analytics orchestrator (tested in its own suite): records the input it was started with.
+            registry.AddOrchestratorFunc<AggregateTrendsInput, string>(nameof(AggregateTrendsOrchestrator), (_, input) =>
+            {
+                aggregations.Add(input);
+                return Task.FromResult("done");
+            });
+        }, new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<IEventPublisher>(publisher);
+                services.AddPipelineBackfill(new ConfigurationBuilder().Build());
+            },
+        });
+        var job = new BackfillJob([Path.Combine(_dir, "2024-04-01-0.json.gz")])
+        {
+            AggregateAfter = new AggregateTrendsInput { Trigger = "backfill" },
+            AggregateDelaySeconds = 0.1,
+        };
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), job);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var meta = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, meta.RuntimeStatus);
+        var result = meta.ReadOutputAs<BackfillJobResult>()!;
+        Assert.Equal(500, result.Events);
+        Assert.Equal($"{id}-aggregate: completed", result.Aggregation);
+        Assert.Equal("backfill", Assert.Single(aggregations).Trigger);
     }
 
     [Fact]
