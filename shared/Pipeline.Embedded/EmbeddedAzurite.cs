@@ -43,6 +43,10 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         dataDir ??= Path.Combine(Path.GetTempPath(), "pipeline-azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var pidFile = Path.Combine(dataDir, "azurite.pid");
+        if (await TryAdoptAsync(pidFile, dataDir, owns, ct) is { } adopted)
+        {
+            return adopted;
+        }
         StopStale(pidFile);
         var (blob, queue, table) = (PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort());
         var script = ResolveAzuriteScript();
@@ -64,7 +68,7 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite");
-        File.WriteAllText(pidFile, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.WriteAllText(pidFile, string.Join(' ', new[] { process.Id, blob, queue, table }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -89,9 +93,46 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
     /// A host killed with SIGKILL cannot stop its children: an Azurite left running on this data folder is stopped before a
     /// new one starts on it (two servers on one folder would corrupt it).
     /// </summary>
+    /// <summary>
+    /// A host killed with SIGKILL leaves its Azurite running, with writes it has not saved to disk yet (it saves its metadata
+    /// on a timer and on a graceful stop). Stopping it would risk them; taking it over keeps them. The pid file records the
+    /// process and its ports; an Azurite still answering on them is adopted and stopped gracefully when this instance ends.
+    /// </summary>
+    private static async Task<EmbeddedAzurite?> TryAdoptAsync(string pidFile, string dataDir, bool ownsDataDir, CancellationToken ct)
+    {
+        if (!File.Exists(pidFile))
+        {
+            return null;
+        }
+        var parts = File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 4 || !parts.All(p => int.TryParse(p, out _)))
+        {
+            return null;
+        }
+        var (pid, blob, queue, table) = (int.Parse(parts[0]), int.Parse(parts[1]), int.Parse(parts[2]), int.Parse(parts[3]));
+        var cmdline = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline") : "";
+        if (!cmdline.Contains("azurite", StringComparison.OrdinalIgnoreCase) || !cmdline.Contains(dataDir, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        try
+        {
+            foreach (var port in new[] { blob, queue, table })
+            {
+                await PortFinder.WaitForTcpAsync(port, TimeSpan.FromSeconds(2), ct);
+            }
+            return new EmbeddedAzurite(Process.GetProcessById(pid), dataDir, ownsDataDir, blob, queue, table);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     private static void StopStale(string pidFile)
     {
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        var first = File.Exists(pidFile) ? File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
+        if (!int.TryParse(first, out var pid))
         {
             return;
         }

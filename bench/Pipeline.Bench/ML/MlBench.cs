@@ -371,7 +371,7 @@ public static class MlBench
             builder.Configuration.AddEnvironmentVariables();
             builder.Services.AddSingleton<IDocumentStore>(env._store);
             builder.Services.AddPipelineMl(builder.Configuration);
-            builder.Services.AddInMemoryDurableTask(MlDurable.Register);
+            builder.Services.AddInMemoryDurableTask(MlDurable.Register, new Microsoft.DurableTask.Testing.InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
             var app = builder.Build();
             app.MapPredictEndpoints();
             app.MapModelEndpoints();

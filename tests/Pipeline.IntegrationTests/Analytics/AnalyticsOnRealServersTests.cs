@@ -113,7 +113,7 @@ public sealed class AnalyticsOnRealServersTests(PostgresFixture postgres, Azurit
         builder.Services.AddSingleton<ISnapshotStorage>(storage);
         builder.Services.AddPipelineAnalytics(builder.Configuration);
         builder.Services.AddPipelineAnalyticsOrchestration();
-        builder.Services.AddInMemoryDurableTask(AnalyticsDurable.Register);
+        builder.Services.AddInMemoryDurableTask(AnalyticsDurable.Register, new Microsoft.DurableTask.Testing.InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
         using var host = builder.Build();
         await host.StartAsync();
         try

@@ -95,6 +95,8 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
         var publisher = new RecordingEventPublisher();
         await using var host = await DurableTaskTestHost.StartAsync(BackfillDurable.Register, new DurableTaskTestHostOptions
         {
+            // A free port: the default random 30000-40000 pick can collide with ephemeral ports in use.
+            Port = Pipeline.Embedded.PortFinder.FreeTcpPort(),
             ConfigureServices = services =>
             {
                 services.AddSingleton<IEventPublisher>(publisher);
@@ -137,6 +139,8 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
             });
         }, new DurableTaskTestHostOptions
         {
+            // A free port: the default random 30000-40000 pick can collide with ephemeral ports in use.
+            Port = Pipeline.Embedded.PortFinder.FreeTcpPort(),
             ConfigureServices = services =>
             {
                 services.AddSingleton<IEventPublisher>(publisher);
@@ -168,6 +172,8 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
         var publisher = new RecordingEventPublisher();
         await using var durable = await DurableTaskTestHost.StartAsync(BackfillDurable.Register, new DurableTaskTestHostOptions
         {
+            // A free port: the default random 30000-40000 pick can collide with ephemeral ports in use.
+            Port = Pipeline.Embedded.PortFinder.FreeTcpPort(),
             ConfigureServices = services =>
             {
                 services.AddSingleton<IEventPublisher>(publisher);

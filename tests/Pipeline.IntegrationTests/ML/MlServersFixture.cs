@@ -106,7 +106,7 @@ public sealed class MlTestApp : IAsyncDisposable
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<IDocumentStore>(faulty);
         builder.Services.AddPipelineMl(builder.Configuration);
-        builder.Services.AddInMemoryDurableTask(MlDurable.Register);
+        builder.Services.AddInMemoryDurableTask(MlDurable.Register, new Microsoft.DurableTask.Testing.InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
         var app = builder.Build();
         app.MapPredictEndpoints();
         app.MapModelEndpoints();

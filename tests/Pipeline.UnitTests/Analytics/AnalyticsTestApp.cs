@@ -72,7 +72,7 @@ public sealed class AnalyticsTestApp : IAsyncDisposable
         {
             CacheDuration = TimeSpan.Zero,
         }));
-        builder.Services.AddInMemoryDurableTask(AnalyticsDurable.Register);
+        builder.Services.AddInMemoryDurableTask(AnalyticsDurable.Register, new Microsoft.DurableTask.Testing.InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
         var app = builder.Build();
         app.MapTrendsEndpoints();
         app.MapDashboardEndpoints();

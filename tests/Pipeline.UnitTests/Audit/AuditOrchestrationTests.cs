@@ -16,6 +16,8 @@ public sealed class AuditOrchestrationTests
     public static Task<DurableTaskTestHost> StartHostAsync(IDocumentStore store, AuditOptions options) =>
         DurableTaskTestHost.StartAsync(AuditDurable.Register, new DurableTaskTestHostOptions
         {
+            // A free port: the default random 30000-40000 pick can collide with ephemeral ports in use.
+            Port = Pipeline.Embedded.PortFinder.FreeTcpPort(),
             ConfigureServices = s =>
             {
                 s.AddSingleton(store);
