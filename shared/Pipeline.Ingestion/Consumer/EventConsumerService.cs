@@ -149,6 +149,7 @@ public sealed class EventConsumerService(
         var sw = Stopwatch.StartNew();
         var batch = _current;
         var events = new List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>(batch.Count);
+        List<Task>? deadLetters = null;
         foreach (var m in batch)
         {
             GitHubEvent e;
@@ -159,11 +160,12 @@ public sealed class EventConsumerService(
             catch (InvalidEventException ex)
             {
                 logger.LogWarning("Unparseable message at {Topic}/{Partition}@{Offset} goes to the DLQ: {Error}", m.Topic, m.Partition.Value, m.Offset.Value, ex.Message);
-                await DeadLetterAsync(consumer, m, ex, attempts: 1, ct).ConfigureAwait(false);
+                (deadLetters ??= []).Add(DeadLetterAsync(m, ex, attempts: 1, ct));
                 continue;
             }
             events.Add((m, e));
         }
+        if (deadLetters is not null) await Task.WhenAll(deadLetters).ConfigureAwait(false);
 
         var (written, fresh) = await WriteSurvivingOutagesAsync(consumer, events, ct).ConfigureAwait(false);
 
@@ -311,15 +313,16 @@ public sealed class EventConsumerService(
                     continue;
                 }
                 logger.LogError("Event {Id} failed {Attempts} time(s) and goes to the DLQ: {Error}", e.Id, attempts, ex.Message);
-                await DeadLetterAsync(consumer, message, ex, attempts, ct).ConfigureAwait(false);
+                await DeadLetterAsync(message, ex, attempts, ct).ConfigureAwait(false);
                 _attempts.TryRemove(e.Id, out _);
                 return (0, 0);
             }
         }
     }
 
-    /// <summary>Dead-letters a message, retrying until the broker acknowledges it: its offset must not be committed before.</summary>
-    private async Task DeadLetterAsync(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> message, Exception error, int attempts, CancellationToken ct)
+    /// <summary>Dead-letters a message, retrying until the broker acknowledges it: its offset must not be committed before.
+    /// Only waits between attempts (never touches the consumer), so slices may dead-letter concurrently.</summary>
+    private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> message, Exception error, int attempts, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         while (true)
@@ -333,16 +336,10 @@ public sealed class EventConsumerService(
             catch (ProduceException<byte[]?, byte[]?> ex)
             {
                 logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Error}); retrying", message.Topic, message.Partition.Value, message.Offset.Value, ex.Error.Reason);
-                PollWhilePausedOrWait(consumer, delay, ct);
+                await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
-    }
-
-    private void PollWhilePausedOrWait(IConsumer<byte[]?, byte[]?> consumer, TimeSpan delay, CancellationToken ct)
-    {
-        if (_paused) PollWhilePaused(consumer, delay, ct);
-        else ct.WaitHandle.WaitOne(delay);
     }
 
     private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> parts)
