@@ -22,7 +22,8 @@ run: deps ## run the local host on http://localhost:7071 with embedded servers a
 	$(DOTNET) run --project functions/Pipeline.LocalHost -c $(CONFIG)
 
 test: build ## all tests: unit, integration (real PostgreSQL, Azurite, Kafka protocol) and browser
-	$(DOTNET) test Pipeline.sln -c $(CONFIG) --no-build --settings tests/test.runsettings --logger "console;verbosity=normal"
+	# One test assembly at a time (-m:1): on 2 cores, parallel assemblies starve the real servers each one starts.
+	$(DOTNET) test Pipeline.sln -c $(CONFIG) --no-build -m:1 --settings tests/test.runsettings --logger "console;verbosity=normal"
 
 test-unit: build
 	$(DOTNET) test tests/Pipeline.UnitTests -c $(CONFIG) --no-build --settings tests/test.runsettings

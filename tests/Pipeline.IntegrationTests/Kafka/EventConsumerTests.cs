@@ -108,7 +108,7 @@ public sealed class EventConsumerTests(KafkaFixture kafka)
         await pipeline.Publisher.PublishAsync(events);
 
         await pipeline.StartConsumerAsync();
-        await Wait.UntilAsync(() => sink.OutageFailures >= 4, "the consumer retried the batch during the outage");
+        await Wait.UntilAsync(() => sink.OutageFailures >= 4, "the consumer retried the batch during the outage", 150);
         var during = pipeline.Status.Snapshot();
         Assert.Equal(ConsumerState.PausedStoreUnavailable, during.State);
         Assert.Equal(0, sink.Count);

@@ -3,6 +3,10 @@
   'use strict';
 
   const api = document.body.dataset.api || '/api';
+  // In Azure some routes need a function key: open the page as /dashboard?code=<key> once; it is kept for this tab.
+  const functionKey = new URLSearchParams(location.search).get('code') || sessionStorage.getItem('pipeline.functionKey') || '';
+  if (functionKey) sessionStorage.setItem('pipeline.functionKey', functionKey);
+  const keyHeaders = functionKey ? { 'x-functions-key': functionKey } : {};
   const palette = ['#2f6fec', '#9aa7c2', '#c9d1e3', '#e0e5ef'];
   const languageColors = ['#2f6fec', '#e8684a', '#36b37e', '#f2a51a', '#8e6bd8', '#13a8c2', '#d14d8b', '#6b7385'];
   const state = {
@@ -43,7 +47,7 @@
   /** GET JSON; resolves to {ok, status, body}. Never throws, so optional endpoints degrade quietly. */
   async function getJson(path) {
     try {
-      const res = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      const res = await fetch(path, { headers: { Accept: 'application/json', ...keyHeaders }, cache: 'no-store' });
       let body = null;
       const text = await res.text();
       if (text) { try { body = JSON.parse(text); } catch (e) { body = null; } }
@@ -330,7 +334,7 @@
     status.hidden = false;
     status.textContent = 'Starting aggregation…';
     try {
-      const res = await fetch(api + '/jobs/aggregate', { method: 'POST' });
+      const res = await fetch(api + '/jobs/aggregate', { method: 'POST', headers: keyHeaders });
       const body = await res.json();
       if (res.status !== 202) { status.textContent = 'Could not start: ' + (body.detail || res.status); return; }
       status.textContent = 'Run ' + body.instanceId + ' started.';
