@@ -39,12 +39,20 @@ public sealed class AnalyticsTestApp : IAsyncDisposable
     public DurableTaskClient Client => _app.Services.GetRequiredService<DurableTaskClient>();
     public IDocumentStore Store => _app.Services.GetRequiredService<IDocumentStore>();
 
-    public static async Task<AnalyticsTestApp> StartAsync(
+    public static Task<AnalyticsTestApp> StartAsync(
         IDocumentStore store,
         ISnapshotStorage? storage = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         ITrendsJobCatalog? catalog = null,
-        Action<WebApplication>? mapExtra = null)
+        Action<WebApplication>? mapExtra = null) =>
+        Pipeline.Testing.Hosting.PortRetry.StartAsync(() => StartOnceAsync(store, storage, settings, catalog, mapExtra));
+
+    private static async Task<AnalyticsTestApp> StartOnceAsync(
+        IDocumentStore store,
+        ISnapshotStorage? storage,
+        IReadOnlyDictionary<string, string?>? settings,
+        ITrendsJobCatalog? catalog,
+        Action<WebApplication>? mapExtra)
     {
         var root = Path.Combine(Path.GetTempPath(), "pipeline-analytics-app-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);

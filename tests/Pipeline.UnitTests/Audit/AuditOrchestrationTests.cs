@@ -14,7 +14,7 @@ namespace Pipeline.UnitTests.Audit;
 public sealed class AuditOrchestrationTests
 {
     public static Task<DurableTaskTestHost> StartHostAsync(IDocumentStore store, AuditOptions options) =>
-        DurableTaskTestHost.StartAsync(AuditDurable.Register, new DurableTaskTestHostOptions
+        Pipeline.Testing.Hosting.PortRetry.StartAsync(() => DurableTaskTestHost.StartAsync(AuditDurable.Register, new DurableTaskTestHostOptions
         {
             // A free port: the default random 30000-40000 pick can collide with ephemeral ports in use.
             Port = Pipeline.Embedded.PortFinder.FreeTcpPort(),
@@ -23,7 +23,7 @@ public sealed class AuditOrchestrationTests
                 s.AddSingleton(store);
                 s.AddSingleton(new AuditService(options));
             },
-        });
+        }));
 
     [Fact]
     public async Task The_orchestration_audits_and_stores_the_report_under_its_instance_id()
