@@ -205,7 +205,8 @@ public static class IngestBenchmark
                     var rows = await store.CountAsync(Collections.Events);
                     Console.WriteLine($"  rows in events: {rows:N0}");
                     await store.DisposeAsync();
-                });
+                }
+                );
             default:
                 throw new ArgumentException($"--sink {kind}: expected noop, slow or postgres");
         }

@@ -73,7 +73,12 @@ public static class MlBench
         var issues = new SyntheticIssueGenerator(99).Generate(count, IssueDatasetBuilder.SyntheticStart, IssueDatasetBuilder.SyntheticEnd);
         return issues.Select(i => new IssuePredictionRequest
         {
-            Title = i.Title, Body = i.Body, Repo = i.Repo, Author = i.Author, AuthorAssociation = i.AuthorAssociation, Language = i.Language,
+            Title = i.Title,
+            Body = i.Body,
+            Repo = i.Repo,
+            Author = i.Author,
+            AuthorAssociation = i.AuthorAssociation,
+            Language = i.Language,
         }).ToList();
     }
 
@@ -121,7 +126,10 @@ public static class MlBench
 
     private static IssueModelInput RawInput(IssuePredictionRequest r) => new()
     {
-        Text = r.Title + " " + r.Body, Repo = r.Repo!, AuthorAssociation = r.AuthorAssociation ?? "NONE", Language = r.Language ?? "unknown",
+        Text = r.Title + " " + r.Body,
+        Repo = r.Repo!,
+        AuthorAssociation = r.AuthorAssociation ?? "NONE",
+        Language = r.Language ?? "unknown",
     };
 
     private static string PredictInProcess(BenchEnvironment env)
@@ -172,7 +180,12 @@ public static class MlBench
         var requests = Requests(2000);
         var bodies = requests.Select(r => JsonSerializer.SerializeToUtf8Bytes(new
         {
-            title = r.Title, body = r.Body, repo = r.Repo, author = r.Author, author_association = r.AuthorAssociation, language = r.Language,
+            title = r.Title,
+            body = r.Body,
+            repo = r.Repo,
+            author = r.Author,
+            author_association = r.AuthorAssociation,
+            language = r.Language,
         })).ToList();
         var bare = new BareEngines(env);
         // Baseline endpoint in the same server: parse the JSON and call the bare engines, nothing else.

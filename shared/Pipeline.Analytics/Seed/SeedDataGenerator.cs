@@ -64,8 +64,13 @@ public static class SeedDataGenerator
     // Popularity drift of languages for new repositories: rising Rust/Python, falling Java.
     private static readonly Dictionary<string, (double Weight, double Growth)> LanguageTrend = new()
     {
-        ["C#"] = (1.0, 1.05), ["TypeScript"] = (1.4, 1.15), ["Python"] = (1.5, 1.3), ["Rust"] = (0.5, 1.6),
-        ["Go"] = (0.7, 1.1), ["Java"] = (1.0, 0.8), ["JavaScript"] = (1.2, 0.95),
+        ["C#"] = (1.0, 1.05),
+        ["TypeScript"] = (1.4, 1.15),
+        ["Python"] = (1.5, 1.3),
+        ["Rust"] = (0.5, 1.6),
+        ["Go"] = (0.7, 1.1),
+        ["Java"] = (1.0, 0.8),
+        ["JavaScript"] = (1.2, 0.95),
     };
 
     /// <summary>The generated events in time order per day.</summary>

@@ -60,7 +60,9 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
 
     private static Dictionary<string, string?> Filters(TrendQuery q) => new()
     {
-        ["repo"] = q.Repo, ["language"] = q.Language, ["kind"] = q.Metric == "time-to-close" ? q.Kind : null,
+        ["repo"] = q.Repo,
+        ["language"] = q.Language,
+        ["kind"] = q.Metric == "time-to-close" ? q.Kind : null,
         ["measure"] = q.Metric == "languages" ? q.Measure : null,
     };
 

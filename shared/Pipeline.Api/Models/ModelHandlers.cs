@@ -74,8 +74,19 @@ public static class ModelHandlers
             history = head?.History ?? [],
             versions = versions.Select(v => new
             {
-                v.Version, v.CreatedAt, v.Aliases, v.Trainer, v.Hyperparameters, text_featurizer = v.TextFeaturizer, v.Dataset,
-                v.CvMetrics, v.TestMetrics, gate = v.Gate, v.ParentVersion, v.CodeVersion, v.Reason,
+                v.Version,
+                v.CreatedAt,
+                v.Aliases,
+                v.Trainer,
+                v.Hyperparameters,
+                text_featurizer = v.TextFeaturizer,
+                v.Dataset,
+                v.CvMetrics,
+                v.TestMetrics,
+                gate = v.Gate,
+                v.ParentVersion,
+                v.CodeVersion,
+                v.Reason,
             }),
         }, MlJson.Options);
     }

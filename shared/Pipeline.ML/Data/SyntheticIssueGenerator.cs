@@ -150,11 +150,21 @@ public sealed class SyntheticIssueGenerator
 
     private static string LabelName(Random rng, int label) => (label, rng.Next(3)) switch
     {
-        (0, 0) => "bug", (0, 1) => "type: bug", (0, _) => "kind/bug",
-        (1, 0) => "enhancement", (1, 1) => "feature request", (1, _) => "type: feature",
-        (2, 0) => "question", (2, 1) => "support", (2, _) => "question",
-        (3, 0) => "documentation", (3, 1) => "docs", (3, _) => "documentation",
-        (_, 0) => "performance", (_, 1) => "perf", (_, _) => "performance",
+        (0, 0) => "bug",
+        (0, 1) => "type: bug",
+        (0, _) => "kind/bug",
+        (1, 0) => "enhancement",
+        (1, 1) => "feature request",
+        (1, _) => "type: feature",
+        (2, 0) => "question",
+        (2, 1) => "support",
+        (2, _) => "question",
+        (3, 0) => "documentation",
+        (3, 1) => "docs",
+        (3, _) => "documentation",
+        (_, 0) => "performance",
+        (_, 1) => "perf",
+        (_, _) => "performance",
     };
 
     private static string Body(Random rng, int label, string topic, double lengthFactor)

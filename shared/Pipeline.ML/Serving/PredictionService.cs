@@ -113,12 +113,15 @@ public sealed class PredictionService
         var latency = sw.Elapsed.TotalMilliseconds;
         if (label is not null) Record(label.Model, label.Version, source, latency, hash, request, input, new JsonObject
         {
-            ["label"] = label.Label, ["confidence"] = label.Confidence,
+            ["label"] = label.Label,
+            ["confidence"] = label.Confidence,
             ["top"] = new JsonArray(label.Top.Select(t => (JsonNode)new JsonObject { ["label"] = t.Label, ["score"] = t.Score }).ToArray()),
         });
         if (ttc is not null) Record(ttc.Model, ttc.Version, source, latency, hash, request, input, new JsonObject
         {
-            ["closes_within_7_days"] = ttc.ClosesWithin7Days, ["probability"] = ttc.Probability, ["expected_days"] = ttc.ExpectedDays,
+            ["closes_within_7_days"] = ttc.ClosesWithin7Days,
+            ["probability"] = ttc.Probability,
+            ["expected_days"] = ttc.ExpectedDays,
         });
         return new IssuePredictionResponse(hash, request.IssueRef, label, ttc, Math.Round(sw.Elapsed.TotalMilliseconds, 3));
     }

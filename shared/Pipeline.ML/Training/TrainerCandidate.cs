@@ -32,8 +32,8 @@ public static class TrainerGrid
         if (families.Contains(Sdca))
         {
             foreach (var l2 in small ? new[] { 1e-4 } : [1e-5, 1e-4])
-            foreach (var text in small ? new[] { new TextSettings(1, 3) } : [new TextSettings(1, 3), new TextSettings(2, 0)])
-                grid.Add(new TrainerCandidate(Sdca, new() { ["l2"] = l2, ["max_iterations"] = 30 }, text));
+                foreach (var text in small ? new[] { new TextSettings(1, 3) } : [new TextSettings(1, 3), new TextSettings(2, 0)])
+                    grid.Add(new TrainerCandidate(Sdca, new() { ["l2"] = l2, ["max_iterations"] = 30 }, text));
         }
         if (families.Contains(LightGbm))
         {

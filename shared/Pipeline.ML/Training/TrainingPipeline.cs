@@ -171,8 +171,13 @@ public sealed class TrainingPipeline(
             Reason = r.Reason,
             Dataset = new DatasetInfo
             {
-                Hash = r.Dataset.Hash, Size = r.Dataset.Size, TrainRows = r.Dataset.TrainRows, TestRows = r.Dataset.TestRows,
-                Source = r.Dataset.Source, SplitTime = r.Dataset.SplitTime, InvalidDocuments = r.Dataset.InvalidDocuments,
+                Hash = r.Dataset.Hash,
+                Size = r.Dataset.Size,
+                TrainRows = r.Dataset.TrainRows,
+                TestRows = r.Dataset.TestRows,
+                Source = r.Dataset.Source,
+                SplitTime = r.Dataset.SplitTime,
+                InvalidDocuments = r.Dataset.InvalidDocuments,
             },
             Trainer = r.Trained.Candidate.Trainer,
             Hyperparameters = r.Trained.Candidate.Hyperparameters,
@@ -183,7 +188,11 @@ public sealed class TrainingPipeline(
             CvRows = r.CrossValidation.Rows,
             CvCandidates = r.CrossValidation.Candidates.Select(c => new CvCandidateSummary
             {
-                Candidate = c.Candidate.Describe(), Status = c.Status, Metrics = c.MeanMetrics, PrimaryStd = c.PrimaryStd, Seconds = c.Seconds,
+                Candidate = c.Candidate.Describe(),
+                Status = c.Status,
+                Metrics = c.MeanMetrics,
+                PrimaryStd = c.PrimaryStd,
+                Seconds = c.Seconds,
             }).ToList(),
             TestMetrics = r.Evaluation.TestMetrics,
             SliceMetrics = r.Evaluation.SliceMetrics,

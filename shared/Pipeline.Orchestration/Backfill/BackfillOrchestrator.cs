@@ -73,7 +73,8 @@ public sealed class BackfillOrchestrator : TaskOrchestrator<BackfillJob, Backfil
             }
         }
         return new BackfillJobResult(results.Count, results.Count(r => r.Failure is not null), events,
-            results.Sum(r => r.Lines), results.Sum(r => r.Errors), results.Sum(r => r.Bytes), results) { Aggregation = aggregation };
+            results.Sum(r => r.Lines), results.Sum(r => r.Errors), results.Sum(r => r.Bytes), results)
+        { Aggregation = aggregation };
     }
 
     private static BackfillJobStatus Status(List<BackfillFileResult> done, int total, string? last) =>

@@ -50,7 +50,7 @@ public static class BicepText
         }
         for (var i = start + 1; i < text.Length; i++)
         {
-            if (text[i] == '\'' )
+            if (text[i] == '\'')
             {
                 if (i + 1 < text.Length && text[i + 1] == '\'') { i++; continue; }
                 return i;

@@ -32,10 +32,15 @@ public static class SyntheticEvents
                         ["action"] = action,
                         ["issue"] = new JsonObject
                         {
-                            ["number"] = random.Next(500), ["title"] = "Issue " + i, ["body"] = new string('x', 600),
-                            ["state"] = action == "opened" ? "open" : "closed", ["user"] = new JsonObject { ["login"] = "u" + random.Next(1000) },
-                            ["labels"] = new JsonArray(new JsonObject { ["name"] = "bug" }), ["comments"] = random.Next(20),
-                            ["created_at"] = "2023-12-01T00:00:00Z", ["updated_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                            ["number"] = random.Next(500),
+                            ["title"] = "Issue " + i,
+                            ["body"] = new string('x', 600),
+                            ["state"] = action == "opened" ? "open" : "closed",
+                            ["user"] = new JsonObject { ["login"] = "u" + random.Next(1000) },
+                            ["labels"] = new JsonArray(new JsonObject { ["name"] = "bug" }),
+                            ["comments"] = random.Next(20),
+                            ["created_at"] = "2023-12-01T00:00:00Z",
+                            ["updated_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ"),
                         },
                     };
                     break;
@@ -53,9 +58,16 @@ public static class SyntheticEvents
                         ["number"] = 1,
                         ["pull_request"] = new JsonObject
                         {
-                            ["number"] = random.Next(300), ["title"] = "PR " + i, ["state"] = "open", ["merged"] = false, ["additions"] = 5,
-                            ["deletions"] = 1, ["user"] = new JsonObject { ["login"] = "dev" + random.Next(500) }, ["body"] = new string('y', 800),
-                            ["created_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ"), ["updated_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                            ["number"] = random.Next(300),
+                            ["title"] = "PR " + i,
+                            ["state"] = "open",
+                            ["merged"] = false,
+                            ["additions"] = 5,
+                            ["deletions"] = 1,
+                            ["user"] = new JsonObject { ["login"] = "dev" + random.Next(500) },
+                            ["body"] = new string('y', 800),
+                            ["created_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                            ["updated_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ"),
                             ["base"] = new JsonObject { ["ref"] = "main", ["repo"] = new JsonObject { ["full_name"] = repo, ["language"] = "C#", ["stargazers_count"] = random.Next(5000) } },
                         },
                     };
@@ -64,7 +76,10 @@ public static class SyntheticEvents
                     type = "push";
                     payload = new JsonObject
                     {
-                        ["push_id"] = i, ["size"] = 1, ["ref"] = "refs/heads/main", ["head"] = "sha" + i,
+                        ["push_id"] = i,
+                        ["size"] = 1,
+                        ["ref"] = "refs/heads/main",
+                        ["head"] = "sha" + i,
                         ["commits"] = new JsonArray(new JsonObject { ["sha"] = "sha" + i, ["message"] = new string('m', 300), ["author"] = new JsonObject { ["name"] = "n", ["email"] = "e@example.com" } }),
                     };
                     break;

@@ -89,7 +89,12 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     private static JsonObject Status(int code, string reason, string message) => new()
     {
-        ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["message"] = message, ["reason"] = reason, ["code"] = code,
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["status"] = "Failure",
+        ["message"] = message,
+        ["reason"] = reason,
+        ["code"] = code,
     };
 
     public async ValueTask DisposeAsync()

@@ -37,13 +37,44 @@ public sealed class JobFixture : IAsyncLifetime
         yield return new EventRow { Id = "edge-1", Type = "watch", Action = "started", Repo = "nolang/repo", Actor = "u1", CreatedAt = T(2025, 12, 29, 0) };
         yield return new EventRow { Id = "edge-2", Type = "push", Repo = "nolang/repo", Actor = null, CreatedAt = T(2026, 1, 1, 23) };
         // Reopened issue closed twice: two close events, each counted.
-        yield return new EventRow { Id = "edge-3", Type = "issues", Action = "closed", Repo = "nolang/repo", Actor = "u2", CreatedAt = T(2026, 1, 5),
-            Number = 7, ItemCreatedAt = T(2025, 12, 1), ItemClosedAt = T(2026, 1, 5) };
-        yield return new EventRow { Id = "edge-4", Type = "issues", Action = "closed", Repo = "nolang/repo", Actor = "u2", CreatedAt = T(2026, 1, 20),
-            Number = 7, ItemCreatedAt = T(2025, 12, 1), ItemClosedAt = T(2026, 1, 20) };
+        yield return new EventRow
+        {
+            Id = "edge-3",
+            Type = "issues",
+            Action = "closed",
+            Repo = "nolang/repo",
+            Actor = "u2",
+            CreatedAt = T(2026, 1, 5),
+            Number = 7,
+            ItemCreatedAt = T(2025, 12, 1),
+            ItemClosedAt = T(2026, 1, 5)
+        };
+        yield return new EventRow
+        {
+            Id = "edge-4",
+            Type = "issues",
+            Action = "closed",
+            Repo = "nolang/repo",
+            Actor = "u2",
+            CreatedAt = T(2026, 1, 20),
+            Number = 7,
+            ItemCreatedAt = T(2025, 12, 1),
+            ItemClosedAt = T(2026, 1, 20)
+        };
         // Closed before it was opened (clock skew in a payload): ignored by time-to-close.
-        yield return new EventRow { Id = "edge-5", Type = "pull_request", Action = "closed", Repo = "nolang/repo", Actor = "u3", CreatedAt = T(2026, 1, 21),
-            Number = 8, ItemCreatedAt = T(2026, 1, 22), ItemClosedAt = T(2026, 1, 21), Merged = true };
+        yield return new EventRow
+        {
+            Id = "edge-5",
+            Type = "pull_request",
+            Action = "closed",
+            Repo = "nolang/repo",
+            Actor = "u3",
+            CreatedAt = T(2026, 1, 21),
+            Number = 8,
+            ItemCreatedAt = T(2026, 1, 22),
+            ItemClosedAt = T(2026, 1, 21),
+            Merged = true
+        };
         // Close event without times: ignored by time-to-close, still an event.
         yield return new EventRow { Id = "edge-6", Type = "issues", Action = "closed", Repo = "nolang/repo", Actor = "u3", CreatedAt = T(2026, 2, 2), Number = 9 };
         // Last second of a year.

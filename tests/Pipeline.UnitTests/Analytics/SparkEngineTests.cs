@@ -126,7 +126,12 @@ public sealed class SparkEngineTests
 
         var (state, run) = await app.RunAggregationAsync(new AggregateTrendsInput
         {
-            Engine = AnalyticsOptions.SparkEngine, From = "2025-05-01", To = "2025-06-30", SparkPollSeconds = 0.2, JobMaxAttempts = 2, FirstRetrySeconds = 0.1,
+            Engine = AnalyticsOptions.SparkEngine,
+            From = "2025-05-01",
+            To = "2025-06-30",
+            SparkPollSeconds = 0.2,
+            JobMaxAttempts = 2,
+            FirstRetrySeconds = 0.1,
         });
 
         // One job's application FAILED: the run fails visibly, the others' results are in the store.

@@ -33,15 +33,29 @@ public sealed class TrendsQueryTests
         {
             await store.UpsertAsync(AnalyticsCollections.TopGrowing, $"top_growing_monthly:{repo}|{month}", new JsonObject
             {
-                ["repo"] = repo, ["month_start"] = month, ["language"] = "Rust", ["stars"] = stars, ["stars_prev_year"] = prev, ["events"] = 100L, ["events_prev_year"] = 50L,
-                ["star_delta"] = stars - prev, ["star_delta_rank"] = rank,
+                ["repo"] = repo,
+                ["month_start"] = month,
+                ["language"] = "Rust",
+                ["stars"] = stars,
+                ["stars_prev_year"] = prev,
+                ["events"] = 100L,
+                ["events_prev_year"] = 50L,
+                ["star_delta"] = stars - prev,
+                ["star_delta_rank"] = rank,
             });
         }
         foreach (var (month, median) in new[] { ("2026-01-01", 10.5), ("2026-02-01", 12.0), ("2025-01-01", 30.0) })
         {
             await store.UpsertAsync(AnalyticsCollections.TimeToClose, $"time_to_close_monthly:all|*|issue|{month}", new JsonObject
             {
-                ["scope"] = "all", ["name"] = "*", ["kind"] = "issue", ["month_start"] = month, ["closed"] = 9L, ["median_hours"] = median, ["p85_hours"] = median * 3, ["p95_hours"] = median * 5,
+                ["scope"] = "all",
+                ["name"] = "*",
+                ["kind"] = "issue",
+                ["month_start"] = month,
+                ["closed"] = 9L,
+                ["median_hours"] = median,
+                ["p85_hours"] = median * 3,
+                ["p95_hours"] = median * 5,
             });
         }
         return store;

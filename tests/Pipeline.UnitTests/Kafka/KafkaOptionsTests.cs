@@ -102,8 +102,11 @@ public sealed class KafkaOptionsTests
     {
         var o = new KafkaOptions
         {
-            BootstrapServers = "ns.servicebus.windows.net:9093", SecurityProtocol = "SaslSsl", SaslMechanism = "PLAIN",
-            SaslUsername = "$ConnectionString", SaslPassword = EventHubs,
+            BootstrapServers = "ns.servicebus.windows.net:9093",
+            SecurityProtocol = "SaslSsl",
+            SaslMechanism = "PLAIN",
+            SaslUsername = "$ConnectionString",
+            SaslPassword = EventHubs,
         };
         Assert.True(Validate(o).Succeeded);
         var p = new ClientConfigFactory(Options.Create(o)).CreateProducerConfig();

@@ -17,8 +17,13 @@ public class PredictionValidationTests
     {
         var r = new IssuePredictionRequest
         {
-            Title = new string('x', 1001), Body = new string('y', 65537), Repo = "bad repo", Number = -1,
-            AuthorAssociation = "KING", Labels = [""], Models = ["nope"],
+            Title = new string('x', 1001),
+            Body = new string('y', 65537),
+            Repo = "bad repo",
+            Number = -1,
+            AuthorAssociation = "KING",
+            Labels = [""],
+            Models = ["nope"],
         };
         var errors = IssuePredictionValidator.Validate(r, S);
         Assert.Equal(["author_association", "body", "labels", "models", "number", "repo", "title"], errors.Keys.Order());
