@@ -48,7 +48,7 @@ bench: build ## benchmarks; results go to docs/benchmarks.md
 	$(DOTNET) run --project bench/Pipeline.Bench -c Release -- all
 
 audit: build ## audit this repository (ML Test Score) into docs/
-	$(DOTNET) run --project functions/Pipeline.LocalHost -c $(CONFIG) --no-build -- audit . --out docs/audit
+	$(DOTNET) run --project functions/Pipeline.LocalHost -c $(CONFIG) --no-build -- audit . --out docs/audit --json docs/audit/self-audit.json --markdown docs/ml-test-score.md
 
 docker: ## container images (needs a Docker engine)
 	docker build -f docker/Dockerfile.functions -t pipeline-functions:local .
