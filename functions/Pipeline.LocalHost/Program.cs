@@ -14,7 +14,7 @@ if (args.Length > 0 && CliCommands.IsCommand(args[0]))
     return await CliCommands.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 LocalHostConfiguration.Apply(builder.Configuration, args);
 var hosting = builder.Configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
 using var bootLoggerFactory = LoggerFactory.Create(l => l
