@@ -72,7 +72,7 @@ public sealed class FunctionsMetadataTests
         ["RetrainModelsTimer"] = new("timerTrigger"),
     };
 
-    private static JsonElement[] LoadMetadata()
+    internal static JsonElement[] LoadMetadata()
     {
         // The test assembly lives in tests/Pipeline.UnitTests/bin/<Configuration>/net10.0/; the app builds to the same configuration.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -135,11 +135,8 @@ public sealed class LocalFunctionKeyRoutesTests
     [Fact]
     public void Local_key_protected_routes_equal_the_Function_level_http_triggers()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var path = Path.Combine(RepositoryPaths.FindRoot(), "functions", "Pipeline.Functions", "bin", configuration, "net10.0", "functions.metadata");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var functionLevel = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var function in doc.RootElement.EnumerateArray())
+        foreach (var function in FunctionsMetadataTests.LoadMetadata())
         {
             foreach (var binding in function.GetProperty("bindings").EnumerateArray())
             {
