@@ -18,7 +18,7 @@ deps: node_modules/.package-lock.json ## npm packages: Azurite, webhook example 
 build: deps ## build everything
 	$(DOTNET) build Pipeline.sln -c $(CONFIG)
 
-run: deps ## run the local host on http://localhost:7071 with embedded servers and sample data (Ctrl-C stops all)
+run: deps ## run the local launcher on http://localhost:7071: embedded servers, sample data, HTTP app and worker (Ctrl-C stops all)
 	$(DOTNET) run --project functions/Pipeline.LocalHost -c $(CONFIG)
 
 test: build ## all tests: unit, integration (real PostgreSQL, Azurite, Kafka protocol) and browser
@@ -52,7 +52,7 @@ audit: build ## audit this repository (ML Test Score) into docs/
 
 docker: ## container images (needs a Docker engine)
 	docker build -f docker/Dockerfile.functions -t pipeline-functions:local .
-	docker build -f docker/Dockerfile.localhost -t pipeline-localhost:local .
+	docker build -f docker/Dockerfile.worker -t pipeline-worker:local .
 
 minikube-up: ## KEDA-scaled deployment on Minikube
 	infra/minikube/up.sh

@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Audit;
+using Pipeline.Orchestration.Audit;
 using Pipeline.Audit;
 using Pipeline.Storage;
 

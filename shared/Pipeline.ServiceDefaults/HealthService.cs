@@ -1,29 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Api.Operations;
-
-/// <summary>One dependency's contribution to <c>GET /api/health</c>.</summary>
-public interface IHealthProbe
-{
-    /// <summary>Stable name shown in the health document (<c>store</c>, <c>kafka</c>, <c>blobs</c>, <c>durable</c>, ...).</summary>
-    string Name { get; }
-
-    Task<ProbeResult> CheckAsync(CancellationToken ct);
-}
-
-public sealed record ProbeResult(bool Healthy, string Detail)
-{
-    public static ProbeResult Ok(string detail) => new(true, detail);
-
-    public static ProbeResult Down(string detail) => new(false, detail);
-}
-
-public sealed record DependencyHealth(string Status, string Detail, double ElapsedMs);
-
-public sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IReadOnlyDictionary<string, DependencyHealth> Dependencies)
-{
-    public bool Healthy => Status == "healthy";
-}
+namespace Pipeline.ServiceDefaults;
 
 /// <summary>Runs every registered probe in parallel with a per-probe timeout; healthy only when all are.</summary>
 public sealed class HealthService(IEnumerable<IHealthProbe> probes)
