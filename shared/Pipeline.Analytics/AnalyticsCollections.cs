@@ -14,6 +14,7 @@ public static class AnalyticsCollections
     public const string TopGrowing = "trends_top_growing";
     public const string Contributors = "trends_contributors";
     public const string Repositories = "trends_repositories";
+    public const string FirstResponse = "trends_first_response";
 
     public static IReadOnlyList<CollectionDefinition> Definitions { get; } =
     [
@@ -27,6 +28,7 @@ public static class AnalyticsCollections
             new IndexDefinition("ix_top_growing_repo", ["repo", "month_start"]), new IndexDefinition("ix_top_growing_language", ["language", "month_start"])),
         new(Contributors, new IndexDefinition("ix_contributors", ["scope", "name", "month_start"])),
         new(Repositories),
+        new(FirstResponse, new IndexDefinition("ix_first_response", ["scope", "name", "month_start"])),
         new(Collections.JobRuns, new IndexDefinition("ix_job_runs_started", ["started_at"]), new IndexDefinition("ix_job_runs_status", ["kind", "status", "finished_at"])),
     ];
 }

@@ -146,6 +146,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Poller__MaxRetries', value: '4' }
             { name: 'Poller__RetryBaseDelay', value: '00:00:01' }
             { name: 'Poller__MaxInlineRateLimitWait', value: '00:00:10' }
+            { name: 'Poller__LanguageLookupsPerRun', value: '20' }
+            { name: 'Poller__LanguageLookupInterval', value: '1.00:00:00' }
             { name: 'Poller__RequestTimeout', value: '00:00:30' }
             { name: 'Poller__IntervalSeconds', value: '0' }
             { name: 'Poller__Enabled', value: 'true' }

@@ -149,6 +149,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Poller__MaxRetries: '4'
     Poller__RetryBaseDelay: '00:00:01'
     Poller__MaxInlineRateLimitWait: '00:00:10'
+    Poller__LanguageLookupsPerRun: '20'
+    Poller__LanguageLookupInterval: '1.00:00:00'
     Poller__RequestTimeout: '00:00:30'
     Poller__IntervalSeconds: '0'
     Poller__Enabled: 'true'

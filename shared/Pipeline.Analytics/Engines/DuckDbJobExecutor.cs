@@ -24,7 +24,8 @@ public sealed class DuckDbJobExecutor(
         var job = catalog.Get(request.Job);
         var plan = JobPlan.For(job, request.TouchedDays.Select(Periods.Parse));
         var files = await cache.EnsureLocalAsync(plan.InputDays, ct);
-        var rows = await Task.Run(() => runner.Run(job, files), ct);
+        var repositories = await cache.EnsureRepositoriesLocalAsync(ct);
+        var rows = await Task.Run(() => runner.Run(job, files, repositoriesFile: repositories), ct);
         var docs = TrendsResultWriter.ToDocuments(plan, rows, request.RunId, request.ComputedAt);
         await writer.WriteAsync(job.Output, docs, ct);
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -8,11 +8,11 @@ public sealed class DuckDbJobRunner
 {
     public const string EngineName = "duckdb";
 
-    public IReadOnlyList<JsonObject> Run(TrendsJob job, IReadOnlyList<string> parquetFiles, int? threads = null)
+    public IReadOnlyList<JsonObject> Run(TrendsJob job, IReadOnlyList<string> parquetFiles, int? threads = null, string? repositoriesFile = null)
     {
         // read_parquet of an empty list is an error; no input means no rows.
         if (parquetFiles.Count == 0) return [];
-        using var connection = DuckDbQuery.OpenWithEvents(parquetFiles, threads);
+        using var connection = DuckDbQuery.OpenWithEvents(parquetFiles, threads, repositoriesFile);
         return DuckDbQuery.ReadRows(connection, job.Sql);
     }
 

@@ -10,13 +10,17 @@ namespace Pipeline.Analytics.Engines;
 /// <summary>Runs SQL on an in-process DuckDB over Parquet files and converts result rows to JSON.</summary>
 public static class DuckDbQuery
 {
-    /// <summary>An in-memory DuckDB with the view <c>events</c> over the given Parquet files.</summary>
-    public static DuckDBConnection OpenWithEvents(IReadOnlyList<string> parquetFiles, int? threads = null)
+    /// <summary>An in-memory DuckDB with the view <c>events</c> over the given Parquet files and the view
+    /// <c>repositories</c> over the repositories table (empty when there is none).</summary>
+    public static DuckDBConnection OpenWithEvents(IReadOnlyList<string> parquetFiles, int? threads = null, string? repositoriesFile = null)
     {
         var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         if (threads is { } t) Execute(connection, $"SET threads = {t}");
         Execute(connection, "CREATE TEMP VIEW events AS SELECT * FROM read_parquet(" + FileList(parquetFiles) + ")");
+        Execute(connection, repositoriesFile is null
+            ? "CREATE TEMP VIEW repositories AS SELECT CAST(NULL AS VARCHAR) AS repo_key, CAST(NULL AS VARCHAR) AS repo, CAST(NULL AS VARCHAR) AS language WHERE 1 = 0"
+            : "CREATE TEMP VIEW repositories AS SELECT repo_key, repo, language FROM read_parquet(" + FileList([repositoriesFile]) + ")");
         return connection;
     }
 

@@ -13,7 +13,10 @@ public enum PeriodKind
 
 /// <summary>
 /// One aggregation job: a SQL file plus the header that declares its inputs, output collection, key and period.
-/// The SQL is a single query over the view <c>events</c> (the flattened Parquet snapshot).
+/// The SQL is a single query over the view <c>events</c> (the flattened Parquet snapshot) and the view
+/// <c>repositories</c> (repo_key, repo, language). <see cref="FullHistory"/> (header <c>-- history: all</c>): each
+/// recomputed period reads every day up to its end, for measures that depend on everything before (first response,
+/// first contribution).
 /// </summary>
 public sealed record TrendsJob(
     string Name,
@@ -24,8 +27,12 @@ public sealed record TrendsJob(
     PeriodKind Period,
     string? PeriodColumn,
     int LookbackYears,
-    string Sql)
+    string Sql,
+    bool FullHistory = false)
 {
+    /// <summary>The first day a <see cref="FullHistory"/> job reads (GitHub opened in 2008).</summary>
+    public static readonly DateOnly HistoryStart = new(2008, 1, 1);
+
     /// <summary>The document id of a result row: job name and key values, so re-running a period replaces its rows.</summary>
     public string DocumentId(IEnumerable<string> keyValues) => Name + ":" + string.Join("|", keyValues);
 }

@@ -3,6 +3,7 @@ namespace Pipeline.Analytics.Jobs;
 /// <summary>
 /// Parses a job file: a header of <c>-- name: value</c> comment lines (continuation lines start with <c>--</c> and two
 /// spaces) followed by one SQL query. Required: job, inputs, output, key, period (+ period-column unless period is none).
+/// Optional: description, lookback-years (month jobs), history (<c>period</c>, the default, or <c>all</c>).
 /// </summary>
 public static class TrendsJobParser
 {
@@ -55,6 +56,15 @@ public static class TrendsJobParser
         {
             throw new FormatException($"Job file {fileName}: lookback-years needs period month");
         }
+        var history = header.TryGetValue("history", out var h) ? h.ToLowerInvariant() : "period";
+        if (history is not ("period" or "all"))
+        {
+            throw new FormatException($"Job file {fileName}: history '{h}' is not one of period, all");
+        }
+        if (history == "all" && (period == PeriodKind.None || lookback > 0))
+        {
+            throw new FormatException($"Job file {fileName}: history all needs a period and no lookback-years");
+        }
         var key = List(Required("key"));
         if (periodColumn is not null && !key.Contains(periodColumn, StringComparer.OrdinalIgnoreCase))
         {
@@ -73,6 +83,7 @@ public static class TrendsJobParser
             period,
             periodColumn,
             lookback,
-            sql);
+            sql,
+            FullHistory: history == "all");
     }
 }

@@ -1,25 +1,29 @@
 -- job: language_popularity_monthly
--- description: Language popularity per month: repositories created, new stars, events and active repositories.
---   A repository's language is the one its events report (payload.repository.language); events of
---   repositories whose language is unknown in the snapshot are left out.
--- inputs: events
+-- description: Language popularity per month: repositories created, new stars, activities and active repositories.
+--   Every event of a repository counts for the repository's latest known language, joined on the repository: the
+--   repositories table (the store's projection, fed by webhook repository objects, GH Archive pull-request base repos
+--   and the poller's REST metadata), else a language the snapshot's own events name; repositories no source names a
+--   language for count under 'unknown', never dropped. Counts are of distinct activity keys.
+-- inputs: events, repositories
 -- output: trends_languages
 -- key: language, month_start
 -- period: month
 -- period-column: month_start
 WITH repo_language AS (
-  SELECT repo, MAX(language) AS language
-  FROM events
-  WHERE language IS NOT NULL
-  GROUP BY repo
+  SELECT
+    e.repo_key,
+    COALESCE(MAX(r.language), MAX(e.language), 'unknown') AS language
+  FROM events e
+  LEFT JOIN repositories r ON r.repo_key = e.repo_key
+  GROUP BY e.repo_key
 )
 SELECT
   l.language,
   CAST(date_trunc('month', e.created_at) AS DATE) AS month_start,
-  COUNT(DISTINCT CASE WHEN e.type = 'create' AND e.ref_type = 'repository' THEN e.repo END) AS repos_created,
-  COUNT(CASE WHEN e.type = 'watch' AND e.action = 'started' THEN 1 END) AS stars,
-  COUNT(*) AS events,
-  COUNT(DISTINCT e.repo) AS active_repos
+  COUNT(DISTINCT CASE WHEN e.type = 'create' AND e.ref_type = 'repository' THEN e.repo_key END) AS repos_created,
+  COUNT(DISTINCT CASE WHEN (e.type = 'watch' AND e.action = 'started') OR (e.type = 'star' AND e.action = 'created') THEN e.activity_key END) AS stars,
+  COUNT(DISTINCT e.activity_key) AS events,
+  COUNT(DISTINCT e.repo_key) AS active_repos
 FROM events e
-JOIN repo_language l ON l.repo = e.repo
+JOIN repo_language l ON l.repo_key = e.repo_key
 GROUP BY l.language, CAST(date_trunc('month', e.created_at) AS DATE)

@@ -28,6 +28,13 @@ public sealed record JobPlan(TrendsJob Job, IReadOnlySet<DateOnly> Periods, IRea
             }
         }
         var input = new HashSet<DateOnly>();
+        if (job.FullHistory && periods.Count > 0)
+        {
+            // Measures over everything before (a first comment, a first contribution): every day up to the last period's end.
+            var end = periods.Max(p => Planning.Periods.End(job.Period, p));
+            input.UnionWith(Planning.Periods.Days(TrendsJob.HistoryStart, end));
+            return new JobPlan(job, periods, input);
+        }
         foreach (var start in periods)
         {
             for (var y = 0; y <= job.LookbackYears; y++)

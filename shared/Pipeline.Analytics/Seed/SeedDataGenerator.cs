@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Analytics.Snapshot;
 using Pipeline.Domain;
+using Pipeline.Domain.Normalization;
+using Pipeline.Storage.Events;
 using Pipeline.Storage;
 
 namespace Pipeline.Analytics.Seed;
@@ -30,8 +32,11 @@ public sealed record SeedOptions
 /// Generates a realistic GitHub event history over several calendar years: a handful of featured repositories in
 /// different languages with their own growth (some rising fast, one declining), weekly and seasonal rhythm, stars,
 /// forks, pushes, issues and pull requests opened and later closed after log-normal durations that shrink as projects
-/// mature, plus a trickle of new small repositories. Payloads have GitHub's webhook shape, so the store's projections
-/// (repositories, issues, pulls, stars) are built from them as from real events. Deterministic: event ids depend only on
+/// mature, first responses to issues by someone other than the author, plus a trickle of new small repositories (each
+/// opens a first pull request, which is where GH Archive names its language). Events are GH Archive records with the
+/// public events API's shapes (<see cref="ToArchiveRecord"/>: no payload.repository, the language only on pull
+/// requests' base repo) normalised as a backfill normalises them, so the store's projections (repositories, issues,
+/// pulls, stars) and the trends' language attribution work on them as on real history. Deterministic: event ids depend only on
 /// the random seed, the repository and the day, so seeding twice stores every event once.
 /// </summary>
 public static class SeedDataGenerator
@@ -43,7 +48,8 @@ public static class SeedDataGenerator
     /// <summary>One generated event before it is given a payload or flattened.</summary>
     public readonly record struct SeedEvent(
         string Id, string Type, string? Action, string Repo, string Language, string Actor, DateTime CreatedAt,
-        string? RefType, long? Number, DateTime? ItemCreatedAt, DateTime? ItemClosedAt, bool? Merged, DateOnly RepoCreated);
+        string? RefType, long? Number, DateTime? ItemCreatedAt, DateTime? ItemClosedAt, bool? Merged, DateOnly RepoCreated,
+        string? ItemAuthor = null);
 
     public static readonly string[] Languages = ["C#", "TypeScript", "Python", "Rust", "Go", "Java", "JavaScript"];
 
@@ -102,6 +108,8 @@ public static class SeedDataGenerator
                     var profile = new RepoProfile(name, language, created, 0.6, 1.0, 48, 0.6, Small: true);
                     repos.Add(profile);
                     dayEvents.Add(Make(rng, options, profile, day, "create", null, "repository", counters));
+                    // A first pull request: in GH Archive history the only record that names the repository's language.
+                    OpenItem(rng, options, profile, day, "pull_request", 24, 0.9, now, dayEvents, pending, counters);
                 }
             }
 
@@ -166,18 +174,10 @@ public static class SeedDataGenerator
         return inserted;
     }
 
-    /// <summary>Writes the event documents straight into the store's <c>events</c> collection (insert-if-absent), for
-    /// stores without an event sink; projections are not built this way.</summary>
-    public static async Task<int> SeedAsync(IDocumentStore store, SeedOptions? options = null, CancellationToken ct = default)
-    {
-        var inserted = 0;
-        foreach (var batch in Generate(options).Chunk(1000))
-        {
-            var docs = batch.Select(e => new KeyValuePair<string, JsonObject>(e.Id, EventDocumentMapper.ToDocument(e))).ToList();
-            inserted += (await store.InsertManyIfAbsentAsync(Collections.Events, docs, ct)).Count;
-        }
-        return inserted;
-    }
+    /// <summary>Lands the generated history in a store through the store's event sink, projections included (the
+    /// repositories projection is where the languages of GH Archive-shaped history come from).</summary>
+    public static Task<int> SeedAsync(IDocumentStore store, SeedOptions? options = null, CancellationToken ct = default) =>
+        SeedAsync(new EventSink(store), options, ct);
 
     public static EventRow ToRow(SeedEvent e) => new()
     {
@@ -188,50 +188,79 @@ public static class SeedDataGenerator
         Actor = e.Actor,
         CreatedAt = e.CreatedAt,
         ReceivedAt = e.CreatedAt.AddSeconds(2),
-        Language = e.Language,
+        // As in GH Archive: only pull requests name the language (their base repo); the jobs attribute the rest by repository.
+        Language = e.Type == "pull_request" ? e.Language : null,
         RefType = e.RefType,
         Number = e.Number,
         ItemCreatedAt = e.ItemCreatedAt,
         ItemClosedAt = e.ItemClosedAt,
         Merged = e.Merged,
+        ItemAuthor = e.Type is "issues" or "pull_request" or "issue_comment" && e.Number is not null ? e.ItemAuthor ?? e.Actor : null,
+        ItemKind = e.Type switch
+        {
+            "issues" => "issue",
+            "pull_request" => "pr",
+            "issue_comment" when e.Number is not null => "issue",
+            _ => null,
+        },
+        ActivityKey = ActivityKeyOf(e),
     };
 
-    public static GitHubEvent ToGitHubEvent(SeedEvent e)
+    /// <summary>The activity key <see cref="ToGitHubEvent"/>'s event gets, computed without building the payload (the
+    /// benchmark flattens millions of rows); a unit test holds the two equal.</summary>
+    public static string ActivityKeyOf(SeedEvent e)
+    {
+        var r = ActivityKey.RepoKey(e.Repo);
+        var repoName = e.Repo[(e.Repo.IndexOf('/') + 1)..];
+        return e.Type switch
+        {
+            "issues" or "pull_request" when e.Action == "opened" => $"{e.Type}:{r}#{e.Number}:opened",
+            "issues" or "pull_request" when e.Action == "closed" => $"{e.Type}:{r}#{e.Number}:closed:{(e.ItemClosedAt is { } c ? Iso(c) : Iso(e.CreatedAt))}",
+            "watch" => $"star:{r}:{e.Actor.ToLowerInvariant()}",
+            "push" => $"push:{r}:{Sha(e.Id)}",
+            "fork" => $"fork:{r}:{$"{e.Actor}/{repoName}".ToLowerInvariant()}",
+            "create" => $"create:{r}:{e.RefType}:{(e.RefType == "repository" ? null : $"feature/{e.Id[^6..]}")}",
+            "issue_comment" => $"issue_comment:{r}:{(StableHash(e.Id) & 0x7fffffff).ToString(CultureInfo.InvariantCulture)}:created",
+            _ => $"{e.Type}:{r}:event:{e.Id}",
+        };
+    }
+
+    /// <summary>
+    /// The GH Archive record of a generated event, shaped as the public events API writes it: an envelope
+    /// <c>{id, type:"IssuesEvent", actor, repo:{id, name, url}, payload, public, created_at, org?}</c> whose payload carries
+    /// no <c>repository</c> object (IssuesEvent <c>{action, issue}</c>, WatchEvent <c>{action}</c>, PushEvent
+    /// <c>{repository_id, push_id, size, ref, head, before, commits}</c>...). A repository's language appears only on pull
+    /// requests' <c>base.repo</c>, as in real GH Archive data.
+    /// </summary>
+    public static JsonObject ToArchiveRecord(SeedEvent e)
     {
         var repoName = e.Repo[(e.Repo.IndexOf('/') + 1)..];
         var owner = e.Repo[..e.Repo.IndexOf('/')];
+        var repoId = StableHash(e.Repo) & 0x7fffffff;
         var payload = new JsonObject();
-        if (e.Action is not null) payload["action"] = e.Action;
-        var sender = new JsonObject { ["login"] = e.Actor, ["id"] = StableHash(e.Actor) & 0x7fffffff, ["type"] = "User" };
-        payload["repository"] = new JsonObject
-        {
-            ["id"] = StableHash(e.Repo) & 0x7fffffff,
-            ["name"] = repoName,
-            ["full_name"] = e.Repo,
-            ["owner"] = new JsonObject { ["login"] = owner, ["type"] = "Organization" },
-            ["private"] = false,
-            ["html_url"] = $"https://github.com/{e.Repo}",
-            ["language"] = e.Language,
-            ["created_at"] = Iso(e.RepoCreated.ToDateTime(new TimeOnly(9, 0), DateTimeKind.Utc)),
-            ["default_branch"] = "main",
-        };
-        payload["sender"] = sender;
         switch (e.Type)
         {
             case "issues":
             case "pull_request":
                 var item = new JsonObject
                 {
+                    ["url"] = $"https://api.github.com/repos/{e.Repo}/{(e.Type == "issues" ? "issues" : "pulls")}/{e.Number}",
+                    ["id"] = StableHash(e.Repo + "#" + e.Number) & 0x7fffffff,
                     ["number"] = e.Number,
                     ["title"] = $"{(e.Type == "issues" ? "Issue" : "Change")} #{e.Number} in {repoName}",
-                    ["state"] = e.Action == "closed" ? "closed" : "open",
-                    ["user"] = new JsonObject { ["login"] = e.Actor },
+                    ["user"] = User(e.ItemAuthor ?? e.Actor),
                     ["labels"] = new JsonArray(e.Number % 3 == 0 ? new JsonObject { ["name"] = "bug" } : new JsonObject { ["name"] = "enhancement" }),
+                    ["state"] = e.Action == "closed" ? "closed" : "open",
+                    ["locked"] = false,
+                    ["comments"] = 0,
                     ["created_at"] = Iso(e.ItemCreatedAt!.Value),
                     ["updated_at"] = Iso(e.CreatedAt),
                     ["closed_at"] = e.ItemClosedAt is { } c ? Iso(c) : null,
+                    ["author_association"] = "CONTRIBUTOR",
+                    ["body"] = "Generated sample item.",
                     ["html_url"] = $"https://github.com/{e.Repo}/{(e.Type == "issues" ? "issues" : "pull")}/{e.Number}",
                 };
+                payload["action"] = e.Action;
                 if (e.Type == "issues")
                 {
                     payload["issue"] = item;
@@ -240,35 +269,152 @@ public static class SeedDataGenerator
                 {
                     item["merged"] = e.Merged ?? false;
                     item["merged_at"] = e.Merged == true && e.ItemClosedAt is { } m ? Iso(m) : null;
+                    item["draft"] = false;
+                    item["head"] = new JsonObject { ["ref"] = $"change-{e.Number}", ["sha"] = Sha(e.Id + "head"), ["user"] = User(e.ItemAuthor ?? e.Actor) };
+                    item["base"] = new JsonObject
+                    {
+                        ["ref"] = "main",
+                        ["sha"] = Sha(e.Id + "base"),
+                        ["repo"] = new JsonObject
+                        {
+                            ["id"] = repoId,
+                            ["name"] = repoName,
+                            ["full_name"] = e.Repo,
+                            ["owner"] = new JsonObject { ["login"] = owner, ["type"] = "Organization" },
+                            ["private"] = false,
+                            ["html_url"] = $"https://github.com/{e.Repo}",
+                            ["language"] = e.Language,
+                            ["created_at"] = Iso(e.RepoCreated.ToDateTime(new TimeOnly(9, 0), DateTimeKind.Utc)),
+                            ["default_branch"] = "main",
+                        },
+                    };
                     payload["number"] = e.Number;
                     payload["pull_request"] = item;
                 }
                 break;
             case "create":
-                payload["ref_type"] = e.RefType;
                 payload["ref"] = e.RefType == "repository" ? null : $"feature/{e.Id[^6..]}";
+                payload["ref_type"] = e.RefType;
                 payload["master_branch"] = "main";
+                payload["description"] = null;
+                payload["pusher_type"] = "user";
                 break;
             case "push":
+                var head = Sha(e.Id);
+                payload["repository_id"] = repoId;
+                payload["push_id"] = StableHash(e.Id) & 0x7fffffff;
+                payload["size"] = 1;
+                payload["distinct_size"] = 1;
                 payload["ref"] = "refs/heads/main";
-                payload["commits"] = new JsonArray(new JsonObject { ["id"] = e.Id, ["message"] = "Update " + repoName, ["distinct"] = true });
+                payload["head"] = head;
+                payload["before"] = Sha(e.Id + "before");
+                payload["commits"] = new JsonArray(new JsonObject
+                {
+                    ["sha"] = head,
+                    ["author"] = new JsonObject { ["email"] = e.Actor + "@users.noreply.github.com", ["name"] = e.Actor },
+                    ["message"] = "Update " + repoName,
+                    ["distinct"] = true,
+                    ["url"] = $"https://api.github.com/repos/{e.Repo}/commits/{head}",
+                });
+                break;
+            case "watch":
+                payload["action"] = "started";
                 break;
             case "fork":
-                payload["forkee"] = new JsonObject { ["full_name"] = $"{e.Actor}/{repoName}", ["fork"] = true };
+                payload["forkee"] = new JsonObject
+                {
+                    ["id"] = StableHash(e.Actor + "/" + repoName) & 0x7fffffff,
+                    ["name"] = repoName,
+                    ["full_name"] = $"{e.Actor}/{repoName}",
+                    ["owner"] = User(e.Actor),
+                    ["fork"] = true,
+                    ["created_at"] = Iso(e.CreatedAt),
+                };
                 break;
             case "issue_comment":
-                payload["issue"] = null;
-                payload.Remove("issue");
-                payload["comment"] = new JsonObject { ["body"] = "Thanks!", ["user"] = new JsonObject { ["login"] = e.Actor } };
+                payload["action"] = "created";
+                if (e.Number is { } issueNumber)
+                {
+                    payload["issue"] = new JsonObject
+                    {
+                        ["id"] = StableHash(e.Repo + "#" + issueNumber) & 0x7fffffff,
+                        ["number"] = issueNumber,
+                        ["title"] = $"Issue #{issueNumber} in {repoName}",
+                        ["user"] = User(e.ItemAuthor ?? e.Actor),
+                        ["state"] = "open",
+                        ["created_at"] = e.ItemCreatedAt is { } ic ? Iso(ic) : null,
+                        ["updated_at"] = Iso(e.CreatedAt),
+                    };
+                }
+                payload["comment"] = new JsonObject
+                {
+                    ["id"] = StableHash(e.Id) & 0x7fffffff,
+                    ["user"] = User(e.Actor),
+                    ["body"] = "Thanks!",
+                    ["created_at"] = Iso(e.CreatedAt),
+                    ["updated_at"] = Iso(e.CreatedAt),
+                };
                 break;
             case "pull_request_review":
-                payload["review"] = new JsonObject { ["state"] = "approved", ["user"] = new JsonObject { ["login"] = e.Actor } };
+                payload["action"] = "created";
+                payload["review"] = new JsonObject { ["id"] = StableHash(e.Id) & 0x7fffffff, ["state"] = "approved", ["user"] = User(e.Actor) };
                 break;
         }
-        var createdAt = new DateTimeOffset(e.CreatedAt, TimeSpan.Zero);
-        return new GitHubEvent(
-            e.Id, e.Type, e.Action, e.Repo, e.Actor, createdAt, EventSources.GhArchive, null,
-            createdAt.AddSeconds(2), JsonSerializer.SerializeToElement(payload));
+        var record = new JsonObject
+        {
+            ["id"] = e.Id,
+            ["type"] = EventsApiType(e.Type),
+            ["actor"] = new JsonObject
+            {
+                ["id"] = StableHash(e.Actor) & 0x7fffffff,
+                ["login"] = e.Actor,
+                ["display_login"] = e.Actor,
+                ["gravatar_id"] = "",
+                ["url"] = $"https://api.github.com/users/{e.Actor}",
+                ["avatar_url"] = $"https://avatars.githubusercontent.com/u/{StableHash(e.Actor) & 0x7fffffff}?",
+            },
+            ["repo"] = new JsonObject { ["id"] = repoId, ["name"] = e.Repo, ["url"] = $"https://api.github.com/repos/{e.Repo}" },
+            ["payload"] = payload,
+            ["public"] = true,
+            ["created_at"] = Iso(e.CreatedAt),
+            ["org"] = new JsonObject { ["id"] = StableHash(owner) & 0x7fffffff, ["login"] = owner, ["url"] = $"https://api.github.com/orgs/{owner}" },
+        };
+        return record;
+    }
+
+    /// <summary>The generated history as GH Archive records (what a GH Archive hour file holds, one per line).</summary>
+    public static IEnumerable<JsonObject> GenerateArchiveRecords(SeedOptions? options = null) => GenerateRaw(options).Select(ToArchiveRecord);
+
+    /// <summary>A generated event as the pipeline receives it: its GH Archive record through the normaliser.</summary>
+    public static GitHubEvent ToGitHubEvent(SeedEvent e) =>
+        GitHubEventNormalizer.FromArchiveEvent(JsonSerializer.SerializeToElement(ToArchiveRecord(e)),
+            new DateTimeOffset(e.CreatedAt, TimeSpan.Zero).AddSeconds(2));
+
+    private static JsonObject User(string login) => new()
+    {
+        ["login"] = login,
+        ["id"] = StableHash(login) & 0x7fffffff,
+        ["type"] = "User",
+    };
+
+    private static string EventsApiType(string type) => type switch
+    {
+        "issues" => "IssuesEvent",
+        "pull_request" => "PullRequestEvent",
+        "pull_request_review" => "PullRequestReviewEvent",
+        "issue_comment" => "IssueCommentEvent",
+        "watch" => "WatchEvent",
+        "fork" => "ForkEvent",
+        "push" => "PushEvent",
+        "create" => "CreateEvent",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no Events API name for this seed type"),
+    };
+
+    /// <summary>A stable 40-hex-digit commit-like id.</summary>
+    private static string Sha(string seed)
+    {
+        var bytes = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
+        return Convert.ToHexStringLower(bytes);
     }
 
     private static double DailyRate(RepoProfile repo, DateOnly day, DateOnly start, double scale)
@@ -325,14 +471,29 @@ public static class SeedDataGenerator
         counters.TryGetValue(numberKey, out var number);
         counters[numberKey] = ++number;
         var opened = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddSeconds(rng.Next(0, 86400));
-        into.Add(Make(rng, options, repo, day, type, "opened", null, counters, number, opened, null, type == "pull_request" ? false : null, opened));
+        var opening = Make(rng, options, repo, day, type, "opened", null, counters, number, opened, null, type == "pull_request" ? false : null, opened);
+        opening = opening with { ItemAuthor = opening.Actor };
+        into.Add(opening);
+        // Issues get a first response from a maintainer (never the author) after a log-normal delay, most within hours.
+        var respondHours = medianHours * 0.15 * Math.Exp(1.2 * Gaussian(rng));
+        var responds = type == "issues" && rng.NextDouble() < 0.85;
+        var responder = $"{repo.FullName[..repo.FullName.IndexOf('/')]}-maint{rng.Next(1, 4)}";
+        var respondedAt = opened.AddSeconds(Math.Round(Math.Max(0.02, respondHours) * 3600));
+        if (responds)
+        {
+            // Made whatever "now" is (ids stay independent of it); one after now is never dequeued.
+            var comment = Make(rng, options, repo, DateOnly.FromDateTime(respondedAt), "issue_comment", "created", null, counters, null, opened, null, null, respondedAt)
+                with
+            { Actor = responder, Number = number, ItemAuthor = opening.Actor };
+            pending.Enqueue(comment with { Id = comment.Id + "-r" + number.ToString(CultureInfo.InvariantCulture) }, respondedAt);
+        }
         if (rng.NextDouble() > closeProbability) return;
         // Log-normal durations: most items close within days, a long tail takes months.
         var hours = medianHours * Math.Exp(1.1 * Gaussian(rng));
         var closed = opened.AddSeconds(Math.Round(Math.Max(0.05, hours) * 3600));
         var merged = type == "pull_request" ? rng.NextDouble() < 0.75 : (bool?)null;
         var closeDay = DateOnly.FromDateTime(closed);
-        var closing = Make(rng, options, repo, closeDay, type, "closed", null, counters, number, opened, closed, merged, closed);
+        var closing = Make(rng, options, repo, closeDay, type, "closed", null, counters, number, opened, closed, merged, closed) with { ItemAuthor = opening.Actor };
         // Drawn before this check so the random sequence (and every later id) does not depend on "now".
         if (closed > now) return;
         pending.Enqueue(closing, closed);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Domain;
+using Pipeline.Domain.Normalization;
 
 namespace Pipeline.Analytics.Snapshot;
 
@@ -22,6 +23,8 @@ public static class EventDocumentMapper
         ["type"] = e.Type,
         ["action"] = e.Action,
         ["repo"] = e.Repo,
+        ["repo_key"] = e.RepoKey,
+        ["activity_key"] = e.ActivityKey,
         ["actor"] = e.Actor,
         ["created_at"] = FormatTimestamp(e.CreatedAt),
         ["source"] = e.Source,
@@ -39,22 +42,43 @@ public static class EventDocumentMapper
         var payload = doc["payload"] as JsonObject;
         var repository = payload?["repository"] as JsonObject;
         var item = (payload?["issue"] ?? payload?["pull_request"]) as JsonObject;
+        var type = Str(doc["type"]) ?? throw new FormatException($"event {id} has no type");
+        var action = Str(doc["action"]) ?? Str(payload?["action"]);
+        var repo = Str(doc["repo"]) ?? throw new FormatException($"event {id} has no repo");
+        var actor = Str(doc["actor"]);
+        var createdAt = Time(doc["created_at"]) ?? throw new FormatException($"event {id} has no created_at");
+        // Documents stored before activity keys existed get theirs computed from the payload, by the same rule.
+        var activityKey = Str(doc["activity_key"]) ?? ActivityKey.For(type, action, repo, actor, id, new DateTimeOffset(createdAt, TimeSpan.Zero),
+            payload is null ? default : JsonSerializer.SerializeToElement(payload));
         return new EventRow
         {
             Id = id,
-            Type = Str(doc["type"]) ?? throw new FormatException($"event {id} has no type"),
-            Action = Str(doc["action"]) ?? Str(payload?["action"]),
-            Repo = Str(doc["repo"]) ?? throw new FormatException($"event {id} has no repo"),
-            Actor = Str(doc["actor"]),
-            CreatedAt = Time(doc["created_at"]) ?? throw new FormatException($"event {id} has no created_at"),
+            Type = type,
+            Action = action,
+            Repo = repo,
+            RepoKey = Str(doc["repo_key"]) ?? ActivityKey.RepoKey(repo),
+            ActivityKey = activityKey,
+            Actor = actor,
+            CreatedAt = createdAt,
             ReceivedAt = Time(doc["received_at"]),
-            Language = Str(repository?["language"]),
+            Language = Str(repository?["language"]) ?? Str(Obj(payload, "pull_request", "base", "repo")?["language"]),
+            ItemAuthor = Str(Obj(item, "user")?["login"]),
+            ItemKind = item is null ? null : payload?["pull_request"] is JsonObject || item["pull_request"] is JsonObject ? "pr" : "issue",
             RefType = Str(payload?["ref_type"]),
             Number = Long(item?["number"]) ?? Long(payload?["number"]),
             ItemCreatedAt = Time(item?["created_at"]),
             ItemClosedAt = Time(item?["closed_at"]),
             Merged = item?["merged"] is JsonValue m && m.TryGetValue<bool>(out var merged) ? merged : null,
         };
+    }
+
+    private static JsonObject? Obj(JsonObject? o, params string[] path)
+    {
+        foreach (var name in path)
+        {
+            o = o?[name] as JsonObject;
+        }
+        return o;
     }
 
     private static string? Str(JsonNode? n) =>

@@ -24,6 +24,11 @@ public static class SnapshotLayout
 {
     public const string EventsPrefix = "events/";
 
+    /// <summary>The repositories table (repo_key, repo, language), rewritten by every aggregation run.</summary>
+    public const string RepositoriesPrefix = "repositories/";
+
+    public const string RepositoriesTable = RepositoriesPrefix + "part-0.parquet";
+
     public static string EventPartition(DateOnly day) =>
         $"events/date={day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}/part-0.parquet";
 

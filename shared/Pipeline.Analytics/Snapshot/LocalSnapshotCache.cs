@@ -46,4 +46,23 @@ public sealed class LocalSnapshotCache(ISnapshotStorage storage, string director
         }
         return paths;
     }
+
+    /// <summary>A local copy of the repositories table (downloaded afresh: it is small and every run rewrites it), or
+    /// null when the snapshot has none yet.</summary>
+    public async Task<string?> EnsureRepositoriesLocalAsync(CancellationToken ct = default)
+    {
+        var names = await storage.ListAsync(SnapshotLayout.RepositoriesPrefix, ct);
+        if (!names.Contains(SnapshotLayout.RepositoriesTable)) return null;
+        var local = Path.Combine(directory, SnapshotLayout.RepositoriesTable.Replace('/', Path.DirectorySeparatorChar));
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await storage.DownloadAsync(SnapshotLayout.RepositoriesTable, local, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return local;
+    }
 }

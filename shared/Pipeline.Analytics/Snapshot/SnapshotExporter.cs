@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Pipeline.Analytics.Planning;
 using Pipeline.Domain;
+using Pipeline.Domain.Normalization;
 using Pipeline.Storage;
 
 namespace Pipeline.Analytics.Snapshot;
@@ -92,6 +93,8 @@ public sealed class SnapshotExporter(IDocumentStore store, ISnapshotStorage stor
                         logger.LogWarning("Skipping event {Id} in the snapshot: {Reason}", id, e.Message);
                         continue;
                     }
+                    // Repository metadata the poller fetched is not GitHub activity (it only feeds the repositories table).
+                    if (row.Type == GitHubEventTypes.RepositoryMetadata) continue;
                     if (current is null || current.Day != row.Day)
                     {
                         if (current is not null)
@@ -181,6 +184,39 @@ public sealed class SnapshotExporter(IDocumentStore store, ISnapshotStorage stor
             File.Delete(_path);
         }
     }
+
+    /// <summary>
+    /// Rewrites the snapshot's repositories table from the store's <c>repositories</c> projection (id = lower-cased full
+    /// name, <c>full_name</c> in GitHub's casing, latest known <c>language</c>), read in id order with keyset paging.
+    /// Returns the number of repositories written.
+    /// </summary>
+    public async Task<int> ExportRepositoriesAsync(CancellationToken ct = default)
+    {
+        var rows = new List<(string, string, string?)>();
+        string? after = null;
+        while (true)
+        {
+            var query = (after is null ? DocumentQuery.All : DocumentQuery.Where(new FieldFilter(DocumentJson.IdField, FilterOp.Gt, JsonValue.Create(after))))
+                .OrderBy(DocumentJson.IdField).Take(PageSize).Select(DocumentJson.IdField, "full_name", "language");
+            var page = await store.FindAsync(Collections.Repositories, query, ct);
+            foreach (var doc in page)
+            {
+                var key = Text(doc, DocumentJson.IdField);
+                if (key is null) continue;
+                rows.Add((key, Text(doc, "full_name") ?? key, Text(doc, "language")));
+            }
+            if (page.Count < PageSize) break;
+            after = Text(page[^1], DocumentJson.IdField);
+        }
+        using var buffer = new MemoryStream();
+        await RepositoryParquet.WriteAsync(buffer, rows, ct);
+        buffer.Position = 0;
+        await storage.UploadAsync(SnapshotLayout.RepositoriesTable, buffer, ct);
+        return rows.Count;
+    }
+
+    private static string? Text(JsonObject doc, string field) =>
+        doc[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>Writes already-flattened rows as the partitions of their days (seed and benchmark paths).</summary>
     public static async Task<int> WriteRowsAsync(ISnapshotStorage storage, IEnumerable<EventRow> rows, CancellationToken ct = default)

@@ -76,7 +76,9 @@ public sealed class TrendsSnapshotService(
         }
 
         var needed = new HashSet<DateOnly>(touched);
-        foreach (var job in catalog.Jobs)
+        // Full-history jobs read whatever partitions exist: every day with events was exported when it was touched, so
+        // their input needs no back-fill (asking for every day since 2008 would re-read the whole store each run).
+        foreach (var job in catalog.Jobs.Where(j => !j.FullHistory))
         {
             needed.UnionWith(JobPlan.For(job, touched).InputDays);
         }
@@ -86,9 +88,11 @@ public sealed class TrendsSnapshotService(
             .Order()
             .ToList();
         var (exportedDays, exportedEvents) = await exporter.ExportDaysAsync(toExport, ct);
+        // Every run: a language learnt since the last run (a pull request, the poller's REST lookup) applies to all events.
+        var repositories = await exporter.ExportRepositoriesAsync(ct);
         logger.LogInformation(
-            "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported",
-            touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents);
+            "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported, {Repositories} repositories",
+            touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents, repositories);
         return new SnapshotPlan(
             touched.Order().Select(Periods.Format).ToList(), previous, watermark, newEvents, exportedDays, exportedEvents, full);
     }

@@ -7,7 +7,7 @@ namespace Pipeline.Analytics.Spark;
 
 /// <summary>
 /// The Spark SQL script for one job: a view <c>events</c> over exactly the input partitions of the snapshot (partition
-/// pruning on the <c>date=</c> folders), the job's own SQL unchanged as view <c>job_result</c>, and an INSERT OVERWRITE
+/// pruning on the <c>date=</c> folders), a view <c>repositories</c> over the repositories table, the job's own SQL unchanged as view <c>job_result</c>, and an INSERT OVERWRITE
 /// DIRECTORY writing the result as Parquet next to the snapshot. Statements are separated by lines holding only ';'
 /// (what infra/spark/run_sql.py splits on).
 /// </summary>
@@ -27,6 +27,9 @@ public static class SparkScriptBuilder
             .Append(Escape(root + "/" + SnapshotLayout.EventsPrefix)).Append("')");
         sb.Append(Separator);
         sb.Append("CREATE OR REPLACE TEMPORARY VIEW events AS SELECT ").Append(columns).Append(" FROM events_snapshot WHERE ").Append(where);
+        sb.Append(Separator);
+        sb.Append("CREATE OR REPLACE TEMPORARY VIEW repositories USING parquet OPTIONS (path '")
+            .Append(Escape(root + "/" + SnapshotLayout.RepositoriesPrefix)).Append("')");
         sb.Append(Separator);
         sb.Append("CREATE OR REPLACE TEMPORARY VIEW job_result AS\n").Append(job.Sql);
         sb.Append(Separator);

@@ -6,7 +6,11 @@ namespace Pipeline.Analytics.Trends;
 /// <summary>Validates the query string of <c>GET /api/trends/{metric}</c>; errors name the parameter and the reason.</summary>
 public static class TrendQueryParser
 {
-    public static readonly IReadOnlyList<string> Metrics = ["activity", "stars", "languages", "time-to-close", "top-growing", "contributors"];
+    public static readonly IReadOnlyList<string> Metrics =
+    [
+        "activity", "stars", "languages", "time-to-close", "top-growing", "contributors",
+        "issues-prs", "cumulative-stars", "first-response", "time-to-merge", "new-contributors",
+    ];
     public static readonly IReadOnlyList<string> Measures = ["events", "stars", "repos_created", "active_repos"];
     public const int MaxCompareYears = 10;
 

@@ -31,6 +31,11 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
             "time-to-close" => TimeToCloseAsync(q, ct),
             "top-growing" => TopGrowingAsync(q, ct),
             "contributors" => ContributorsAsync(q, ct),
+            "issues-prs" => OpenedClosedAsync(q, ct),
+            "cumulative-stars" => CumulativeStarsAsync(q, ct),
+            "first-response" => FirstResponseAsync(q, ct),
+            "time-to-merge" => TimeToMergeAsync(q, ct),
+            "new-contributors" => NewContributorsAsync(q, ct),
             _ => throw new ArgumentException("Unknown metric " + q.Metric),
         });
 
@@ -62,7 +67,7 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
     {
         ["repo"] = q.Repo,
         ["language"] = q.Language,
-        ["kind"] = q.Metric == "time-to-close" ? q.Kind : null,
+        ["kind"] = q.Metric is "time-to-close" or "issues-prs" ? q.Kind : null,
         ["measure"] = q.Metric == "languages" ? q.Measure : null,
     };
 
@@ -82,10 +87,15 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
 
     // ---- weekly: activity and stars -------------------------------------------------------------------------------
 
-    private static readonly string[] WeeklyValues = ["events", "stars", "forks", "issues_opened", "issues_closed", "prs_opened", "prs_merged", "pushes"];
+    private static readonly string[] WeeklyValues =
+        ["events", "stars", "forks", "issues_opened", "issues_closed", "prs_opened", "prs_closed", "prs_merged", "prs_closed_unmerged", "pushes"];
 
-    private async Task<TrendResponse> WeeklyAsync(TrendQuery q, string measure, CancellationToken ct)
+    private Task<TrendResponse> WeeklyAsync(TrendQuery q, string measure, CancellationToken ct) => WeeklyAsync(q, measure, null, ct);
+
+    /// <summary>Weekly series; <paramref name="reshape"/> may replace a year's points (values keyed camelCase).</summary>
+    private async Task<TrendResponse> WeeklyAsync(TrendQuery q, string measure, Func<List<TrendPoint>, List<TrendPoint>>? reshape, CancellationToken ct)
     {
+        var today = Today;
         var series = await ForEachYear(q, async (k, from, to) =>
         {
             var weekFrom = Periods.WeekStart(from);
@@ -107,8 +117,10 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
             for (var (week, i) = (weekFrom, 0); week <= to; week = week.AddDays(7), i++)
             {
                 var values = byWeek.GetValueOrDefault(Periods.Format(week)) ?? WeeklyValues.ToDictionary(v => v, _ => 0.0);
-                points.Add(new TrendPoint(i, "W" + Periods.IsoWeek(week).ToString("00", CultureInfo.InvariantCulture), Periods.Format(week), values[measure], values));
+                points.Add(new TrendPoint(i, "W" + Periods.IsoWeek(week).ToString("00", CultureInfo.InvariantCulture), Periods.Format(week), values[measure], values,
+                    PointStatus.Of(week, week.AddDays(7), today)));
             }
+            if (reshape is not null) points = reshape(points);
             return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points)];
         });
         return new TrendResponse(q.Metric, "week", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
@@ -129,15 +141,21 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
     private static string MonthLabel(DateOnly m, DateOnly windowFrom, DateOnly windowTo) =>
         windowFrom.Year == windowTo.Year ? MonthNames[m.Month - 1] : $"{MonthNames[m.Month - 1]} +{m.Year - windowFrom.Year}";
 
-    private static List<TrendPoint> MonthlyPoints(DateOnly from, DateOnly to, IReadOnlyDictionary<string, JsonObject> byMonth, string measure, params string[] extra)
+    private List<TrendPoint> MonthlyPoints(DateOnly from, DateOnly to, IReadOnlyDictionary<string, JsonObject> byMonth, string measure, params string[] extra) =>
+        MonthlyPoints(from, to, byMonth, measure, extra.Select(e => (e, e)).ToArray());
+
+    /// <summary>Monthly points; each extra value is (name in the response, field of the stored row).</summary>
+    private List<TrendPoint> MonthlyPoints(DateOnly from, DateOnly to, IReadOnlyDictionary<string, JsonObject> byMonth, string measure, (string Name, string Field)[] extra)
     {
         var points = new List<TrendPoint>();
         var i = 0;
+        var today = Today;
         foreach (var m in Months(from, to))
         {
             var doc = byMonth.GetValueOrDefault(Periods.Format(m));
-            var values = extra.Length == 0 ? null : extra.ToDictionary(e => e, e => doc is null ? 0.0 : Num(doc, e));
-            points.Add(new TrendPoint(i++, MonthLabel(m, from, to), Periods.Format(m), doc is null ? 0 : Num(doc, measure), values));
+            var values = extra.Length == 0 ? null : extra.ToDictionary(e => e.Name, e => doc is null ? 0.0 : Num(doc, e.Field));
+            points.Add(new TrendPoint(i++, MonthLabel(m, from, to), Periods.Format(m), doc is null ? 0 : Num(doc, measure), values,
+                PointStatus.Of(m, m.AddMonths(1), today)));
         }
         return points;
     }
@@ -201,6 +219,98 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
                 Eq("scope", scope), Eq("name", name),
                 Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
             var points = MonthlyPoints(from, to, docs.ToDictionary(d => Str(d, "month_start")!), "contributors", "contributors", "active_actors");
+            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points)];
+        });
+        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
+    }
+
+    // ---- opened vs closed, cumulative stars ------------------------------------------------------------------------
+
+    /// <summary>Issues (kind issue) or pull requests (kind pr) opened and closed per week; value = opened.</summary>
+    private Task<TrendResponse> OpenedClosedAsync(TrendQuery q, CancellationToken ct)
+    {
+        var pr = q.Kind == "pr";
+        return WeeklyAsync(q, pr ? "prs_opened" : "issues_opened", points => points.Select(p => p with
+        {
+            Values = pr
+                ? new Dictionary<string, double>
+                {
+                    ["opened"] = p.Values!["prs_opened"],
+                    ["closed"] = p.Values["prs_closed"],
+                    ["merged"] = p.Values["prs_merged"],
+                    ["closedUnmerged"] = p.Values["prs_closed_unmerged"],
+                }
+                : new Dictionary<string, double> { ["opened"] = p.Values!["issues_opened"], ["closed"] = p.Values["issues_closed"] },
+        }).ToList(), ct);
+    }
+
+    /// <summary>Stars accumulated from the window's start, per week (value = running total; values.stars = that week's).</summary>
+    private Task<TrendResponse> CumulativeStarsAsync(TrendQuery q, CancellationToken ct) =>
+        WeeklyAsync(q, "stars", points =>
+        {
+            var total = 0.0;
+            return points.Select(p =>
+            {
+                total += p.Value;
+                return p with { Value = total, Values = new Dictionary<string, double> { ["stars"] = p.Value, ["cumulative"] = total } };
+            }).ToList();
+        }, ct);
+
+    // ---- first response, time to merge, new contributors ---------------------------------------------------------
+
+    private async Task<TrendResponse> FirstResponseAsync(TrendQuery q, CancellationToken ct)
+    {
+        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : q.Language is not null ? ("language", q.Language) : ("all", "*");
+        var series = await ForEachYear(q, async (k, from, to) =>
+        {
+            var docs = await store.FindAsync(AnalyticsCollections.FirstResponse, DocumentQuery.Where(
+                Eq("scope", scope), Eq("name", name),
+                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
+            var points = MonthlyPoints(from, to, docs.ToDictionary(d => Str(d, "month_start")!), "p50_hours",
+                [("p50Hours", "p50_hours"), ("p85Hours", "p85_hours"), ("issues", "issues")]);
+            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Values!["issues"]), points)];
+        });
+        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
+    }
+
+    /// <summary>Merged pull requests' time to merge (value = median hours) with the closed-unmerged ones apart.</summary>
+    private async Task<TrendResponse> TimeToMergeAsync(TrendQuery q, CancellationToken ct)
+    {
+        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : q.Language is not null ? ("language", q.Language) : ("all", "*");
+        var series = await ForEachYear(q, async (k, from, to) =>
+        {
+            var range = new[] { Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to) };
+            var merged = await store.FindAsync(AnalyticsCollections.TimeToClose, DocumentQuery.Where([Eq("scope", scope), Eq("name", name), Eq("kind", "pr_merged"), .. range]), ct);
+            var unmerged = await store.FindAsync(AnalyticsCollections.TimeToClose, DocumentQuery.Where([Eq("scope", scope), Eq("name", name), Eq("kind", "pr_unmerged"), .. range]), ct);
+            var unmergedByMonth = unmerged.ToDictionary(d => Str(d, "month_start")!);
+            var points = MonthlyPoints(from, to, merged.ToDictionary(d => Str(d, "month_start")!), "median_hours",
+                [("p50Hours", "median_hours"), ("p85Hours", "p85_hours"), ("merged", "closed")]);
+            points = points.Select(p =>
+            {
+                var u = unmergedByMonth.GetValueOrDefault(p.Period);
+                var values = new Dictionary<string, double>(p.Values!)
+                {
+                    ["closedUnmerged"] = u is null ? 0 : Num(u, "closed"),
+                    ["closedUnmergedP50Hours"] = u is null ? 0 : Num(u, "median_hours"),
+                };
+                return p with { Values = values };
+            }).ToList();
+            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Values!["merged"]), points)];
+        });
+        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
+    }
+
+    /// <summary>New contributors per month (value) and returning ones (values.returning).</summary>
+    private async Task<TrendResponse> NewContributorsAsync(TrendQuery q, CancellationToken ct)
+    {
+        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : ("all", "*");
+        var series = await ForEachYear(q, async (k, from, to) =>
+        {
+            var docs = await store.FindAsync(AnalyticsCollections.Contributors, DocumentQuery.Where(
+                Eq("scope", scope), Eq("name", name),
+                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
+            var points = MonthlyPoints(from, to, docs.ToDictionary(d => Str(d, "month_start")!), "new_contributors",
+                [("new", "new_contributors"), ("returning", "returning_contributors"), ("contributors", "contributors")]);
             return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points)];
         });
         return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);

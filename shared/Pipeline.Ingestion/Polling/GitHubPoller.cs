@@ -27,7 +27,7 @@ public sealed record PollRunResult(IReadOnlyList<PollResult> Results, DateTimeOf
 /// re-publishes nor skips. When the quota reaches <see cref="PollerOptions.MinRemainingQuota"/> or GitHub asks for a long
 /// wait, the run stops and polling stays paused until the reset time (persisted, so every instance honours it).
 /// </summary>
-public sealed class GitHubPoller
+public sealed partial class GitHubPoller
 {
     private const string StarMediaType = "application/vnd.github.star+json";
     private const int MaxSeenRuns = 2000;
@@ -38,9 +38,12 @@ public sealed class GitHubPoller
     private readonly ILogger<GitHubPoller> _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _single = new(1, 1);
+    private readonly IRepositoryLanguageGaps? _gaps;
 
-    public GitHubPoller(GitHubRestClient client, IEventPublisher publisher, IPollerStateStore state, IOptions<PollerOptions> options, ILogger<GitHubPoller> logger, TimeProvider? time = null)
+    public GitHubPoller(GitHubRestClient client, IEventPublisher publisher, IPollerStateStore state, IOptions<PollerOptions> options, ILogger<GitHubPoller> logger,
+        TimeProvider? time = null, IRepositoryLanguageGaps? gaps = null)
     {
+        _gaps = gaps;
         _client = client;
         _publisher = publisher;
         _state = state;
@@ -99,6 +102,16 @@ public sealed class GitHubPoller
                         results.Add(counter.Result(repo, resource, ex is Octokit.ApiException api ? $"GitHub answered {(int)api.StatusCode}: {api.Message}" : ex.Message));
                     }
                 }
+            }
+            try
+            {
+                await LookupLanguagesAsync(results, ct).ConfigureAwait(false);
+            }
+            catch (QuotaExhaustedException ex)
+            {
+                await _state.SaveGlobalAsync(new GlobalPollState { PausedUntil = ex.ResumeAt, PauseReason = ex.Message }, ct).ConfigureAwait(false);
+                LogLookupQuotaStop(_logger, ex.Message, ex.ResumeAt);
+                return new PollRunResult(results, ex.ResumeAt, ex.Message, _client.Budget.Remaining);
             }
             var run = new PollRunResult(results, null, null, _client.Budget.Remaining);
             _logger.LogInformation("Poll run: {Published} events published, {Requests} requests ({NotModified} not modified), rate limit remaining {Remaining}",
@@ -263,6 +276,61 @@ public sealed class GitHubPoller
         }
         await _state.SaveAsync(repo, PollResources.WorkflowRuns, state with { Seen = seen, ETags = etags, LastPolledAt = now }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Fetches <c>GET /repos/{owner}/{repo}</c> for repositories seen without a language (the store's repositories
+    /// projection, most recently active first), at most <see cref="PollerOptions.LanguageLookupsPerRun"/> a run and
+    /// each at most once per <see cref="PollerOptions.LanguageLookupInterval"/>, conditional on the ETag of the last
+    /// answer (a 304 costs no quota), through the same rate-limit floor as every request. Only with a token: anonymous
+    /// quota (60 an hour) is kept for the activity resources. The answer is published as a
+    /// <see cref="GitHubEventTypes.RepositoryMetadata"/> event, from which the repositories projection takes the language.
+    /// </summary>
+    private async Task LookupLanguagesAsync(List<PollResult> results, CancellationToken ct)
+    {
+        if (!_client.IsAuthenticated || _options.LanguageLookupsPerRun <= 0) return;
+        var candidates = new List<string>();
+        if (_gaps is not null)
+        {
+            candidates.AddRange(await _gaps.RepositoriesWithoutLanguageAsync(_options.LanguageLookupsPerRun * 5, ct).ConfigureAwait(false));
+        }
+        var looked = 0;
+        var now = _time.GetUtcNow();
+        foreach (var repo in candidates.DistinctBy(r => r.ToLowerInvariant()))
+        {
+            if (looked >= _options.LanguageLookupsPerRun) break;
+            var state = await _state.LoadAsync(repo, PollResources.RepositoryMetadata, ct).ConfigureAwait(false) ?? new ResourcePollState();
+            if (state.LastPolledAt is { } last && now - last < _options.LanguageLookupInterval) continue;
+            looked++;
+            var counter = new Counter();
+            try
+            {
+                var url = _client.Resolve($"repos/{repo}");
+                var page = await GetAsync(url, state.ETags, counter, null, ct).ConfigureAwait(false);
+                var etags = new Dictionary<string, string>();
+                if (page.ETag is not null) etags[url.AbsoluteUri] = page.ETag;
+                if (!page.NotModified)
+                {
+                    using var doc = JsonDocument.Parse(page.Body ?? []);
+                    await PublishAsync([GitHubEventNormalizer.FromPolledRepository(repo, doc.RootElement.Clone(), _time.GetUtcNow())], counter, ct).ConfigureAwait(false);
+                }
+                await _state.SaveAsync(repo, PollResources.RepositoryMetadata, state with { ETags = etags, LastPolledAt = _time.GetUtcNow() }, ct).ConfigureAwait(false);
+                results.Add(counter.Result(repo, PollResources.RepositoryMetadata));
+            }
+            catch (Exception ex) when (ex is not QuotaExhaustedException && !ct.IsCancellationRequested)
+            {
+                // A deleted or private repository answers 404: remember the attempt so it is not asked again every run.
+                LogLookupFailed(_logger, ex, repo);
+                await _state.SaveAsync(repo, PollResources.RepositoryMetadata, state with { LastPolledAt = _time.GetUtcNow() }, ct).ConfigureAwait(false);
+                results.Add(counter.Result(repo, PollResources.RepositoryMetadata, ex is Octokit.ApiException api ? $"GitHub answered {(int)api.StatusCode}: {api.Message}" : ex.Message));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling stopped during repository metadata lookups: {Reason}. Paused until {Until}")]
+    private static partial void LogLookupQuotaStop(ILogger logger, string reason, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repository metadata of {Repo} could not be fetched; retried after Poller:LanguageLookupInterval")]
+    private static partial void LogLookupFailed(ILogger logger, Exception exception, string repo);
 
     private static string RunKey(JsonElement run) => run.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
 

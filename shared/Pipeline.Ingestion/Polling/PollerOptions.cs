@@ -49,6 +49,13 @@ public sealed class PollerOptions
     /// <summary>Local host only: run the hosted poller at all (the Functions app uses its timer trigger instead).</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Repositories seen without a language (the store's repositories projection, plus <see cref="Repositories"/>)
+    /// whose metadata (<c>GET /repos/{owner}/{repo}</c>) one run may fetch; 0 turns the lookup off. Needs a token.</summary>
+    public int LanguageLookupsPerRun { get; set; } = 20;
+
+    /// <summary>How long before a repository looked up once is looked up again (conditionally, with its ETag).</summary>
+    public TimeSpan LanguageLookupInterval { get; set; } = TimeSpan.FromDays(1);
+
     public IReadOnlyList<string> RepositoryList() =>
         Repositories.SelectMany(r => r.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 }
@@ -59,6 +66,9 @@ public static class PollResources
     public const string Stargazers = "stargazers";
     public const string Releases = "releases";
     public const string WorkflowRuns = "workflow_runs";
+
+    /// <summary>The state key of a repository's metadata lookup (not a configurable resource: it runs when a token is set).</summary>
+    public const string RepositoryMetadata = "repository";
 
     public static IReadOnlyList<string> All { get; } = [Issues, Stargazers, Releases, WorkflowRuns];
 }
@@ -90,6 +100,8 @@ public sealed class PollerOptionsValidator : IValidateOptions<PollerOptions>
         if (o.MaxPages < 1) errors.Add("Poller:MaxPages must be at least 1");
         if (o.PerPage is < 1 or > 100) errors.Add("Poller:PerPage must be between 1 and 100");
         if (o.MaxRetries < 0) errors.Add("Poller:MaxRetries must not be negative");
+        if (o.LanguageLookupsPerRun < 0) errors.Add("Poller:LanguageLookupsPerRun must not be negative");
+        if (o.LanguageLookupInterval < TimeSpan.Zero) errors.Add("Poller:LanguageLookupInterval must not be negative");
         foreach (var r in o.Resources.Where(r => !PollResources.All.Contains(r))) errors.Add($"Poller:Resources: unknown '{r}' (use {string.Join(", ", PollResources.All)})");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

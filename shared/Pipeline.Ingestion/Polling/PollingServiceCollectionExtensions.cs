@@ -26,6 +26,7 @@ public static class PollingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPollerStateStore, DocumentPollerStateStore>();
         services.TryAddSingleton<GitHubRestClient>();
+        services.TryAddSingleton<IRepositoryLanguageGaps, DocumentRepositoryLanguageGaps>();
         services.TryAddSingleton<GitHubPoller>();
         return services;
     }

@@ -67,13 +67,35 @@ public sealed class DashboardFixture : IAsyncLifetime
             lastPollAt = DateTimeOffset.UtcNow.AddSeconds(-40),
             lastEventAt = DateTimeOffset.UtcNow.AddSeconds(-3),
         }));
-        app.MapGet("/api/models", () => Results.Json(new
+        // The shape ModelHandlers.ListModelsAsync returns (one entry per model name, champion metrics flattened), in the
+        // snake_case it has today; the dashboard also reads the camelCase the API is moving to.
+        app.MapGet("/api/models", () => Results.Json(new JsonObject
         {
-            models = new object[]
-            {
-                new { name = "issue-close-time", version = 3, stage = "champion", metrics = new { mae = 12.4, r2 = 0.71 }, createdAt = "2026-11-20T10:00:00Z" },
-                new { name = "issue-close-time", version = 4, stage = "challenger", metrics = new { mae = 11.9, r2 = 0.73 }, createdAt = "2026-11-24T10:00:00Z" },
-            },
+            ["models"] = new JsonArray(
+                new JsonObject
+                {
+                    ["name"] = "issue-close-time",
+                    ["primary_metric"] = "mae",
+                    ["champion"] = 3,
+                    ["challenger"] = 4,
+                    ["latest_version"] = 4,
+                    ["serving_version"] = 3,
+                    ["champion_test_metrics"] = new JsonObject { ["mae"] = 12.4, ["r2"] = 0.71 },
+                    ["champion_trainer"] = "FastTree",
+                    ["champion_created_at"] = "2026-11-20T10:00:00Z",
+                },
+                new JsonObject
+                {
+                    ["name"] = "issue-labeler",
+                    ["primaryMetric"] = "macroF1",
+                    ["champion"] = null,
+                    ["challenger"] = null,
+                    ["latestVersion"] = 0,
+                    ["servingVersion"] = null,
+                    ["championTestMetrics"] = null,
+                    ["championTrainer"] = null,
+                    ["championCreatedAt"] = null,
+                }),
         }));
     }
 

@@ -53,20 +53,21 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
 
         Assert.Empty(errors);
         var charts = await ChartsAsync(page);
-        Assert.Equal(["activity", "contributors", "growing", "languages", "languagesYoY", "stars", "timeToClose"], charts.Keys.Order());
+        Assert.Equal(["activity", "contributors", "cumulativeStars", "firstResponse", "growing", "languages", "languagesYoY", "newContributors", "openedClosed", "stars",
+            "timeToClose", "timeToMerge"], charts.Keys.Order());
         Assert.All(charts.Values, c => Assert.True(c.Series > 0 && c.Points > 0 && c.Total > 0, $"{c.Name}: {c.Series} series, {c.Points} points"));
-        // This year and the two before it, overlaid by week.
-        Assert.Equal(3, charts["activity"].Series);
-        var legend = await page.EvaluateAsync<string[]>("() => window.pipelineDashboard.charts.activity.getOption().series.map(s => s.name)");
+        // This year and the two before it, overlaid by week (this year's week in progress as a dashed tail of its own).
+        var legend = await page.EvaluateAsync<string[]>("() => window.pipelineDashboard.charts.activity.getOption().legend[0].data");
         var year = DateTime.UtcNow.Year;
         Assert.Equal([$"{year}", $"{year - 1}", $"{year - 2}"], legend);
+        Assert.Equal(3, (await page.EvaluateAsync<string[]>("() => window.pipelineDashboard.charts.activity.getOption().series.map(s => s.name)")).Distinct().Count());
         // Ingestion health, job runs and the model panel come from their endpoints.
         Assert.Equal("42.5", (await page.Locator("[data-tile='Events / s'] .value").InnerTextAsync()).Trim());
         Assert.Equal("2", (await page.Locator("[data-tile='DLQ size'] .value").InnerTextAsync()).Trim());
         Assert.Contains("blob: Degraded", await page.Locator("#health-deps").InnerTextAsync());
         Assert.True(await page.Locator("#runs-table tbody tr[data-status='succeeded']").CountAsync() >= 1);
         Assert.True(await page.Locator("#panel-models").IsVisibleAsync());
-        Assert.Contains("champion", await page.Locator("#models-body").InnerTextAsync());
+        Assert.Contains("champion v3", await page.Locator("#models-body").InnerTextAsync());
         // Live refresh: the page polls again by itself.
         await WaitForRefreshesAsync(page, 2);
         Assert.Empty(errors);
@@ -110,6 +111,83 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.False(await page.Locator("#panel-models").IsVisibleAsync());
         Assert.Contains("Not available", await page.Locator("#ingestion-note").InnerTextAsync());
         Assert.True((await ChartsAsync(page))["activity"].Total > 0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Models_panel_shows_the_fields_the_models_endpoint_returns()
+    {
+        var (page, errors) = await OpenAsync(fixture.FullApp.BaseUrl, "?refresh=0&animate=0");
+        var panel = page.Locator("#panel-models");
+        await panel.ScrollIntoViewIfNeededAsync();
+        await panel.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(fixture.ArtifactsDirectory, "dashboard-models-panel.png") });
+
+        Assert.Empty(errors);
+        var row = page.Locator("#models-table tr[data-model='issue-close-time']");
+        Assert.Equal("v3", (await row.Locator("[data-col='serving']").InnerTextAsync()).Trim());
+        Assert.Equal("champion v3", (await row.Locator("[data-col='champion']").InnerTextAsync()).Trim());
+        Assert.Equal("v4", (await row.Locator("[data-col='challenger']").InnerTextAsync()).Trim());
+        Assert.Equal("v4", (await row.Locator("[data-col='latest']").InnerTextAsync()).Trim());
+        Assert.Equal("★ mae 12.4, r2 0.71", (await row.Locator("[data-col='metrics']").InnerTextAsync()).Trim());
+        Assert.Equal("FastTree", (await row.Locator("[data-col='trainer']").InnerTextAsync()).Trim());
+        Assert.NotEqual("–", (await row.Locator("[data-col='created']").InnerTextAsync()).Trim());
+        // A model without a champion (camelCase fields) shows dashes, not blanks.
+        var untrained = page.Locator("#models-table tr[data-model='issue-labeler']");
+        Assert.Equal("no champion", (await untrained.Locator("[data-col='champion']").InnerTextAsync()).Trim());
+        Assert.Equal("–", (await untrained.Locator("[data-col='metrics']").InnerTextAsync()).Trim());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task New_metric_charts_compare_this_year_with_earlier_years_and_mark_the_period_in_progress()
+    {
+        var (page, errors) = await OpenAsync(fixture.FullApp.BaseUrl, "?refresh=0&animate=0");
+        foreach (var (panel, name) in new[]
+                 {
+                     ("#panel-opened-closed", "opened-closed"), ("#panel-cumulative-stars", "cumulative-stars"), ("#panel-first-response", "first-response"),
+                     ("#panel-time-to-merge", "time-to-merge"), ("#panel-new-contributors", "new-contributors"),
+                 })
+        {
+            var locator = page.Locator(panel);
+            await locator.ScrollIntoViewIfNeededAsync();
+            await locator.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(fixture.ArtifactsDirectory, "dashboard-" + name + ".png") });
+        }
+        Assert.Empty(errors);
+        var year = DateTime.UtcNow.Year;
+        var data = await page.EvaluateAsync<JsonElement>("() => window.pipelineDashboard.data");
+        foreach (var metric in new[] { "openedClosed", "cumulativeStars", "firstResponse", "timeToMerge", "newContributors" })
+        {
+            var series = data.GetProperty(metric).GetProperty("series").EnumerateArray().ToList();
+            Assert.Equal([year, year - 1, year - 2], series.Select(s => s.GetProperty("year").GetInt32()));
+            Assert.All(series.Skip(1), s => Assert.True(s.GetProperty("total").GetDouble() > 0, $"{metric} {s.GetProperty("year")} is empty"));
+        }
+        // Cumulative stars only grow; first response and time to merge are hours; PRs closed unmerged are reported apart.
+        var cumulative = data.GetProperty("cumulativeStars").GetProperty("series")[1].GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()).ToList();
+        Assert.Equal(cumulative.Order(), cumulative);
+        Assert.True(cumulative[^1] > 0);
+        Assert.Contains("closed unmerged", await page.Locator("#merge-kpis").InnerTextAsync());
+        Assert.Contains(data.GetProperty("timeToMerge").GetProperty("series")[1].GetProperty("points").EnumerateArray(),
+            p => p.GetProperty("values").GetProperty("closedUnmerged").GetDouble() > 0);
+
+        // This year's series: the week in progress is "partial" and drawn as a dashed tail ending in a hollow point; the
+        // weeks after today are "future" and not drawn (no collapse to zero).
+        var current = data.GetProperty("activity").GetProperty("series")[0].GetProperty("points").EnumerateArray().ToList();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var partial = Assert.Single(current, p => p.TryGetProperty("status", out var s) && s.GetString() == "partial");
+        Assert.True(DateOnly.Parse(partial.GetProperty("period").GetString()!, System.Globalization.CultureInfo.InvariantCulture) <= today);
+        var drawn = await page.EvaluateAsync<JsonElement>("""
+            () => window.pipelineDashboard.charts.activity.getOption().series
+              .filter(s => s.name === String(new Date().getUTCFullYear()))
+              .map(s => ({ dashed: (s.lineStyle || {}).type === 'dashed', xs: s.data.map(d => Array.isArray(d) ? d[0] : d.value[0]),
+                           hollow: s.data.some(d => d && d.symbol === 'emptyCircle') }))
+            """);
+        var parts = drawn.EnumerateArray().ToList();
+        Assert.Equal(2, parts.Count);
+        var tail = parts.Single(p => p.GetProperty("dashed").GetBoolean());
+        Assert.True(tail.GetProperty("hollow").GetBoolean());
+        var partialIndex = partial.GetProperty("index").GetInt32();
+        Assert.Equal(partialIndex, tail.GetProperty("xs").EnumerateArray().Last().GetInt32());
+        Assert.All(parts, p => Assert.All(p.GetProperty("xs").EnumerateArray(), x => Assert.True(x.GetInt32() <= partialIndex)));
         await page.Context.CloseAsync();
     }
 }

@@ -96,7 +96,7 @@ public abstract class EventSinkContractTests
         Assert.True(await store.CountAsync(Collections.Issues) > 0);
         Assert.True(await store.CountAsync(Collections.Pulls) > 0);
         Assert.True(await store.CountAsync(Collections.Stars) > 0);
-        var repo = await store.GetAsync(Collections.Repositories, "Codertocat/Hello-World");
+        var repo = await store.GetAsync(Collections.Repositories, "codertocat/hello-world");
         Assert.NotNull(repo);
         Assert.Equal("Codertocat", repo!["owner"]!.GetValue<string>());
     }

@@ -23,6 +23,9 @@ public sealed class ReplayRepository(string fullName)
     public List<JsonObject> Stargazers { get; } = [];
     public List<JsonObject> Releases { get; } = [];
     public List<JsonObject> WorkflowRuns { get; } = [];
+
+    /// <summary>The answer of <c>GET /repos/{owner}/{repo}</c> (null: 404), with a strong ETag and 304 on If-None-Match.</summary>
+    public JsonObject? Metadata { get; set; }
 }
 
 /// <summary>
@@ -124,6 +127,30 @@ public sealed class GitHubReplayServer : IAsyncDisposable
         }
 
         var segments = req.Path.Value!.Trim('/').Split('/');
+        if (segments.Length == 3 && segments[0] == "repos")
+        {
+            JsonObject? metadata = null;
+            lock (_gate)
+            {
+                if (_repos.TryGetValue(segments[1] + "/" + segments[2], out var r)) metadata = (JsonObject?)r.Metadata?.DeepClone();
+            }
+            if (metadata is null) return await NotFound(res);
+            var metaBody = Encoding.UTF8.GetBytes(metadata.ToJsonString());
+            var metaTag = "\"" + Convert.ToHexStringLower(SHA256.HashData(metaBody))[..32] + "\"";
+            res.Headers.ETag = metaTag;
+            if (req.Headers.IfNoneMatch.Any(v => v == metaTag || v == "W/" + metaTag))
+            {
+                WriteRateHeaders(res);
+                res.StatusCode = 304;
+                return 304;
+            }
+            RateRemaining--;
+            WriteRateHeaders(res);
+            res.StatusCode = 200;
+            res.ContentType = "application/json; charset=utf-8";
+            await res.Body.WriteAsync(metaBody);
+            return 200;
+        }
         if (segments.Length < 4 || segments[0] != "repos" || !_repos.TryGetValue(segments[1] + "/" + segments[2], out var repo))
         {
             return await NotFound(res);

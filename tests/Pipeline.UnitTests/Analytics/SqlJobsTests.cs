@@ -27,8 +27,13 @@ public sealed class SqlJobsTests(JobFixture fixture) : IClassFixture<JobFixture>
         Assert.Equal(1, jobs["top_growing_monthly"].LookbackYears);
         Assert.Equal(PeriodKind.Month, jobs["contributors_monthly"].Period);
         Assert.Equal(PeriodKind.None, jobs["repositories"].Period);
+        Assert.Equal(PeriodKind.Month, jobs["first_response_monthly"].Period);
+        Assert.True(jobs["first_response_monthly"].FullHistory);
+        Assert.True(jobs["contributors_monthly"].FullHistory);
         Assert.All(jobs.Values, j => Assert.StartsWith("trends_", j.Output));
-        Assert.All(jobs.Values, j => Assert.Equal(["events"], j.Inputs));
+        Assert.All(jobs.Values, j => Assert.Equal("events", j.Inputs[0]));
+        // A job that reads the repositories view declares it.
+        Assert.All(jobs.Values, j => Assert.Equal(j.Sql.Contains("repositories r", StringComparison.Ordinal), j.Inputs.Contains("repositories")));
     }
 
     [Theory]
@@ -36,8 +41,8 @@ public sealed class SqlJobsTests(JobFixture fixture) : IClassFixture<JobFixture>
     public void Job_on_duckdb_equals_independent_computation(string jobName)
     {
         var job = new EmbeddedTrendsJobCatalog().Get(jobName);
-        var actual = new DuckDbJobRunner().Run(job, fixture.Files).Select(CanonJson).Order(StringComparer.Ordinal).ToList();
-        var expected = ExpectedResults.Compute(jobName, fixture.Rows).Select(r => ExpectedResults.Canon(r)).Order(StringComparer.Ordinal).ToList();
+        var actual = new DuckDbJobRunner().Run(job, fixture.Files, repositoriesFile: fixture.RepositoriesFile).Select(CanonJson).Order(StringComparer.Ordinal).ToList();
+        var expected = ExpectedResults.Compute(jobName, fixture.Rows, fixture.Repositories).Select(r => ExpectedResults.Canon(r)).Order(StringComparer.Ordinal).ToList();
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Count, actual.Count);
@@ -46,7 +51,7 @@ public sealed class SqlJobsTests(JobFixture fixture) : IClassFixture<JobFixture>
         Assert.True(missing.Count == 0 && extra.Count == 0,
             $"{jobName}: expected but not returned: {string.Join(" / ", missing)}; returned but not expected: {string.Join(" / ", extra)}");
         // Every key is unique, so upserting by key loses nothing.
-        var keys = new DuckDbJobRunner().Run(job, fixture.Files).Select(r => job.DocumentId(job.Key.Select(k => r[k]?.ToString() ?? ""))).ToList();
+        var keys = new DuckDbJobRunner().Run(job, fixture.Files, repositoriesFile: fixture.RepositoriesFile).Select(r => job.DocumentId(job.Key.Select(k => r[k]?.ToString() ?? ""))).ToList();
         Assert.Equal(keys.Count, keys.Distinct().Count());
     }
 

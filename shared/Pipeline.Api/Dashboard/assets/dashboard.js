@@ -116,13 +116,37 @@
   }
 
   // ---------- charts ----------
+  // Points of the period in progress (status 'partial') are drawn as a dashed tail ending in a hollow point, and periods
+  // that have not started ('future') are not drawn at all: neither looks like a collapse to zero.
+  function isFuture(p) { return p.status === 'future'; }
+  function isPartial(p) { return p.status === 'partial'; }
+
+  /** Line series for one sequence of points: complete part plus, when the last drawn point is partial, a dashed tail. */
+  function lineWithTail(base, points, valueOf, xOf) {
+    const drawn = points.filter((p) => !isFuture(p));
+    const complete = drawn.filter((p) => !isPartial(p));
+    const partial = drawn.find(isPartial);
+    const main = Object.assign({}, base, { data: complete.map((p) => [xOf(p), valueOf(p)]) });
+    if (!partial) return [main];
+    const last = complete[complete.length - 1];
+    const tailData = (last ? [[xOf(last), valueOf(last)]] : []).concat([{ value: [xOf(partial), valueOf(partial)], symbol: 'emptyCircle', symbolSize: 9 }]);
+    const tail = Object.assign({}, base, {
+      name: base.name, inProgress: true, showSymbol: true, symbol: 'none', areaStyle: undefined,
+      lineStyle: Object.assign({}, base.lineStyle || {}, { type: 'dashed', opacity: 0.9 }),
+      tooltip: { show: true }, data: tailData,
+    });
+    return [main, tail];
+  }
+
   function overlaySeries(resp, valueOf, lineStyleOf) {
     const series = (resp.series || []).slice().sort((a, b) => a.yearsBack - b.yearsBack);
-    const current = series.find((s) => s.yearsBack === 0);
-    const labels = current ? current.points.map((p) => p.label) : [];
-    return {
-      labels,
-      series: series.map((s, i) => ({
+    // Axis labels from the longest series (the current one may stop early at today).
+    const longest = series.reduce((a, s) => (!a || s.points.length > a.points.length ? s : a), null);
+    const labels = longest ? longest.points.map((p) => p.label) : [];
+    const out = [];
+    const periods = [];
+    series.forEach((s, i) => {
+      const base = {
         name: s.name,
         type: 'line',
         smooth: true,
@@ -131,10 +155,10 @@
         lineStyle: Object.assign({ width: s.yearsBack === 0 ? 3 : 1.6, type: s.yearsBack === 0 ? 'solid' : 'dashed' }, lineStyleOf ? lineStyleOf(s) : {}),
         color: palette[Math.min(i, palette.length - 1)],
         areaStyle: s.yearsBack === 0 ? { opacity: 0.08 } : undefined,
-        data: s.points.map((p) => [p.index, valueOf(p)]),
-        periods: s.points.map((p) => p.period),
-      })),
-    };
+      };
+      lineWithTail(base, s.points, valueOf, (p) => p.index).forEach((x) => { out.push(x); periods.push(s.points.map((p) => p.period + (isPartial(p) ? ' (in progress)' : ''))); });
+    });
+    return { labels, series: out, periods, names: series.map((s) => s.name) };
   }
 
   function renderOverlay(name, resp, unit, valueOf) {
@@ -143,15 +167,23 @@
     draw(name, {
       color: palette,
       grid: { left: 48, right: 16, top: 34, bottom: 28 },
-      legend: { top: 0, right: 0, data: o.series.map((s) => s.name) },
+      legend: { top: 0, right: 0, data: o.names },
       tooltip: {
         trigger: 'axis',
         formatter: (items) => {
           if (!items.length) return '';
-          const idx = items[0].data[0];
-          return '<b>' + (o.labels[idx] || '') + '</b><br>' + items.map((it) => {
-            const period = o.series[it.seriesIndex].periods[idx] || '';
-            return it.marker + it.seriesName + ' (' + period + '): <b>' + fmt(it.data[1], 1) + '</b> ' + unit;
+          const first = items[0].data;
+          const idx = Array.isArray(first) ? first[0] : first.value[0];
+          const seen = new Set();
+          return '<b>' + (o.labels[idx] || '') + '</b><br>' + items.filter((it) => {
+            const key = it.seriesName + '|' + idx;
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          }).map((it) => {
+            const period = o.periods[it.seriesIndex][idx] || '';
+            const v = Array.isArray(it.data) ? it.data[1] : it.data.value[1];
+            return it.marker + it.seriesName + ' (' + period + '): <b>' + fmt(v, 1) + '</b> ' + unit;
           }).join('<br>');
         },
       },
@@ -189,7 +221,8 @@
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'category', data: labels },
       yAxis: { type: 'value' },
-      series: current.map((s) => ({ name: s.name, type: 'line', smooth: true, showSymbol: false, data: s.points.map((p) => p.value) })),
+      series: current.flatMap((s, i) => lineWithTail({ name: s.name, type: 'line', smooth: true, showSymbol: false, color: languageColors[i % languageColors.length] },
+        s.points, (p) => p.value, (p) => s.points.indexOf(p))),
     });
     const years = Array.from(new Set((resp.series || []).map((s) => s.yearsBack))).sort((a, b) => b - a);
     const languages = current.map((s) => s.name);
@@ -235,17 +268,94 @@
     const cur = (resp.series || []).find((s) => s.yearsBack === 0);
     const extra = cur ? ['p85_hours', 'p95_hours'].map((k, i) => ({
       name: 'p' + k.slice(1, 3) + ' ' + cur.name, type: 'line', smooth: true, showSymbol: false, color: ['#f2a51a', '#d64545'][i],
-      lineStyle: { width: 1.4, type: 'dotted' }, data: cur.points.map((p) => [p.index, p.values ? p.values[k] : 0]),
+      lineStyle: { width: 1.4, type: 'dotted' }, data: cur.points.filter((p) => !isFuture(p)).map((p) => [p.index, p.values ? p.values[k] : 0]),
     })) : [];
     o.series.forEach((s) => { s.name = 'median ' + s.name; });
     draw('timeToClose', {
       color: palette,
       grid: { left: 48, right: 16, top: 34, bottom: 28 },
-      legend: { top: 0, type: 'scroll' },
+      legend: { top: 0, type: 'scroll', data: o.series.filter((x) => !x.inProgress).map((x) => x.name).concat(extra.map((x) => x.name)) },
       tooltip: { trigger: 'axis', valueFormatter: (v) => fmt(v, 1) + ' h' },
       xAxis: { type: 'value', min: 0, max: Math.max(0, o.labels.length - 1), interval: 1, axisLabel: { formatter: (v) => o.labels[v] || '' } },
       yAxis: { type: 'value' },
       series: o.series.concat(extra),
+    });
+  }
+
+  /** Hours per month, years overlaid (p50), with the current year's p85 dotted. */
+  function renderHours(name, resp, p50, p85, emptyText) {
+    if (!resp || !resp.series || resp.series.every((s) => s.total === 0)) { empty(name, emptyText); return; }
+    const o = overlaySeries(resp, (p) => (p.values ? p.values[p50] : p.value));
+    o.series.forEach((x) => { x.name = 'p50 ' + x.name; });
+    const cur = resp.series.find((s) => s.yearsBack === 0);
+    const extra = cur ? [{ name: 'p85 ' + cur.name, type: 'line', smooth: true, showSymbol: false, color: '#f2a51a', lineStyle: { width: 1.4, type: 'dotted' },
+      data: cur.points.filter((p) => !isFuture(p)).map((p) => [p.index, p.values ? p.values[p85] : 0]) }] : [];
+    draw(name, {
+      color: palette,
+      grid: { left: 48, right: 16, top: 34, bottom: 28 },
+      legend: { top: 0, type: 'scroll', data: o.series.filter((x) => !x.inProgress).map((x) => x.name).concat(extra.map((x) => x.name)) },
+      tooltip: { trigger: 'axis', valueFormatter: (v) => fmt(v, 1) + ' h' },
+      xAxis: { type: 'value', min: 0, max: Math.max(0, o.labels.length - 1), interval: 1, axisLabel: { formatter: (v) => o.labels[v] || '' } },
+      yAxis: { type: 'value', name: 'hours', nameTextStyle: { align: 'left' } },
+      series: o.series.concat(extra),
+    });
+  }
+
+  function renderTimeToMerge(resp) {
+    renderHours('timeToMerge', resp, 'p50Hours', 'p85Hours', 'No pull request merged in this period');
+    const box = $('merge-kpis');
+    box.replaceChildren();
+    ((resp && resp.series) || []).slice().sort((a, b) => a.yearsBack - b.yearsBack).forEach((s) => {
+      const unmerged = s.points.reduce((a, p) => a + ((p.values && p.values.closedUnmerged) || 0), 0);
+      box.append(el('div', { class: 'kpi', 'data-year': s.name }, el('b', {}, fmt(s.total) + ' merged'), fmt(unmerged) + ' closed unmerged in ' + s.name));
+    });
+  }
+
+  /** Opened (solid) vs closed (dashed) per week: this year in colour, earlier years thin grey. */
+  function renderOpenedClosed(resp) {
+    if (!resp || !resp.series || resp.series.every((s) => s.points.every((p) => !p.values || (p.values.opened + p.values.closed) === 0))) { empty('openedClosed', 'Nothing opened or closed in this period'); return; }
+    const series = resp.series.slice().sort((a, b) => a.yearsBack - b.yearsBack);
+    const longest = series.reduce((a, s) => (!a || s.points.length > a.points.length ? s : a), null);
+    const labels = longest.points.map((p) => p.label);
+    const out = [];
+    series.forEach((s) => {
+      [['opened', '#2f6fec'], ['closed', '#e8684a']].forEach(([field, colour]) => {
+        const base = { name: field + ' ' + s.name, type: 'line', smooth: true, showSymbol: false, z: 10 - s.yearsBack,
+          color: s.yearsBack === 0 ? colour : palette[Math.min(s.yearsBack + 1, palette.length - 1)],
+          lineStyle: { width: s.yearsBack === 0 ? 2.6 : 1.2, type: s.yearsBack === 0 ? 'solid' : 'dashed' } };
+        lineWithTail(base, s.points, (p) => (p.values ? p.values[field] : 0), (p) => p.index).forEach((x) => out.push(x));
+      });
+    });
+    draw('openedClosed', {
+      grid: { left: 48, right: 16, top: 34, bottom: 28 },
+      legend: { top: 0, type: 'scroll', data: out.filter((x) => !x.inProgress).map((x) => x.name) },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'value', min: 0, max: Math.max(0, labels.length - 1), interval: Math.max(1, Math.ceil(labels.length / 12)), axisLabel: { formatter: (v) => labels[v] || '' } },
+      yAxis: { type: 'value', name: 'per week', nameTextStyle: { align: 'left' } },
+      series: out,
+    });
+  }
+
+  /** This year's new and returning contributors as stacked bars; earlier years' new contributors as lines. */
+  function renderNewContributors(resp) {
+    if (!resp || !resp.series || resp.series.every((s) => s.points.every((p) => !p.values || (p.values.new + p.values.returning) === 0))) { empty('newContributors', 'No contributors in this period'); return; }
+    const series = resp.series.slice().sort((a, b) => a.yearsBack - b.yearsBack);
+    const cur = series.find((s) => s.yearsBack === 0) || series[0];
+    const longest = series.reduce((a, s) => (!a || s.points.length > a.points.length ? s : a), null);
+    const labels = longest.points.map((p) => p.label);
+    const bar = (field, colour) => ({ name: field + ' ' + cur.name, type: 'bar', stack: 'cur', color: colour,
+      data: cur.points.filter((p) => !isFuture(p)).map((p) => ({ value: [p.index, p.values ? p.values[field] : 0],
+        itemStyle: isPartial(p) ? { color: colour, opacity: 0.45, borderType: 'dashed', borderColor: '#1b2333', borderWidth: 1 } : undefined })) });
+    const lines = series.filter((s) => s.yearsBack > 0).map((s, i) => ({ name: 'new ' + s.name, type: 'line', smooth: true, showSymbol: false,
+      color: palette[Math.min(i + 1, palette.length - 1)], lineStyle: { width: 1.4, type: 'dashed' },
+      data: s.points.filter((p) => !isFuture(p)).map((p) => [p.index, p.values ? p.values.new : 0]) }));
+    draw('newContributors', {
+      grid: { left: 48, right: 16, top: 34, bottom: 28 },
+      legend: { top: 0, type: 'scroll' },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'value', min: -0.5, max: Math.max(0, labels.length - 1) + 0.5, interval: 1, axisLabel: { formatter: (v) => labels[v] || '' } },
+      yAxis: { type: 'value', name: 'people', nameTextStyle: { align: 'left' } },
+      series: [bar('new', '#36b37e'), bar('returning', '#2f6fec')].concat(lines),
     });
   }
 
@@ -306,22 +416,41 @@
     $('engine-name').textContent = Array.from(engines).join(', ');
   }
 
+  // /api/models: {models: [{name, primaryMetric, champion, challenger, latestVersion, servingVersion, championTestMetrics,
+  // championTrainer, championCreatedAt, championDataset}]} (snake_case before the API's camelCase change: read both).
+  function field(o, camel, snake) { return o[camel] !== undefined ? o[camel] : o[snake]; }
+
   async function renderModels() {
     const res = await getJson(api + '/models');
     const panel = $('panel-models');
     if (res.status === 404 || res.status === 0 || !res.ok || !res.body) { panel.hidden = true; return; }
     panel.hidden = false;
-    const list = Array.isArray(res.body) ? res.body : (res.body.models || res.body.versions || res.body.items || [res.body]);
+    const list = Array.isArray(res.body) ? res.body : (res.body.models || []);
     const box = $('models-body');
     box.replaceChildren();
     if (!list.length) { box.append(el('p', { class: 'note' }, 'No model registered yet.')); return; }
-    const table = el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Model'), el('th', {}, 'Version'), el('th', {}, 'Stage'), el('th', {}, 'Metrics'), el('th', {}, 'Created'))));
+    const head = ['Model', 'Serving', 'Champion', 'Challenger', 'Latest', 'Champion test metrics', 'Trainer', 'Champion created'];
+    const table = el('table', { id: 'models-table' }, el('thead', {}, el('tr', {}, head.map((h) => el('th', {}, h)))));
     const tbody = el('tbody');
+    const version = (v) => (v === null || v === undefined || v === 0 ? '–' : 'v' + v);
     list.slice(0, 20).forEach((m) => {
-      const metrics = m.metrics && typeof m.metrics === 'object'
-        ? Object.entries(m.metrics).filter(([, v]) => typeof v === 'number').map(([k, v]) => k + ' ' + fmt(v, 3)).join(', ') : '';
-      tbody.append(el('tr', {}, el('td', {}, m.name || m.model || m.id || ''), el('td', {}, m.version !== undefined ? m.version : ''),
-        el('td', {}, m.stage || m.status || (m.champion ? 'champion' : '')), el('td', {}, metrics), el('td', {}, m.createdAt || m.created_at || '')));
+      const primary = field(m, 'primaryMetric', 'primary_metric');
+      const testMetrics = field(m, 'championTestMetrics', 'champion_test_metrics');
+      const metrics = testMetrics && typeof testMetrics === 'object'
+        ? Object.entries(testMetrics).filter(([, v]) => typeof v === 'number')
+          .sort(([a], [b]) => (a === primary ? -1 : b === primary ? 1 : a.localeCompare(b)))
+          .map(([k, v]) => (k === primary ? '★ ' : '') + k + ' ' + fmt(v, 3)).join(', ') : '';
+      const created = field(m, 'championCreatedAt', 'champion_created_at');
+      const champion = field(m, 'champion', 'champion');
+      tbody.append(el('tr', { 'data-model': m.name },
+        el('td', {}, m.name || ''),
+        el('td', { 'data-col': 'serving' }, version(field(m, 'servingVersion', 'serving_version'))),
+        el('td', { 'data-col': 'champion' }, champion ? 'champion ' + version(champion) : 'no champion'),
+        el('td', { 'data-col': 'challenger' }, version(field(m, 'challenger', 'challenger'))),
+        el('td', { 'data-col': 'latest' }, version(field(m, 'latestVersion', 'latest_version'))),
+        el('td', { 'data-col': 'metrics', title: primary ? 'primary metric: ' + primary : '' }, metrics || '–'),
+        el('td', { 'data-col': 'trainer' }, field(m, 'championTrainer', 'champion_trainer') || '–'),
+        el('td', { 'data-col': 'created', title: created || '' }, created ? new Date(created).toLocaleString() : '–')));
     });
     table.append(tbody);
     box.append(table);
@@ -357,16 +486,23 @@
     const dot = $('live-dot');
     const kind = $('f-kind').value;
     const measure = $('f-measure').value;
-    const [activity, stars, languages, ttc, growing, contributors] = await Promise.all([
+    const ocKind = $('f-oc-kind').value;
+    const [activity, stars, languages, ttc, growing, contributors, openedClosed, cumulativeStars, firstResponse, timeToMerge, newContributors] = await Promise.all([
       getJson(api + '/trends/activity?' + query()),
       getJson(api + '/trends/stars?' + query()),
       getJson(api + '/trends/languages?' + query({ measure })),
       getJson(api + '/trends/time-to-close?' + query({ kind })),
       getJson(api + '/trends/top-growing?' + query({ limit: 10 })),
       getJson(api + '/trends/contributors?' + query()),
+      getJson(api + '/trends/issues-prs?' + query({ kind: ocKind })),
+      getJson(api + '/trends/cumulative-stars?' + query()),
+      getJson(api + '/trends/first-response?' + query()),
+      getJson(api + '/trends/time-to-merge?' + query()),
+      getJson(api + '/trends/new-contributors?' + query()),
     ]);
-    state.data = { activity: activity.body, stars: stars.body, languages: languages.body, timeToClose: ttc.body, growing: growing.body, contributors: contributors.body };
-    const failed = [activity, stars, languages, ttc, growing, contributors].filter((r) => !r.ok);
+    state.data = { activity: activity.body, stars: stars.body, languages: languages.body, timeToClose: ttc.body, growing: growing.body, contributors: contributors.body,
+      openedClosed: openedClosed.body, cumulativeStars: cumulativeStars.body, firstResponse: firstResponse.body, timeToMerge: timeToMerge.body, newContributors: newContributors.body };
+    const failed = [activity, stars, languages, ttc, growing, contributors, openedClosed, cumulativeStars, firstResponse, timeToMerge, newContributors].filter((r) => !r.ok);
     state.errors = failed.map((r) => (r.body && r.body.detail) || ('HTTP ' + r.status));
     if (activity.ok) { renderOverlay('activity', activity.body, 'events'); renderActivityKpis(activity.body); } else { empty('activity', state.errors[0] || 'Unavailable'); }
     if (stars.ok) renderOverlay('stars', stars.body, 'stars'); else empty('stars', 'Unavailable');
@@ -374,6 +510,11 @@
     if (ttc.ok) renderTimeToClose(ttc.body); else empty('timeToClose', 'Unavailable');
     if (growing.ok) renderGrowing(growing.body); else empty('growing', 'Unavailable');
     if (contributors.ok) renderOverlay('contributors', contributors.body, 'people'); else empty('contributors', 'Unavailable');
+    if (openedClosed.ok) renderOpenedClosed(openedClosed.body); else empty('openedClosed', 'Unavailable');
+    if (cumulativeStars.ok) renderOverlay('cumulativeStars', cumulativeStars.body, 'stars'); else empty('cumulativeStars', 'Unavailable');
+    if (firstResponse.ok) renderHours('firstResponse', firstResponse.body, 'p50Hours', 'p85Hours', 'No first responses in this period'); else empty('firstResponse', 'Unavailable');
+    if (timeToMerge.ok) renderTimeToMerge(timeToMerge.body); else empty('timeToMerge', 'Unavailable');
+    if (newContributors.ok) renderNewContributors(newContributors.body); else empty('newContributors', 'Unavailable');
     await Promise.all([renderIngestion(), renderRuns(), renderModels()]);
     state.refreshes += 1;
     state.lastRefresh = new Date().toISOString();
@@ -401,7 +542,7 @@
     if (params.get('to')) $('f-to').value = params.get('to');
     const toggleCustom = () => document.querySelectorAll('.custom-dates').forEach((n) => { n.hidden = $('f-period').value !== 'custom'; });
     toggleCustom();
-    ['f-repo', 'f-language', 'f-period', 'f-compare', 'f-from', 'f-to', 'f-kind', 'f-measure'].forEach((id) => $(id).addEventListener('change', () => { toggleCustom(); refresh(); }));
+    ['f-repo', 'f-language', 'f-period', 'f-compare', 'f-from', 'f-to', 'f-kind', 'f-measure', 'f-oc-kind'].forEach((id) => $(id).addEventListener('change', () => { toggleCustom(); refresh(); }));
     $('f-refresh').addEventListener('change', schedule);
     $('run-now').addEventListener('click', runNow);
     window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
