@@ -58,7 +58,7 @@ public sealed class AuditOptions
         if (GitHubTimeoutSeconds < 1) return "Audit:GitHubTimeoutSeconds must be positive";
         if (MaxRunPages < 1) return "Audit:MaxRunPages must be positive";
         if (MaxScanBytes < 1) return "Audit:MaxScanBytes must be positive";
-        if (AllowedRoots.Any(r => !System.IO.Path.IsPathRooted(r))) return "Audit:AllowedRoots entries must be absolute folders";
+        if (AllowedRoots.Any(r => !string.IsNullOrWhiteSpace(r) && !System.IO.Path.IsPathRooted(r))) return "Audit:AllowedRoots entries must be absolute folders";
         return null;
     }
 

@@ -22,6 +22,7 @@ public static class AuditServiceCollectionExtensions
         // The default allowed root of POST /api/audit paths: the repos/ folder of the host's data directory (when absolute).
         services.PostConfigure<AuditOptions>(o =>
         {
+            o.AllowedRoots.RemoveAll(string.IsNullOrWhiteSpace);
             if (o.AllowedRoots.Count == 0 && configuration["Host:DataDirectory"] is { Length: > 0 } d && System.IO.Path.IsPathRooted(d))
                 o.AllowedRoots.Add(System.IO.Path.Combine(d, "repos"));
         });

@@ -44,10 +44,12 @@ public sealed class BackfillOptions
 
     /// <summary>The roots in force: <see cref="AllowedRoots"/>, else the data directory's <c>imports/</c> folder.</summary>
     public IReadOnlyList<string> EffectiveRoots =>
-        AllowedRoots.Count > 0 ? AllowedRoots : DataDirectory is { Length: > 0 } d ? [Path.Combine(d, "imports")] : [];
+        AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).ToList() is { Count: > 0 } roots ? roots
+        : DataDirectory is { Length: > 0 } d ? [Path.Combine(d, "imports")] : [];
 
     /// <summary>The hosts in force: <see cref="AllowedHosts"/>, else <c>data.gharchive.org</c>.</summary>
-    public IReadOnlyList<string> EffectiveHosts => AllowedHosts.Count > 0 ? AllowedHosts : [DefaultHost];
+    public IReadOnlyList<string> EffectiveHosts =>
+        AllowedHosts.Where(h => !string.IsNullOrWhiteSpace(h)).ToList() is { Count: > 0 } hosts ? hosts : [DefaultHost];
 
     /// <summary>Null when <paramref name="source"/> (a path or an http(s) URL) may be read, else the reason. The reason does not
     /// echo the source and is the same whether or not a path exists, so answers reveal nothing about the file system.</summary>
@@ -83,7 +85,7 @@ public sealed class BackfillOptionsValidator : IValidateOptions<BackfillOptions>
         if (o.MaxParallelFiles is < 1 or > 64) errors.Add("Backfill:MaxParallelFiles must be between 1 and 64");
         if (o.ChunkFiles is < 1 or > 10_000) errors.Add("Backfill:ChunkFiles must be between 1 and 10000");
         if (o.StoreWaitTimeout <= TimeSpan.Zero) errors.Add("Backfill:StoreWaitTimeout must be positive");
-        if (o.AllowedRoots.Any(r => !Path.IsPathRooted(r))) errors.Add("Backfill:AllowedRoots entries must be absolute folders");
+        if (o.AllowedRoots.Any(r => !string.IsNullOrWhiteSpace(r) && !Path.IsPathRooted(r))) errors.Add("Backfill:AllowedRoots entries must be absolute folders");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

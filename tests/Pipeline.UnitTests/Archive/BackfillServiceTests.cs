@@ -81,7 +81,7 @@ public sealed class BackfillServiceTests : IDisposable
 
         // A cut download is not a finished file: it fails (the orchestration retries it), with the reason.
         Assert.Equal(1, result.FailedFiles);
-        Assert.Contains("the stream ended abnormally", result.PerFile[0].Failure);
+        Assert.Contains("truncated or corrupt", result.PerFile[0].Failure);
         Assert.Contains("cut-gzip.json.gz", result.PerFile[0].Failure);
     }
 
