@@ -8,7 +8,7 @@ using Pipeline.LocalHost;
 // the embedded servers: it runs functions/Pipeline.Functions and functions/Pipeline.Worker.
 // `dotnet run --project functions/Pipeline.LocalHost`            serves on http://localhost:7071 until Ctrl-C
 // `dotnet run --project functions/Pipeline.LocalHost -- <command>` runs a CLI command (see CliCommands).
-if (args.Length > 0 && CliCommands.IsCommand(args[0]))
+if (CliCommands.IsCommand(args))
 {
     return await CliCommands.RunAsync(args);
 }
@@ -26,6 +26,8 @@ var bootLogger = bootLoggerFactory.CreateLogger("Pipeline.LocalHost");
 var dataDirectory = Path.GetFullPath(Path.IsPathRooted(hosting.DataDirectory)
     ? hosting.DataDirectory
     : Path.Combine(RepositoryPaths.TryFindRoot() ?? Directory.GetCurrentDirectory(), hosting.DataDirectory));
+// Absolute from here on: the backfill and audit allow-lists default to its imports/ and repos/ folders.
+builder.Configuration["Host:DataDirectory"] = dataDirectory;
 await using var embedded = await EmbeddedServers.StartAsync(builder.Configuration, dataDirectory, bootLogger);
 builder.Configuration.AddInMemoryCollection(embedded.Settings);
 

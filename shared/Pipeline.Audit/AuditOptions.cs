@@ -39,6 +39,10 @@ public sealed class AuditOptions
     /// <summary>Blobs larger than this are not scanned for tools or keywords.</summary>
     public int MaxScanBytes { get; set; } = 1_000_000;
 
+    /// <summary>Folders a <c>path</c> given to <c>POST /api/audit</c> must lie under. Empty: the <c>repos/</c> folder of the host's
+    /// data directory (<c>Host:DataDirectory</c>), or no local path at all where the host has none. The CLI does not apply it.</summary>
+    public List<string> AllowedRoots { get; set; } = [];
+
     /// <summary>Checks the values; returns the first problem naming its key, or null.</summary>
     public string? Validate()
     {
@@ -54,6 +58,7 @@ public sealed class AuditOptions
         if (GitHubTimeoutSeconds < 1) return "Audit:GitHubTimeoutSeconds must be positive";
         if (MaxRunPages < 1) return "Audit:MaxRunPages must be positive";
         if (MaxScanBytes < 1) return "Audit:MaxScanBytes must be positive";
+        if (AllowedRoots.Any(r => !string.IsNullOrWhiteSpace(r) && !System.IO.Path.IsPathRooted(r))) return "Audit:AllowedRoots entries must be absolute folders";
         return null;
     }
 

@@ -29,7 +29,7 @@ public sealed class BackfillFunctions(ImportArchiveFileActivity importFile, IOpt
         => BackfillEndpoints.StatusAsync(instanceId, client, ct);
 
     [Function(nameof(BackfillOrchestrator))]
-    public Task<BackfillJobResult> RunBackfillOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx)
+    public Task<BackfillJobResult?> RunBackfillOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx)
         => new BackfillOrchestrator().RunAsync(ctx, ctx.GetInput<BackfillJob>()!);
 
     [Function(nameof(ImportArchiveFileActivity))]

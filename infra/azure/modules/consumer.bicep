@@ -134,6 +134,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Audit__DefaultTopN', value: '10' }
             { name: 'Audit__Parallelism', value: '0' }
             { name: 'Audit__MaxScanBytes', value: '1000000' }
+            { name: 'Audit__AllowedRoots__0', value: '' }
             { name: 'GitHub__MaxBodyBytes', value: '26214400' }
             { name: 'GitHub__RequireSignature', value: 'true' }
             { name: 'GitHub__DuplicateWindow', value: '00:10:00' }
@@ -170,9 +171,15 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Kafka__StoreRetryMaxDelayMs', value: '15000' }
             { name: 'Backfill__BatchSize', value: '5000' }
             { name: 'Backfill__BaseUrl', value: 'https://data.gharchive.org/' }
-            { name: 'Backfill__MaxHours', value: '744' }
+            { name: 'Backfill__MaxHours', value: '175680' }
             { name: 'Backfill__HttpTimeout', value: '00:30:00' }
             { name: 'Backfill__MaxErrorSamples', value: '20' }
+            { name: 'Backfill__MaxParallelFiles', value: '2' }
+            { name: 'Backfill__ChunkFiles', value: '24' }
+            { name: 'Backfill__AllowedRoots__0', value: '' }
+            { name: 'Backfill__AllowedHosts__0', value: 'data.gharchive.org' }
+            { name: 'Backfill__ConfirmStored', value: 'true' }
+            { name: 'Backfill__StoreWaitTimeout', value: '00:10:00' }
             { name: 'Ml__ArtifactsContainer', value: 'models' }
             { name: 'Ml__LogPredictionsForOpenedIssues', value: 'true' }
             { name: 'Ml__TrainAtStartup', value: 'true' }

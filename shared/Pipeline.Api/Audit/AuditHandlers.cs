@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Audit;
 using Pipeline.Audit.Git;
 using Pipeline.Audit.Model;
 using Pipeline.Audit.Reporting;
@@ -34,6 +36,13 @@ public static class AuditHandlers
             return BadRequest($"The body must be JSON like {{\"path\": \"/abs/path\"}} or {{\"repo\": \"owner/name\"}} (optional since: yyyy-mm-dd, topN, file): {e.Message}");
         }
         if (body is null) return BadRequest("The body must be JSON like {\"path\": \"/abs/path\"} or {\"repo\": \"owner/name\"}.");
+        // The allow-list before anything touches the file system: the answer is the same whether or not the path exists.
+        if (body.Path is { } path && string.IsNullOrWhiteSpace(body.Repo) && System.IO.Path.IsPathFullyQualified(path))
+        {
+            var roots = request.HttpContext.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()?.Value.AllowedRoots ?? [];
+            if (!Pipeline.Domain.Security.AllowList.IsUnderRoot(path, roots))
+                return BadRequest($"'path' is not under an allowed folder (Audit:AllowedRoots{(roots.Count == 0 ? ": none configured" : "")}).");
+        }
         try
         {
             RepositoryLocator.Validate(body);

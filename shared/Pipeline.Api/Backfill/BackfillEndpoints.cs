@@ -14,7 +14,9 @@ namespace Pipeline.Api.Backfill;
 /// <summary>
 /// <c>POST /api/backfill</c> starts a GH Archive import as a durable orchestration and answers 202 with its status URL;
 /// <c>GET /api/backfill/{instanceId}</c> reports progress and, when done, the result.
-/// Body: <c>{"files": ["path-or-url", ...]}</c> or <c>{"from": "2024-01-01T00", "to": "2024-01-01T05", "baseUrl": "..."}</c>.
+/// Body: <c>{"files": ["path-or-url", ...]}</c> or <c>{"from": "2024-01-01T00", "to": "2024-01-01T05", "baseUrl": "..."}</c>, with
+/// optional filters <c>repos</c>, <c>orgs</c>, <c>types</c>. Local files must lie under <c>Backfill:AllowedRoots</c> and URLs
+/// (files and baseUrl) name a host of <c>Backfill:AllowedHosts</c>; otherwise 400, the same whether or not the path exists.
 /// </summary>
 public static class BackfillEndpoints
 {
@@ -49,13 +51,26 @@ public static class BackfillEndpoints
         if (request is null) return Problem("a JSON body {\"files\": [...]} or {\"from\": ..., \"to\": ...} is required");
 
         var (sources, errors) = request.Resolve(options);
+        if (errors.Count > 0) return Problem("invalid backfill request", errors);
+        // Allow-lists first, and the same answer whether or not a refused path exists (nothing is probed outside the roots).
+        var range = request.Range(options);
+        var refused = range is { } r
+            ? options.Refusal(r.BaseUrl) is { } why ? [$"baseUrl: {why}"] : []
+            : sources.Select((s, i) => options.Refusal(s) is { } reason ? $"files[{i}]: {reason}" : null).OfType<string>().Take(20).ToList();
+        if (refused.Count > 0) return Problem("backfill source not allowed", refused);
         var missing = sources.Where(s => !GhArchiveReader.IsUrl(s) && !File.Exists(s)).Select(s => $"file not found: {s}").ToList();
-        if (errors.Count > 0 || missing.Count > 0) return Problem("invalid backfill request", [.. errors, .. missing]);
+        if (missing.Count > 0) return Problem("invalid backfill request", missing);
 
-        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), new BackfillJob(sources)
+        var filter = request.Filter;
+        var job = new BackfillJob(range is null ? sources : null)
         {
+            Range = range is { } x ? new BackfillRange(x.From, x.Hours, x.BaseUrl) : null,
+            Filter = filter.IsEmpty ? null : filter,
+            MaxParallelFiles = options.MaxParallelFiles,
+            ChunkFiles = options.ChunkFiles,
             AggregateAfter = aggregation?.CreateInput(new AggregateTrendsRequest(), "backfill"),
-        }, ct);
+        };
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), job, ct);
         var statusUrl = $"{Route}/{instanceId}";
         req.HttpContext.Response.Headers.Location = statusUrl;
         return Results.Json(new { instanceId, statusUrl, files = sources.Count }, Json, statusCode: StatusCodes.Status202Accepted);

@@ -10,16 +10,30 @@ namespace Pipeline.Ingestion.Archive;
 /// Imports GH Archive files: streams each file (<see cref="GhArchiveReader"/>), normalises every line, and publishes
 /// batches of <see cref="BackfillOptions.BatchSize"/> through <see cref="IEventPublisher"/>. Reading the next batch
 /// overlaps publishing the previous one through a channel of one batch, so memory holds at most three batches.
-/// Bad lines are counted (with samples) and skipped; a file that cannot be opened is reported and the import goes on;
+/// Events a <see cref="BackfillFilter"/> leaves out are counted as skipped and never published.
+/// Bad lines are counted (with samples) and skipped; a file that cannot be opened, answers other than 200, or whose download or
+/// gzip stream is cut, is reported failed and the import goes on (events it published before the cut stay published);
 /// a publish failure stops the import with the exception (event ids are natural, so re-running a file never duplicates).
 /// </summary>
 public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publisher, IOptions<BackfillOptions> options, ILogger<BackfillService> logger)
 {
     private readonly BackfillOptions _options = options.Value;
 
-    public async Task<BackfillResult> ImportAsync(IReadOnlyList<string> sources, IProgress<BackfillProgress>? progress = null, CancellationToken ct = default)
+    public Task<BackfillResult> ImportAsync(IReadOnlyList<string> sources, IProgress<BackfillProgress>? progress = null, CancellationToken ct = default) =>
+        ImportAsync(sources, null, null, progress, ct);
+
+    /// <param name="sources">Paths or URLs, imported in order.</param>
+    /// <param name="filter">Events to keep (null or empty: all); the others are counted as skipped and never published.</param>
+    /// <param name="publishedIds">When given, receives the id of every event the broker acknowledged (to confirm they reached the store).</param>
+    /// <param name="progress">Reported after every published batch and at the end.</param>
+    /// <param name="ct">Stops the import.</param>
+    public async Task<BackfillResult> ImportAsync(IReadOnlyList<string> sources, BackfillFilter? filter, ICollection<string>? publishedIds,
+        IProgress<BackfillProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sources);
+        var keep = filter is { IsEmpty: false } ? filter : null;
+        var fileSkipped = new long[sources.Count];
+        long totalSkipped = 0;
         var clock = Stopwatch.StartNew();
         var perFile = new BackfillFileResult?[sources.Count];
         var fileCounters = sources.Select(_ => new ArchiveReadCounters()).ToArray();
@@ -35,7 +49,8 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
             var elapsed = clock.Elapsed;
             return new BackfillProgress(Volatile.Read(ref filesDone), sources.Count, Volatile.Read(ref current),
                 fileCounters.Sum(c => Interlocked.Read(ref c.Lines)), events, fileCounters.Sum(c => Interlocked.Read(ref c.Errors)),
-                fileCounters.Sum(c => Interlocked.Read(ref c.Bytes)), elapsed.TotalSeconds > 0 ? events / elapsed.TotalSeconds : 0, elapsed);
+                fileCounters.Sum(c => Interlocked.Read(ref c.Bytes)), elapsed.TotalSeconds > 0 ? events / elapsed.TotalSeconds : 0, elapsed)
+            { Skipped = Interlocked.Read(ref totalSkipped) };
         }
 
         var channel = Channel.CreateBounded<(int File, List<GitHubEvent> Batch)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
@@ -45,6 +60,10 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
             await foreach (var (file, batch) in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
                 await publisher.PublishAsync(batch, stop.Token).ConfigureAwait(false);
+                if (publishedIds is not null)
+                {
+                    foreach (var e in batch) publishedIds.Add(e.Id);
+                }
                 Interlocked.Add(ref fileEvents[file], batch.Count);
                 Interlocked.Add(ref totalEvents, batch.Count);
                 progress?.Report(Snapshot());
@@ -65,6 +84,12 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
                     {
                         if (record.Event is { } evt)
                         {
+                            if (keep is not null && !keep.Matches(evt))
+                            {
+                                fileSkipped[i]++;
+                                Interlocked.Increment(ref totalSkipped);
+                                continue;
+                            }
                             batch.Add(evt);
                             if (batch.Count >= _options.BatchSize)
                             {
@@ -81,7 +106,7 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
                         }
                     }
                 }
-                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or HttpRequestException or ArchiveReadException or TaskCanceledException
                                            && !ct.IsCancellationRequested && !publishing.IsFaulted)
                 {
                     failure = ex.Message;
@@ -116,6 +141,7 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
             Events = fileEvents[i],
             Errors = fileCounters[i].Errors,
             Bytes = fileCounters[i].Bytes,
+            Skipped = fileSkipped[i],
         }).ToList();
         logger.LogInformation("Backfill imported {Events} events from {Files} file(s) ({Lines} lines, {Errors} errors, {Bytes} bytes) in {Elapsed} ({Rate:F0} events/s)",
             final.Events, sources.Count, final.Lines, final.Errors, final.Bytes, final.Elapsed, final.EventsPerSecond);

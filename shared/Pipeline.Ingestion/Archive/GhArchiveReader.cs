@@ -11,6 +11,9 @@ namespace Pipeline.Ingestion.Archive;
 /// <summary>One line of a GH Archive file: the normalised event, or the reason it could not be read.</summary>
 public readonly record struct ArchiveRecord(long LineNumber, GitHubEvent? Event, string? Error);
 
+/// <summary>A file whose download or gzip stream was cut or corrupt: the file failed as a whole.</summary>
+public sealed class ArchiveReadException(string message, Exception? inner = null) : IOException(message, inner);
+
 /// <summary>Counters of one file being read, updated as it streams (read by progress reporting).</summary>
 public sealed class ArchiveReadCounters
 {
@@ -24,8 +27,10 @@ public sealed class ArchiveReadCounters
 /// <summary>
 /// Streams an hourly GH Archive file (<c>YYYY-MM-DD-H.json.gz</c>: gzip of one Events API JSON object per line) from a
 /// local path or an HTTP(S) URL: a GZipStream over the file/response stream, read line by line through a pipe, so memory
-/// stays at a few buffers whatever the file size. A line that is not a valid event (bad JSON, missing id/type/created_at),
-/// and a truncated last line or gzip stream, becomes an <see cref="ArchiveRecord"/> with an error instead of stopping the import.
+/// stays at a few buffers whatever the file size. A line that is not a valid event (bad JSON, missing id/type/created_at, a
+/// truncated last line) becomes an <see cref="ArchiveRecord"/> with an error and the file goes on; an HTTP answer other than 200,
+/// or a download or gzip stream that ends abnormally, throws (<see cref="HttpRequestException"/>, <see cref="ArchiveReadException"/>):
+/// the file failed and must be read again.
 /// Files not ending in <c>.gz</c> are read as plain JSON lines.
 /// </summary>
 public sealed class GhArchiveReader(HttpClient http, TimeProvider? time = null)
@@ -44,7 +49,10 @@ public sealed class GhArchiveReader(HttpClient http, TimeProvider? time = null)
             : OpenFile(source);
         await using var counted = new CountingReadStream(raw, counters);
         var gz = IsGzip(source, response);
-        await using Stream decoded = gz ? new GZipStream(counted, CompressionMode.Decompress) : counted;
+        // .NET's GZipStream ends quietly when the input stops mid-stream: check the gzip trailer (CRC-32 and length of the
+        // decompressed data) at the end, so a cut or corrupted download fails instead of passing as a shorter file.
+        await using var check = gz ? new GzipTrailerCheck(new GZipStream(counted, CompressionMode.Decompress), counted) : null;
+        Stream decoded = check is not null ? check : counted;
         var reader = PipeReader.Create(decoded, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         var lineNumber = 0L;
         var receivedAt = _time.GetUtcNow();
@@ -53,21 +61,14 @@ public sealed class GhArchiveReader(HttpClient http, TimeProvider? time = null)
             while (true)
             {
                 ReadResult read;
-                string? streamError = null;
                 try
                 {
                     read = await reader.ReadAsync(ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or HttpRequestException)
                 {
-                    streamError = $"{source}: the stream ended abnormally after line {lineNumber} ({ex.GetType().Name}: {ex.Message})";
-                    read = default;
-                }
-                if (streamError is not null)
-                {
-                    Interlocked.Increment(ref counters.Errors);
-                    yield return new ArchiveRecord(lineNumber + 1, null, streamError);
-                    yield break;
+                    // A cut download or a corrupt gzip stream fails the whole file (the durable retry then reads it again).
+                    throw new ArchiveReadException($"{source}: the stream ended abnormally after line {lineNumber} ({ex.GetType().Name}: {ex.Message})", ex);
                 }
 
                 var buffer = read.Buffer;
@@ -79,6 +80,7 @@ public sealed class GhArchiveReader(HttpClient http, TimeProvider? time = null)
                 }
                 if (read.IsCompleted)
                 {
+                    if (check?.Problem() is { } problem) throw new ArchiveReadException($"{source}: the gzip stream is truncated or corrupt after line {lineNumber} ({problem})");
                     if (!buffer.IsEmpty && !IsBlank(buffer))
                     {
                         // A last line without a newline: whole if it parses, otherwise the file was cut short.
@@ -163,7 +165,8 @@ public sealed class GhArchiveReader(HttpClient http, TimeProvider? time = null)
     private async Task<HttpResponseMessage> OpenUrlAsync(string url, CancellationToken ct)
     {
         var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        // Only 200 is a file: a 404 is not "an empty hour", and a redirect (never followed) may point anywhere.
+        if (response.StatusCode != System.Net.HttpStatusCode.OK)
         {
             var status = (int)response.StatusCode;
             response.Dispose();
@@ -174,25 +177,118 @@ public sealed class GhArchiveReader(HttpClient http, TimeProvider? time = null)
 
     private sealed class CountingReadStream(Stream inner, ArchiveReadCounters counters) : Stream
     {
+        private readonly byte[] _tail = new byte[8];
+        private int _tailLength;
+
+        /// <summary>The last 8 bytes read (the gzip trailer once the stream is at its end).</summary>
+        public ReadOnlySpan<byte> Tail => _tail.AsSpan(0, _tailLength);
+
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
         public override long Position { get => Interlocked.Read(ref counters.Bytes); set => throw new NotSupportedException(); }
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count), buffer.AsSpan(offset, count));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return Count(n, buffer.Span);
+        }
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-        private int Count(int n)
+        private int Count(int n, ReadOnlySpan<byte> data)
         {
             Interlocked.Add(ref counters.Bytes, n);
+            if (n >= 8)
+            {
+                data[(n - 8)..n].CopyTo(_tail);
+                _tailLength = 8;
+            }
+            else if (n > 0)
+            {
+                var keep = Math.Min(_tailLength, 8 - n);
+                _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
+                data[..n].CopyTo(_tail.AsSpan(keep));
+                _tailLength = keep + n;
+            }
             return n;
+        }
+    }
+
+    /// <summary>Decompressed bytes pass through; CRC-32 and length are kept to compare with the gzip trailer at the end.
+    /// Checks single-member files (what GH Archive serves); a concatenated multi-member file fails the check.</summary>
+    private sealed class GzipTrailerCheck(GZipStream inner, CountingReadStream raw) : Stream
+    {
+        private static readonly uint[] Table = BuildTable();
+        private uint _crc = 0xFFFFFFFF;
+        private long _length;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Update(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return Update(buffer.Span[..n]);
+        }
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        /// <summary>Null when the trailer matches what was decompressed, else what differs.</summary>
+        public string? Problem()
+        {
+            var tail = raw.Tail;
+            if (tail.Length < 8) return "no gzip trailer";
+            var crc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
+            var size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]);
+            var actualCrc = ~_crc;
+            if (size != (uint)_length) return $"{_length} bytes decompressed, the trailer says {size} (mod 2^32)";
+            return crc != actualCrc ? $"CRC-32 {actualCrc:x8}, the trailer says {crc:x8}" : null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private int Update(ReadOnlySpan<byte> data)
+        {
+            var crc = _crc;
+            foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+            _crc = crc;
+            _length += data.Length;
+            return data.Length;
+        }
+
+        private static uint[] BuildTable()
+        {
+            var table = new uint[256];
+            for (uint i = 0; i < 256; i++)
+            {
+                var c = i;
+                for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+                table[i] = c;
+            }
+            return table;
         }
     }
 }

@@ -18,6 +18,13 @@ public static class AuditServiceCollectionExtensions
     {
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
+        // The default allowed root of POST /api/audit paths: the repos/ folder of the host's data directory (when absolute).
+        services.PostConfigure<AuditOptions>(o =>
+        {
+            o.AllowedRoots.RemoveAll(string.IsNullOrWhiteSpace);
+            if (o.AllowedRoots.Count == 0 && configuration["Host:DataDirectory"] is { Length: > 0 } d && System.IO.Path.IsPathRooted(d))
+                o.AllowedRoots.Add(System.IO.Path.Combine(d, "repos"));
+        });
         services.AddSingleton(ToolCatalog.Default);
         services.AddSingleton(MlTestScoreRules.Default);
         services.AddSingleton(sp => new AuditService(

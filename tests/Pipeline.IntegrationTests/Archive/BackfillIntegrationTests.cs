@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Api.Backfill;
 using Pipeline.Ingestion;
 using Pipeline.Ingestion.Archive;
+using Pipeline.LocalHost.Cli;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Backfill;
 using Pipeline.Testing.GitHub;
@@ -29,6 +30,13 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
         await _files.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
+
+    /// <summary>These tests read temporary files and a loopback server: both must be allowed explicitly (the defaults refuse them).</summary>
+    private IConfiguration AllowTestSources(IDictionary<string, string?>? more = null) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Backfill:AllowedRoots:0"] = _dir,
+        ["Backfill:AllowedHosts:0"] = _files.BaseUrl.Authority,
+    }.Concat(more ?? new Dictionary<string, string?>())).Build();
 
     private static ServiceProvider Services(RecordingEventPublisher publisher, int batchSize = 5000)
     {
@@ -100,7 +108,7 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.AddSingleton<IEventPublisher>(publisher);
-                services.AddPipelineBackfill(new ConfigurationBuilder().Build());
+                services.AddPipelineBackfill(AllowTestSources());
             },
         });
         var job = new BackfillJob([
@@ -144,7 +152,7 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.AddSingleton<IEventPublisher>(publisher);
-                services.AddPipelineBackfill(new ConfigurationBuilder().Build());
+                services.AddPipelineBackfill(AllowTestSources());
             },
         });
         var job = new BackfillJob([Path.Combine(_dir, "2024-04-01-0.json.gz")])
@@ -177,13 +185,14 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.AddSingleton<IEventPublisher>(publisher);
-                services.AddPipelineBackfill(new ConfigurationBuilder().Build());
+                services.AddPipelineBackfill(AllowTestSources());
             },
         });
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(durable.Client);
+        builder.Configuration.AddConfiguration(AllowTestSources());
         builder.Services.AddPipelineBackfill(builder.Configuration);
         await using var app = builder.Build();
         app.MapBackfillEndpoints();
@@ -226,13 +235,166 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
         var publisher = new RecordingEventPublisher();
         await using var sp = Services(publisher, batchSize: 1000);
         var output = new StringWriter();
+        var errors = new StringWriter();
+        CliContext Context(TextWriter o, TextWriter e) => new() { Configuration = new ConfigurationBuilder().Build(), Out = o, Err = e, Interactive = false, Services = sp };
 
-        var exit = await BackfillCommand.RunAsync(["backfill", a.Path], sp, output);
+        var exit = await CliApp.RunAsync(["backfill", a.Path, "--type", "WatchEvent", "--type", "issues", "PushEvent"], Context(output, errors));
 
         Assert.Equal(0, exit);
-        Assert.Contains("backfill done: 4,000 events from 1 file(s)", output.ToString());
-        Assert.Equal(4000, publisher.Events.Count);
-        Assert.Equal(2, await BackfillCommand.RunAsync(["backfill", "--from", "nonsense", "--to", "2024-01-01T00"], sp, new StringWriter()));
-        Assert.Equal(1, await BackfillCommand.RunAsync(["backfill", Path.Combine(_dir, "missing.json.gz")], sp, new StringWriter()));
+        var kept = publisher.Events.Count;
+        Assert.InRange(kept, 1, 3999);
+        Assert.All(publisher.Events, e => Assert.Contains(e.Type, new[] { "watch", "issues", "push" }));
+        Assert.Contains($"backfill done: {kept:N0} events from 1 file(s), {4000 - kept:N0} skipped by the filter", output.ToString());
+        Assert.Contains("[##############################] 100.0% 1/1 files", errors.ToString());
+
+        var usage = new StringWriter();
+        Assert.Equal(2, await CliApp.RunAsync(["backfill", "--from", "nonsense", "--to", "2024-01-01T00"], Context(new StringWriter(), usage)));
+        Assert.Contains("'from' must be an hour", usage.ToString());
+        var failed = new StringWriter();
+        Assert.Equal(1, await CliApp.RunAsync(["backfill", Path.Combine(_dir, "missing.json.gz")], Context(new StringWriter(), failed)));
+        Assert.Contains("missing.json.gz failed", failed.ToString());
+    }
+
+    [Fact]
+    public async Task Range_longer_than_a_month_is_chunked_with_bounded_fan_out_and_filters_and_reports_progress()
+    {
+        // 30 hourly files of 200 events, 4 files per generation, 2 at a time.
+        for (var h = 0; h < 30; h++)
+        {
+            GhArchiveFileGenerator.Generate(Path.Combine(_dir, BackfillRequest.FileName(new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(h))), 200,
+                seed: h, firstId: 1_000_000 + (h * 1000), repos: 20);
+        }
+        var publisher = new RecordingEventPublisher();
+        var inFlight = 0;
+        var maxInFlight = 0;
+        publisher.BeforePublish = _ =>
+        {
+            var n = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref maxInFlight, n);
+            Thread.Sleep(20);
+            Interlocked.Decrement(ref inFlight);
+        };
+        await using var host = await DurableTaskTestHost.StartAsync(BackfillDurable.Register, new DurableTaskTestHostOptions
+        {
+            Port = Pipeline.Embedded.PortFinder.FreeTcpPort(),
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<IEventPublisher>(publisher);
+                services.AddPipelineBackfill(AllowTestSources(new Dictionary<string, string?> { ["Backfill:BatchSize"] = "50" }));
+            },
+        });
+        var job = new BackfillJob(MaxAttempts: 1)
+        {
+            Range = new BackfillRange(new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc), 30, _files.BaseUrl.AbsoluteUri),
+            Filter = new BackfillFilter(Orgs: ["org1", "org2"]),
+            ChunkFiles = 4,
+            MaxParallelFiles = 2,
+        };
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), job);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var meta = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, meta.RuntimeStatus);
+        var result = meta.ReadOutputAs<BackfillJobResult>()!;
+        Assert.Equal((30, 0), (result.Files, result.FailedFiles));
+        Assert.Equal(6000, result.Events + result.Skipped);
+        Assert.Equal(publisher.Events.Count, result.Events);
+        Assert.All(publisher.Events, e => Assert.Matches("^org[12]/", e.Repo));
+        Assert.Equal(30, result.PerFile.Count);
+        Assert.Equal(Enumerable.Range(0, 30).Select(h => BackfillRequest.FileName(new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(h))),
+            result.PerFile.Select(f => f.Source.Split('/')[^1]));
+        var status = meta.ReadCustomStatusAs<BackfillJobStatus>()!;
+        Assert.Equal((30, 30, 7), (status.FilesDone, status.FilesTotal, status.Generation)); // 30 files in chunks of 4: 8 generations
+        Assert.Equal(result.Skipped, status.Skipped);
+        Assert.Equal(0, status.EtaSeconds);
+        Assert.InRange(maxInFlight, 1, 2);
+    }
+
+    [Fact]
+    public async Task Loopback_urls_and_paths_outside_the_roots_are_refused_before_anything_is_fetched_or_probed()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var connections = 0;
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var c = await listener.AcceptTcpClientAsync(stop.Token);
+                    Interlocked.Increment(ref connections);
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+        await using var durable = await DurableTaskTestHost.StartAsync(BackfillDurable.Register, new DurableTaskTestHostOptions
+        {
+            Port = Pipeline.Embedded.PortFinder.FreeTcpPort(),
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<IEventPublisher>(new RecordingEventPublisher());
+                services.AddPipelineBackfill(new ConfigurationBuilder().Build());
+            },
+        });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSingleton(durable.Client);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Backfill:AllowedRoots:0"] = _dir });
+        builder.Services.AddPipelineBackfill(builder.Configuration);
+        await using var app = builder.Build();
+        app.MapBackfillEndpoints();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        var asFile = await http.PostAsJsonAsync("/api/backfill", new { files = new[] { $"http://127.0.0.1:{port}/2024-01-01-0.json.gz" } });
+        var asBase = await http.PostAsJsonAsync("/api/backfill", new { from = "2024-01-01T00", to = "2024-01-01T01", baseUrl = $"http://127.0.0.1:{port}/" });
+        var asLocalhost = await http.PostAsJsonAsync("/api/backfill", new { files = new[] { $"http://localhost:{port}/x.json.gz" } });
+        Assert.Equal(HttpStatusCode.BadRequest, asFile.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, asBase.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, asLocalhost.StatusCode);
+        Assert.Contains("Backfill:AllowedHosts", await asBase.Content.ReadAsStringAsync());
+
+        // An orchestration started some other way is refused by the activity too.
+        var id = await durable.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator),
+            new BackfillJob([$"http://127.0.0.1:{port}/2024-01-01-0.json.gz"], MaxAttempts: 1));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var meta = await durable.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        Assert.Contains("not on an allowed host", meta.ReadOutputAs<BackfillJobResult>()!.PerFile[0].Failure);
+
+        // Outside the roots, an existing and a missing path get the same answer.
+        var existing = Path.Combine(Path.GetTempPath(), "pipeline-outside-" + Guid.NewGuid().ToString("N") + ".json.gz");
+        await File.WriteAllTextAsync(existing, "x");
+        try
+        {
+            var a = await http.PostAsJsonAsync("/api/backfill", new { files = new[] { existing } });
+            var b = await http.PostAsJsonAsync("/api/backfill", new { files = new[] { existing + ".missing" } });
+            Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode);
+            Assert.Equal(a.StatusCode, b.StatusCode);
+            Assert.Equal(await a.Content.ReadAsStringAsync(), await b.Content.ReadAsStringAsync());
+            // Inside the root a missing file is reported as such.
+            var inside = await http.PostAsJsonAsync("/api/backfill", new { files = new[] { Path.Combine(_dir, "nope.json.gz") } });
+            Assert.Contains("file not found", await inside.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            File.Delete(existing);
+        }
+
+        await Task.Delay(500);
+        Assert.Equal(0, Volatile.Read(ref connections));
+        await stop.CancelAsync();
+        listener.Stop();
+        await accepting;
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current) { }
     }
 }

@@ -69,7 +69,7 @@ public sealed class BackfillServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Gzip_stream_cut_short_is_an_error_not_a_crash_and_the_events_before_the_cut_are_published()
+    public async Task Gzip_stream_cut_short_fails_the_file_with_the_reason()
     {
         var path = Path.Combine(_dir, "cut-gzip.json.gz");
         GhArchiveFileGenerator.Generate(path, 5000);
@@ -79,10 +79,79 @@ public sealed class BackfillServiceTests : IDisposable
 
         var result = await Service(publisher).ImportAsync([path]);
 
-        Assert.InRange(result.Events, 1000, 4999);
-        Assert.InRange(result.Errors, 1, 2);
-        Assert.Equal(result.Events, publisher.Events.Count);
+        // A cut download is not a finished file: it fails (the orchestration retries it), with the reason.
+        Assert.Equal(1, result.FailedFiles);
+        Assert.Contains("truncated or corrupt", result.PerFile[0].Failure);
+        Assert.Contains("cut-gzip.json.gz", result.PerFile[0].Failure);
+    }
+
+    [Fact]
+    public async Task Corrupt_gzip_bytes_in_the_middle_fail_the_file()
+    {
+        var path = Path.Combine(_dir, "flipped.json.gz");
+        GhArchiveFileGenerator.Generate(path, 5000);
+        var bytes = await File.ReadAllBytesAsync(path);
+        for (var i = bytes.Length / 2; i < bytes.Length / 2 + 64; i++) bytes[i] ^= 0x5A;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var result = await Service(new RecordingEventPublisher()).ImportAsync([path]);
+
+        Assert.Equal(1, result.FailedFiles);
+        Assert.NotNull(result.PerFile[0].Failure);
+    }
+
+    [Fact]
+    public async Task A_corrupt_line_in_the_middle_of_a_gzip_file_is_counted_and_skipped_and_the_file_completes()
+    {
+        var plain = Path.Combine(_dir, "plain.json");
+        GhArchiveFileGenerator.Generate(Path.Combine(_dir, "src.json.gz"), 1000, firstId: 1);
+        await using (var input = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(_dir, "src.json.gz")), System.IO.Compression.CompressionMode.Decompress))
+        await using (var output = File.Create(plain))
+        {
+            await input.CopyToAsync(output);
+        }
+        var lines = (await File.ReadAllLinesAsync(plain)).ToList();
+        lines[500] = lines[500][..(lines[500].Length / 2)]; // a line cut in half, mid-file
+        var path = Path.Combine(_dir, "mid-corrupt.json.gz");
+        await using (var gz = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            await gz.WriteAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
+        }
+        var publisher = new RecordingEventPublisher();
+
+        var result = await Service(publisher).ImportAsync([path]);
+
         Assert.Equal(0, result.FailedFiles);
+        Assert.Equal(1, result.Errors);
+        Assert.Equal(999, result.Events);
+        Assert.Contains(result.ErrorSamples, e => e.Contains("line 501: malformed JSON"));
+    }
+
+    [Fact]
+    public async Task Filter_keeps_exactly_the_requested_repositories_of_fifty_and_counts_the_rest_as_skipped()
+    {
+        var archive = GhArchiveFileGenerator.Generate(Path.Combine(_dir, "fifty.json.gz"), 20_000, seed: 9, repos: 50);
+        var publisher = new RecordingEventPublisher();
+        var all = new RecordingEventPublisher();
+        await Service(all).ImportAsync([archive.Path]);
+        var repos = all.Events.Select(e => e.Repo).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        Assert.InRange(repos.Count, 45, 50);
+        var wanted = new[] { repos[3], repos[17].ToUpperInvariant() }; // names compare case-insensitively
+        var owner = repos[40].Split('/')[0];
+
+        var result = await Service(publisher).ImportAsync([archive.Path], new BackfillFilter(Repos: wanted, Orgs: [owner]), null, null, CancellationToken.None);
+
+        var expected = all.Events.Where(e => e.Repo.Equals(repos[3], StringComparison.OrdinalIgnoreCase) || e.Repo.Equals(repos[17], StringComparison.OrdinalIgnoreCase)
+            || e.Repo.StartsWith(owner + "/", StringComparison.OrdinalIgnoreCase)).Select(e => e.Id).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, publisher.Events.Select(e => e.Id).Order());
+        Assert.Equal(expected.Count, result.Events);
+        Assert.Equal(20_000 - expected.Count, result.Skipped);
+
+        var types = new RecordingEventPublisher();
+        await Service(types).ImportAsync([archive.Path], new BackfillFilter(Types: ["WatchEvent", "issues"]), null, null, CancellationToken.None);
+        Assert.Equal(all.Events.Count(e => e.Type is "watch" or "issues"), types.Events.Count);
+        Assert.All(types.Events, e => Assert.Contains(e.Type, new[] { "watch", "issues" }));
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public sealed class AuditHttpTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Audit:WorkDir"] = options.WorkDir });
+        // Local paths must lie under Audit:AllowedRoots (the default, <data directory>/repos, does not hold the fixture).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Audit:WorkDir"] = options.WorkDir, ["Audit:AllowedRoots:0"] = _dir.Path });
         builder.Services.AddPipelineAudit(builder.Configuration);
         builder.Services.AddSingleton<IDocumentStore>(_store);
         builder.Services.AddSingleton(_host.Client);
@@ -64,6 +65,20 @@ public sealed class AuditHttpTests : IAsyncLifetime
 
     private Task<HttpResponseMessage> PostAsync(string json) =>
         _http.PostAsync("/api/audit", new StringContent(json, Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task Paths_outside_the_allowed_roots_get_the_same_400_whether_or_not_they_exist()
+    {
+        var existing = await PostAsync("""{"path": "/etc"}""");
+        var missing = await PostAsync("""{"path": "/etc-no-such-folder"}""");
+        var escape = await PostAsync($$"""{"path": "{{_dir.Path}}/../etc"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, existing.StatusCode);
+        var body = await existing.Content.ReadAsStringAsync();
+        Assert.Contains("Audit:AllowedRoots", body);
+        Assert.Equal(body, await missing.Content.ReadAsStringAsync());
+        Assert.Equal(body, await escape.Content.ReadAsStringAsync());
+    }
 
     [Fact]
     public async Task Post_schedules_an_audit_and_the_status_url_returns_the_report_and_charts()
