@@ -18,7 +18,8 @@ public static class EventSources
 /// or a deterministic id derived from the polled resource. Redelivery of the same id is stored once.</param>
 /// <param name="Type">GitHub event type in webhook form (<c>issues</c>, <c>pull_request</c>, <c>push</c>, <c>watch</c>, ...).</param>
 /// <param name="Action">The payload's <c>action</c>, when it has one.</param>
-/// <param name="Repo">Repository full name, lower-case not enforced (GitHub names are case-insensitive; we keep GitHub's casing).</param>
+/// <param name="Repo">Repository full name in GitHub's casing, for display (GitHub names are case-insensitive: keys and
+/// projection ids use <see cref="RepoKey"/>).</param>
 /// <param name="Actor">Login of the user who caused the event, when known.</param>
 /// <param name="CreatedAt">When the event happened at GitHub.</param>
 /// <param name="Source">One of <see cref="EventSources"/>.</param>
@@ -35,4 +36,12 @@ public sealed record GitHubEvent(
     string Source,
     string? DeliveryId,
     DateTimeOffset ReceivedAt,
-    JsonElement Payload);
+    JsonElement Payload)
+{
+    /// <summary>The canonical key of the GitHub activity this event reports, equal across sources
+    /// (<see cref="Normalization.ActivityKey"/>): trends count distinct keys, projections fold each key once.</summary>
+    public string ActivityKey => Normalization.ActivityKey.For(this);
+
+    /// <summary>The repository full name lower-cased: the id of repository-keyed projection documents.</summary>
+    public string RepoKey => Normalization.ActivityKey.RepoKey(Repo);
+}

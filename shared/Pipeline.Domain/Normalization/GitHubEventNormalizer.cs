@@ -196,6 +196,28 @@ public static class GitHubEventNormalizer
             Wrap(action, "workflow_run", run, repo, null));
     }
 
+    /// <summary>
+    /// The response of <c>GET /repos/{o}/{r}</c> (repository metadata, fetched for repositories seen without a language):
+    /// type <see cref="GitHubEventTypes.RepositoryMetadata"/>, action <c>fetched</c>, payload
+    /// <c>{"action":"fetched","repository":{...}}</c>, event time the repository's updated_at (else the receive time),
+    /// id <c>poll:repository:{repo}:{updated_at}</c> so an unchanged repository fetched twice is stored once. The repository
+    /// is the response's full_name (GitHub's casing; a renamed repository answers with its new name).
+    /// </summary>
+    public static GitHubEvent FromPolledRepository(string repo, JsonElement repository, DateTimeOffset receivedAt)
+    {
+        if (repository.ValueKind != JsonValueKind.Object) throw new MalformedGitHubEventException($"GET /repos/{repo} did not return an object.");
+        var fullName = Str(repository, "full_name") ?? repo;
+        var updatedAt = Time(repository, "updated_at") ?? receivedAt;
+        var payload = BuildPayload(w =>
+        {
+            w.WriteString("action", "fetched");
+            w.WritePropertyName("repository");
+            repository.WriteTo(w);
+        });
+        return new GitHubEvent($"poll:repository:{fullName}:{FormatTime(updatedAt)}", GitHubEventTypes.RepositoryMetadata, "fetched", fullName,
+            null, updatedAt, EventSources.Poller, null, receivedAt, payload);
+    }
+
     /// <summary>ISO-8601 UTC with seconds, as GitHub writes it (<c>2024-01-01T00:00:00Z</c>); used inside ids.</summary>
     public static string FormatTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

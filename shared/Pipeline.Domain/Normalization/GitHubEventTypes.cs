@@ -17,6 +17,11 @@ public static class GitHubEventTypes
     public const string Repository = "repository";
     public const string Ping = "ping";
 
+    /// <summary>Not a GitHub event: the poller's <c>GET /repos/{owner}/{repo}</c> metadata, payload
+    /// <c>{"action":"fetched","repository":{...}}</c>, so the repositories projection learns a language no event carried.
+    /// It is not activity: the trends snapshot leaves it out.</summary>
+    public const string RepositoryMetadata = "repository_metadata";
+
     /// <summary>The event types whose repository, actor, action and event time are extracted from the payload.</summary>
     public static IReadOnlySet<string> Modelled { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

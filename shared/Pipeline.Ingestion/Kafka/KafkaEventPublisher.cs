@@ -64,10 +64,11 @@ public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOp
         }
     }
 
-    /// <summary>The message for an event: key = repo full name, value = JSON, headers = type, source, id.</summary>
+    /// <summary>The message for an event: key = repo full name lower-cased (one partition per repository whatever the casing
+    /// a source used), value = JSON, headers = type, source, id.</summary>
     public static Message<byte[]?, byte[]?> ToMessage(GitHubEvent e) => new()
     {
-        Key = Encoding.UTF8.GetBytes(e.Repo),
+        Key = Encoding.UTF8.GetBytes(e.RepoKey),
         Value = GitHubEventSerializer.Serialize(e),
         Headers = new Headers
         {
