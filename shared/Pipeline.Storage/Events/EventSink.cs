@@ -7,8 +7,9 @@ namespace Pipeline.Storage.Events;
 /// <summary>The stored form of an event in the <c>events</c> collection.</summary>
 public static class EventDocument
 {
-    /// <summary>Fields: type, action, repo, actor, created_at, source, delivery_id (only when the event came by webhook),
-    /// received_at, payload (the raw GitHub payload).</summary>
+    /// <summary>Fields: type, action, repo (GitHub's casing), repo_key (lower-cased), activity_key (equal across sources
+    /// for the same GitHub activity, see <see cref="Domain.Normalization.ActivityKey"/>), actor, created_at, source,
+    /// delivery_id (only when the event came by webhook), received_at, payload (the raw GitHub payload).</summary>
     public static JsonObject From(GitHubEvent e)
     {
         var doc = new JsonObject
@@ -16,6 +17,8 @@ public static class EventDocument
             ["type"] = e.Type,
             ["action"] = e.Action,
             ["repo"] = e.Repo,
+            ["repo_key"] = e.RepoKey,
+            ["activity_key"] = e.ActivityKey,
             ["actor"] = e.Actor,
             ["created_at"] = StoreTime.Format(e.CreatedAt),
             ["source"] = e.Source,

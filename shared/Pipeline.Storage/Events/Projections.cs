@@ -39,8 +39,8 @@ public static class ProjectionSupport
     public static bool IsNewer(JsonObject doc, string key) =>
         doc[SnapshotKeyField] is not JsonValue v || !v.TryGetValue<string>(out var current) || string.CompareOrdinal(key, current) > 0;
 
-    /// <summary>Adds entries not yet present (by event id), sorts by time then event id and keeps the newest
-    /// <see cref="MaxHistory"/>.</summary>
+    /// <summary>Adds entries not yet present (by activity key, else event id: the same activity delivered by two sources is
+    /// one entry), sorts by time then event id and keeps the newest <see cref="MaxHistory"/>.</summary>
     public static void MergeHistory(JsonObject doc, IEnumerable<JsonObject> entries)
     {
         var list = new List<JsonObject>();
@@ -68,7 +68,7 @@ public static class ProjectionSupport
         doc[HistoryField] = new JsonArray(list.Select(o => (JsonNode?)o).ToArray());
     }
 
-    private static string? Id(JsonObject o) => Text(o, "event_id");
+    private static string? Id(JsonObject o) => Text(o, "activity_key") ?? Text(o, "event_id");
 
     public static string? Text(JsonObject o, string field) => o[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
@@ -82,7 +82,7 @@ public static class ProjectionSupport
     }
 }
 
-/// <summary>Issues, keyed <c>{repo}#{number}</c>: current state from the newest snapshot plus the history of actions.</summary>
+/// <summary>Issues, keyed <c>{repo key}#{number}</c> (repository lower-cased; <c>repo</c> keeps GitHub's casing): current state from the newest snapshot plus the history of actions.</summary>
 public sealed class IssueProjection : IEventProjection
 {
     public string Collection => Collections.Issues;
@@ -93,7 +93,7 @@ public sealed class IssueProjection : IEventProjection
         if (Object(e.Payload, "issue") is not { } issue) return null;
         // issue_comment also fires for pull requests (their issue object carries pull_request); those belong to pulls.
         if (Get(issue, "pull_request") is not null) return null;
-        return Long(issue, "number") is { } number ? $"{e.Repo}#{number}" : null;
+        return Long(issue, "number") is { } number ? $"{e.RepoKey}#{number}" : null;
     }
 
     public JsonObject Apply(string key, JsonObject? current, IReadOnlyList<GitHubEvent> events)
@@ -135,6 +135,7 @@ public sealed class IssueProjection : IEventProjection
                 var entry = new JsonObject
                 {
                     ["event_id"] = e.Id,
+                    ["activity_key"] = e.ActivityKey,
                     ["action"] = e.Action,
                     ["at"] = StoreTime.Format(e.CreatedAt),
                     ["actor"] = e.Actor ?? String(e.Payload, "sender", "login"),
@@ -149,14 +150,14 @@ public sealed class IssueProjection : IEventProjection
     }
 }
 
-/// <summary>Pull requests, keyed <c>{repo}#{number}</c>: current state (merged flag included) plus the history of actions.</summary>
+/// <summary>Pull requests, keyed <c>{repo key}#{number}</c>: current state (merged flag included) plus the history of actions.</summary>
 public sealed class PullProjection : IEventProjection
 {
     public string Collection => Collections.Pulls;
 
     public string? KeyOf(GitHubEvent e) =>
         e.Type == "pull_request" && Object(e.Payload, "pull_request") is { } pr
-            ? (Long(pr, "number") ?? Long(e.Payload, "number")) is { } n ? $"{e.Repo}#{n}" : null
+            ? (Long(pr, "number") ?? Long(e.Payload, "number")) is { } n ? $"{e.RepoKey}#{n}" : null
             : null;
 
     public JsonObject Apply(string key, JsonObject? current, IReadOnlyList<GitHubEvent> events)
@@ -206,6 +207,7 @@ public sealed class PullProjection : IEventProjection
                 history.Add(new JsonObject
                 {
                     ["event_id"] = e.Id,
+                    ["activity_key"] = e.ActivityKey,
                     ["action"] = e.Action,
                     ["at"] = StoreTime.Format(e.CreatedAt),
                     ["actor"] = e.Actor ?? String(e.Payload, "sender", "login"),
@@ -220,7 +222,7 @@ public sealed class PullProjection : IEventProjection
 }
 
 /// <summary>
-/// Stargazers, keyed <c>{repo}:{user}</c>, from <c>watch</c> (started) and <c>star</c> (created/deleted) events.
+/// Stargazers, keyed <c>{repo key}:{user lower-cased}</c>, from <c>watch</c> (started) and <c>star</c> (created/deleted) events.
 /// The document keeps the star/unstar reports it has seen (<c>events</c>, newest <see cref="MaxEvents"/>) and derives its
 /// state from that set, so arrival order and redelivery do not matter: the latest report (by time) decides
 /// <c>starred</c>; <c>starred_at</c> is the earliest star report after the last unstar (GitHub sends both
@@ -236,7 +238,7 @@ public sealed class StarProjection : IEventProjection
     {
         if (!IsStar(e) && !IsUnstar(e)) return null;
         var user = e.Actor ?? String(e.Payload, "sender", "login");
-        return user is null ? null : $"{e.Repo}:{user}";
+        return user is null ? null : $"{e.RepoKey}:{user.ToLowerInvariant()}";
     }
 
     private static bool IsStar(GitHubEvent e) => (e.Type == "watch" && e.Action is null or "started") || (e.Type == "star" && e.Action == "created");
@@ -275,7 +277,7 @@ public sealed class StarProjection : IEventProjection
         var sinceUnstar = ordered.Where(r => r.Starring && (lastUnstar is null || string.CompareOrdinal(r.At, lastUnstar.At) > 0)).ToList();
 
         doc["repo"] = events[0].Repo;
-        doc["user"] = key[(key.LastIndexOf(':') + 1)..];
+        doc["user"] = events[0].Actor ?? String(events[0].Payload, "sender", "login") ?? key[(key.LastIndexOf(':') + 1)..];
         doc["starred"] = latest.Starring;
         doc["starred_at"] = latest.Starring
             ? sinceUnstar.Select(r => r.StarredAt!).Min(StringComparer.Ordinal)
@@ -294,23 +296,25 @@ public sealed class StarProjection : IEventProjection
 }
 
 /// <summary>
-/// Repositories, keyed by full name: the newest repository snapshot any event carried (language, star/fork counts...),
-/// plus first/last event times. Webhook payloads carry <c>repository</c>; GH Archive pull request events carry
-/// <c>pull_request.base.repo</c>; other events only update the event times.
+/// Repositories, keyed by the lower-cased full name (<see cref="GitHubEvent.RepoKey"/>): <c>full_name</c> in GitHub's
+/// casing from the newest event, the newest repository snapshot any event carried (star/fork counts...), the latest
+/// known <c>language</c>, plus first/last event times. Repository snapshots come from webhook payloads
+/// (<c>repository</c>), GH Archive pull-request events (<c>pull_request.base.repo</c>, the only place the public events
+/// API names a language) and the poller's REST metadata (<see cref="Domain.Normalization.GitHubEventTypes.RepositoryMetadata"/> events, <c>GET /repos/{o}/{r}</c>).
+/// The language is kept from the newest snapshot that names one, so a later payload without it (a push payload, an
+/// empty repository) does not erase what an earlier source knew; <c>language_source</c> says where it came from.
 /// </summary>
 public sealed class RepositoryProjection : IEventProjection
 {
+    public const string LanguageSnapshotKeyField = "language_snapshot_key";
+
     public string Collection => Collections.Repositories;
 
-    public string? KeyOf(GitHubEvent e) => string.IsNullOrEmpty(e.Repo) ? null : e.Repo;
+    public string? KeyOf(GitHubEvent e) => string.IsNullOrEmpty(e.Repo) ? null : e.RepoKey;
 
     public JsonObject Apply(string key, JsonObject? current, IReadOnlyList<GitHubEvent> events)
     {
         var doc = current ?? new JsonObject();
-        var slash = key.IndexOf('/');
-        doc["full_name"] = key;
-        doc["owner"] = slash > 0 ? key[..slash] : null;
-        doc["name"] = slash > 0 ? key[(slash + 1)..] : key;
         foreach (var e in events)
         {
             var at = StoreTime.Format(e.CreatedAt);
@@ -320,19 +324,30 @@ public sealed class RepositoryProjection : IEventProjection
                 doc["last_event_at"] = at;
                 doc["last_event_type"] = e.Type;
                 doc["last_event_id"] = e.Id;
+                SetName(doc, e.Repo);
+            }
+            else if (doc["full_name"] is null)
+            {
+                SetName(doc, e.Repo);
             }
             var first = ProjectionSupport.Text(doc, "first_event_at");
             if (first is null || string.CompareOrdinal(at, first) < 0) doc["first_event_at"] = at;
 
             var repo = Object(e.Payload, "repository") ?? Object(e.Payload, "pull_request", "base", "repo");
-            if (repo is not { } r || !string.Equals(String(r, "full_name"), key, StringComparison.OrdinalIgnoreCase)) continue;
+            if (repo is not { } r || !string.Equals(String(r, "full_name"), e.Repo, StringComparison.OrdinalIgnoreCase)) continue;
             var snapshotKey = ProjectionSupport.SnapshotKey(null, e);
+            if (String(r, "language") is { Length: > 0 } language
+                && (doc[LanguageSnapshotKeyField] is not JsonValue lv || !lv.TryGetValue<string>(out var known) || string.CompareOrdinal(snapshotKey, known) > 0))
+            {
+                doc["language"] = language;
+                doc["language_source"] = e.Type == Domain.Normalization.GitHubEventTypes.RepositoryMetadata ? "rest" : e.Source;
+                doc[LanguageSnapshotKeyField] = snapshotKey;
+            }
             if (!ProjectionSupport.IsNewer(doc, snapshotKey)) continue;
             var snapshot = new JsonObject
             {
                 ["repo_id"] = Node(Long(r, "id")),
                 ["description"] = String(r, "description"),
-                ["language"] = String(r, "language"),
                 ["stargazers_count"] = Node(Long(r, "stargazers_count")),
                 ["forks_count"] = Node(Long(r, "forks_count")),
                 ["open_issues_count"] = Node(Long(r, "open_issues_count")),
@@ -351,6 +366,15 @@ public sealed class RepositoryProjection : IEventProjection
             };
             ProjectionSupport.SetAll(doc, snapshot);
         }
+        doc.TryAdd("language", null);
         return doc;
+    }
+
+    private static void SetName(JsonObject doc, string fullName)
+    {
+        var slash = fullName.IndexOf('/');
+        doc["full_name"] = fullName;
+        doc["owner"] = slash > 0 ? fullName[..slash] : null;
+        doc["name"] = slash > 0 ? fullName[(slash + 1)..] : fullName;
     }
 }
