@@ -8,6 +8,7 @@ using Pipeline.Bench.Webhooks;
 var benchmarks = new Dictionary<string, (string What, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["ingest"] = ("backfill path end to end (file -> topic -> consumer -> store) vs raw librdkafka producer", IngestBenchmark.RunAsync),
+    ["scaling"] = ("consumer throughput against consumers and partitions (the curve docs/capacity.md assumes)", ConsumerScalingBenchmark.RunAsync),
     ["webhooks"] = ("webhook acknowledgement latency under load vs bare Kestrel", WebhookLatencyBenchmark.RunAsync),
     ["ml"] = ("predict latency in-process and over HTTP vs bare PredictionEngine; retraining stages", MlBench.RunAsync),
     ["audit"] = ("audit of a generated 50,000-commit repository vs bare LibGit2Sharp walk", AuditBenchmark.RunAsync),

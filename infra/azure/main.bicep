@@ -198,6 +198,7 @@ module consumer 'modules/consumer.bicep' = {
     durableTaskHubName: durableTaskHubName
     pollerRepository: pollerRepository
     pollerSchedule: pollerSchedule
+    storageAccountName: storage.outputs.storageAccountName
     analyticsEngine: analyticsEngine
     analyticsSchedule: analyticsSchedule
     maxReplicas: eventsPartitionCount

@@ -13,6 +13,8 @@ param kafkaBootstrapServers string
 param durableTaskHubName string
 param pollerRepository string
 param pollerSchedule string
+@description('Storage account holding the analytics snapshot container (Spark reads it over abfss://).')
+param storageAccountName string
 param analyticsEngine string
 param analyticsSchedule string
 @description('At most one replica per partition of github.events.')
@@ -107,13 +109,13 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Analytics__CacheDirectory', value: '/tmp/pipeline-analytics' }
             { name: 'Analytics__JobMaxAttempts', value: '3' }
             { name: 'Analytics__JobFirstRetryInterval', value: '00:00:10' }
-            { name: 'Analytics__Spark__Namespace', value: 'spark-jobs' }
-            { name: 'Analytics__Spark__Image', value: 'apache/spark:3.5.3-python3' }
+            { name: 'Analytics__Spark__Namespace', value: 'pipeline' }
+            { name: 'Analytics__Spark__Image', value: 'pipeline-spark:dev' }
             { name: 'Analytics__Spark__SparkVersion', value: '3.5.3' }
-            { name: 'Analytics__Spark__ServiceAccount', value: 'spark' }
+            { name: 'Analytics__Spark__ServiceAccount', value: 'spark-driver' }
             { name: 'Analytics__Spark__ApiServer', value: '' }
             { name: 'Analytics__Spark__TokenFile', value: '' }
-            { name: 'Analytics__Spark__StorageUri', value: '' }
+            { name: 'Analytics__Spark__StorageUri', value: 'abfss://analytics-snapshots@${storageAccountName}.dfs.core.windows.net' }
             { name: 'Analytics__Spark__StorageSecretName', value: 'pipeline-analytics-storage' }
             { name: 'Analytics__Spark__PollInterval', value: '00:00:15' }
             { name: 'Analytics__Spark__Timeout', value: '01:00:00' }

@@ -75,6 +75,23 @@ resource storageConnectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' 
   }
 }
 
+// Spark on AKS (hadoop-azure shared key): synced into Secret pipeline-analytics-storage by the aks overlay.
+resource storageAccountNameSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'storage-account-name'
+  properties: {
+    value: storageAccount.name
+  }
+}
+
+resource storageAccountKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'storage-account-key'
+  properties: {
+    value: storageAccount.listKeys().keys[0].value
+  }
+}
+
 resource mongoConnectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'mongo-connection-string'

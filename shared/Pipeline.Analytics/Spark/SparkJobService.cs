@@ -49,6 +49,11 @@ public sealed class SparkJobService(
     public Task<SparkApplicationState> GetStateAsync(string applicationName, CancellationToken ct = default) =>
         client.GetStateAsync(Spark.Namespace, applicationName, ct);
 
+    /// <summary>The result files among the names under an application's result prefix: Spark's part-*.parquet files
+    /// (run_sql.py writes with the DataFrame writer), not its _SUCCESS marker or .crc side files.</summary>
+    public static IReadOnlyList<string> ResultParts(IEnumerable<string> names) =>
+        names.Where(n => n.EndsWith(".parquet", StringComparison.Ordinal)).ToList();
+
     /// <summary>Reads the Parquet the application wrote and upserts the rows of the recomputed periods.</summary>
     public async Task<JobOutcome> CollectAsync(string applicationName, JobRunRequest request, long elapsedMs, CancellationToken ct = default)
     {
@@ -56,7 +61,7 @@ public sealed class SparkJobService(
         var job = catalog.Get(request.Job);
         var plan = JobPlan.For(job, request.TouchedDays.Select(Periods.Parse));
         var prefix = SnapshotLayout.SparkResultPrefix(applicationName);
-        var parts = (await storage.ListAsync(prefix, ct)).Where(n => n.EndsWith(".parquet", StringComparison.Ordinal)).ToList();
+        var parts = ResultParts(await storage.ListAsync(prefix, ct));
         var local = Path.Combine(options.Value.ResolveCacheDirectory(), "spark-results", applicationName);
         var files = new List<string>();
         foreach (var part in parts)

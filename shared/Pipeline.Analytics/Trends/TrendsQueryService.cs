@@ -14,7 +14,7 @@ namespace Pipeline.Analytics.Trends;
 public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock = null)
 {
     private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _cache = new();
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<object> Value)> _cache = new();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>How long a response is reused. Zero disables the cache (tests).</summary>
@@ -47,18 +47,35 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         return new TrendDimensions(repos, languages, TrendQueryParser.Metrics);
     });
 
+    /// <summary>Single flight per key: within <see cref="CacheDuration"/> every caller shares one computation (50 clients
+    /// arriving on an expired entry cause one store round trip, not 50). A failed computation is not cached.</summary>
     private async Task<T> Cached<T>(string key, Func<Task<T>> compute) where T : class
     {
+        if (CacheDuration <= TimeSpan.Zero) return await compute();
         var now = _clock.GetUtcNow();
-        if (CacheDuration > TimeSpan.Zero && _cache.TryGetValue(key, out var hit) && now - hit.At < CacheDuration) return (T)hit.Value;
-        var value = await compute();
-        if (CacheDuration > TimeSpan.Zero)
+        if (_cache.TryGetValue(key, out var hit) && Fresh(hit, now)) return (T)await hit.Value;
+        if (_cache.Count > 1000) _cache.Clear();
+        var flight = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = (now, flight.Task);
+        var current = _cache.AddOrUpdate(key, entry, (_, old) => Fresh(old, now) ? old : entry);
+        if (current.Value != flight.Task) return (T)await current.Value;
+        try
         {
-            if (_cache.Count > 1000) _cache.Clear();
-            _cache[key] = (now, value);
+            var value = await compute();
+            flight.SetResult(value);
+            return value;
         }
-        return value;
+        catch (Exception e)
+        {
+            _cache.TryRemove(KeyValuePair.Create(key, current));
+            flight.SetException(e);
+            _ = flight.Task.Exception; // observed here; waiters rethrow it
+            throw;
+        }
     }
+
+    private bool Fresh((DateTimeOffset At, Task<object> Value) entry, DateTimeOffset now) =>
+        now - entry.At < CacheDuration && !entry.Value.IsFaulted && !entry.Value.IsCanceled;
 
     /// <summary>The window shifted back by whole years (29 February falls back to the 28th).</summary>
     private static (DateOnly From, DateOnly To) Shift(TrendQuery q, int yearsBack) => (q.From.AddYears(-yearsBack), q.To.AddYears(-yearsBack));

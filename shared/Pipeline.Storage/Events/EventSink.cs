@@ -39,7 +39,9 @@ public static class EventDocument
 
 /// <summary>
 /// Lands event batches: the raw events (insert-if-absent by event id into <c>events</c>) and the projections
-/// (repositories, issues, pulls, stars). Per batch: one round trip to learn which events are new, then per projection one
+/// (repositories, issues, pulls, stars). On PostgreSQL the set-based writer runs (<see cref="Postgres.PostgresEventWriter"/>:
+/// binary COPY into staging, one merge statement per collection per batch, events and projections in one transaction).
+/// On other stores (MongoDB: unordered bulk writes), per batch: one round trip to learn which events are new, then per projection one
 /// read of the touched documents and one batched upsert (projections run concurrently), then one batched insert of the
 /// events. Projections run only for events not yet stored, and before the events are recorded: if the process dies in
 /// between, redelivery projects them again, which is harmless because projections are idempotent and order-independent
@@ -52,6 +54,7 @@ public sealed class EventSink : IEventSink
 
     private readonly IDocumentStore _store;
     private readonly IReadOnlyList<IEventProjection> _projections;
+    private readonly Postgres.PostgresEventWriter? _setBased;
 
     public EventSink(IDocumentStore store) : this(store, DefaultProjections) { }
 
@@ -59,6 +62,7 @@ public sealed class EventSink : IEventSink
     {
         _store = store;
         _projections = projections;
+        _setBased = store is Postgres.PostgresStore postgres ? Postgres.PostgresEventWriter.For(postgres, projections) : null;
     }
 
     public static IReadOnlyList<IEventProjection> DefaultProjections { get; } =
@@ -74,6 +78,7 @@ public sealed class EventSink : IEventSink
             ArgumentException.ThrowIfNullOrEmpty(e.Id, "event id");
             if (seen.Add(e.Id)) unique.Add(e);
         }
+        if (_setBased is not null) return await _setBased.WriteAsync(unique, ct);
 
         var stored = await ExistingIdsAsync(Collections.Events, unique.Select(e => e.Id).ToList(), ct);
         var fresh = stored.Count == 0 ? unique : unique.Where(e => !stored.Contains(e.Id)).ToList();

@@ -320,7 +320,7 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
     /// server restart the pool still holds dead connections; the first failure clears the pool and the operation is tried
     /// once more on a fresh connection (every operation here is idempotent: upserts, insert-if-absent, reads, deletes).
     /// </summary>
-    private async Task<T> ExecuteAsync<T>(Func<NpgsqlConnection, Task<T>> action, CancellationToken ct)
+    internal async Task<T> ExecuteAsync<T>(Func<NpgsqlConnection, Task<T>> action, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {

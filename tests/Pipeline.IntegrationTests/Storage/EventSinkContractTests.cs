@@ -318,6 +318,51 @@ public sealed class PostgresEventSinkTests(PostgresFixture postgres) : EventSink
         foreach (var s in _stores) await s.DisposeAsync();
     }
 
+    /// <summary>The set-based writer (COPY, SQL merge functions) against the generic read-modify-write path over the same
+    /// PostgreSQL: the same batches give the same documents in every collection, events included.</summary>
+    [Fact]
+    public async Task Set_based_writer_gives_the_same_documents_as_the_generic_projection_path()
+    {
+        var events = GitHubExamples.Events();
+        var setBased = await NewStoreAsync();
+        var generic = await NewStoreAsync();
+        var fast = new EventSink(setBased);
+        var slow = new EventSink(new ForwardingStore(generic));
+        // Batches of several sizes, the second half replayed with overlap: merges across batches and redelivery.
+        var rng = new Random(15);
+        for (var i = 0; i < events.Count;)
+        {
+            var n = Math.Min(rng.Next(1, 40), events.Count - i);
+            var batch = events.Skip(i).Take(n).Concat(events.Skip(Math.Max(0, i - 5)).Take(3)).ToList();
+            Assert.Equal(await slow.WriteAsync(batch), await fast.WriteAsync(batch));
+            i += n;
+        }
+        string[] all = [Collections.Events, Collections.Repositories, Collections.Issues, Collections.Pulls, Collections.Stars];
+        var expected = await DumpForCompareAsync(generic, all);
+        Assert.Equal(expected, await DumpForCompareAsync(setBased, all));
+        Assert.Contains("\"history\"", expected, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> DumpForCompareAsync(IDocumentStore store, string[] collections)
+    {
+        var parts = new List<string>();
+        foreach (var c in collections)
+        {
+            var docs = await store.FindAsync(c, DocumentQuery.All.OrderBy("_id"));
+            parts.Add(c + ":" + string.Join("\n", docs.Select(d => JsonNodeCanonical(d))));
+        }
+        return string.Join("\n---\n", parts);
+    }
+
+    private static string JsonNodeCanonical(JsonNode? node) => node switch
+    {
+        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => JsonSerializer.Serialize(p.Key) + ":" + JsonNodeCanonical(p.Value))) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(JsonNodeCanonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
+
+
     [Fact]
     public async Task A_store_outage_surfaces_as_StoreUnavailableException_and_loses_nothing_once_back()
     {
@@ -331,6 +376,45 @@ public sealed class PostgresEventSinkTests(PostgresFixture postgres) : EventSink
         Assert.Equal(events.Count, await sink.WriteAsync(events));
         Assert.Equal(events.Count, await store.CountAsync(Collections.Events));
     }
+}
+
+/// <summary>The same contract on PostgreSQL through <see cref="EventSink"/>'s generic read-modify-write path (the one MongoDB
+/// takes), so both PostgreSQL paths are held to the same expectations.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresGenericPathEventSinkTests(PostgresFixture postgres) : EventSinkContractTests, IAsyncLifetime
+{
+    private readonly List<PostgresStore> _stores = [];
+
+    protected override async Task<IDocumentStore> NewStoreAsync()
+    {
+        var store = await postgres.CreateStoreAsync("sinkgeneric");
+        _stores.Add(store);
+        return new ForwardingStore(store);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var s in _stores) await s.DisposeAsync();
+    }
+}
+
+/// <summary>Not a <see cref="PostgresStore"/>, so <see cref="EventSink"/> takes its generic path over the same database.</summary>
+internal sealed class ForwardingStore(IDocumentStore inner) : IDocumentStore
+{
+    public string Provider => inner.Provider;
+    public Task EnsureCollectionsAsync(IEnumerable<CollectionDefinition> collections, CancellationToken ct = default) => inner.EnsureCollectionsAsync(collections, ct);
+    public Task<bool> UpsertAsync(string collection, string id, JsonObject document, CancellationToken ct = default) => inner.UpsertAsync(collection, id, document, ct);
+    public Task<int> UpsertManyAsync(string collection, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, CancellationToken ct = default) => inner.UpsertManyAsync(collection, documents, ct);
+    public Task<bool> InsertIfAbsentAsync(string collection, string id, JsonObject document, CancellationToken ct = default) => inner.InsertIfAbsentAsync(collection, id, document, ct);
+    public Task<IReadOnlyList<string>> InsertManyIfAbsentAsync(string collection, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, CancellationToken ct = default) => inner.InsertManyIfAbsentAsync(collection, documents, ct);
+    public Task<JsonObject?> GetAsync(string collection, string id, CancellationToken ct = default) => inner.GetAsync(collection, id, ct);
+    public Task<IReadOnlyList<JsonObject>> FindAsync(string collection, DocumentQuery query, CancellationToken ct = default) => inner.FindAsync(collection, query, ct);
+    public Task<long> CountAsync(string collection, DocumentQuery? query = null, CancellationToken ct = default) => inner.CountAsync(collection, query, ct);
+    public Task<bool> DeleteAsync(string collection, string id, CancellationToken ct = default) => inner.DeleteAsync(collection, id, ct);
+    public Task<long> DeleteManyAsync(string collection, DocumentQuery query, CancellationToken ct = default) => inner.DeleteManyAsync(collection, query, ct);
+    public Task PingAsync(CancellationToken ct = default) => inner.PingAsync(ct);
 }
 
 [RequiresMongo]

@@ -146,7 +146,7 @@ public sealed class SparkEngineTests
         // Every application was polled through SUBMITTED and RUNNING before it finished.
         foreach (var name in server.Applications.Keys)
         {
-            Assert.True(server.Requests.Count(r => r == "GET spark-jobs/" + name) >= 3);
+            Assert.True(server.Requests.Count(r => r == $"GET {new SparkOptions().Namespace}/{name}") >= 3);
         }
         // The same rows the in-process engine computes for the same periods.
         var weekly = await store.FindAsync(AnalyticsCollections.ActivityWeekly, DocumentQuery.All);
