@@ -51,6 +51,10 @@ public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry
         [DurableClient] DurableTaskClient client) =>
         ModelHandlers.RetrainAsync(req, name, client, store, options, req.HttpContext.RequestAborted);
 
+    [Function("GetModelRunsDashboard")]
+    public IResult GetModelRunsDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/runs")] HttpRequest req) =>
+        Pipeline.Api.Dashboard.DashboardHandlers.GetPage(req, "runs.html");
+
     [Function("ListModelRuns")]
     public Task<IResult> ListModelRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/runs")] HttpRequest req, string name) =>
         ModelHandlers.ListRunsAsync(req, name, runs, req.HttpContext.RequestAborted);

@@ -99,7 +99,8 @@ public static class CrossValidator
         // a fixed order (not measured seconds) keeps the choice deterministic.
         var best = results.First(r => r.Status == "ok" && Primary(r, spec.PrimaryMetric) >= Primary(top, spec.PrimaryMetric) - settings.SelectionTolerance);
         return new CrossValidationResult(spec.Name, spec.PrimaryMetric, k, rows.Count, settings.GridBudgetSeconds, total.Elapsed.TotalSeconds,
-            results, best.Candidate, best.MeanMetrics) { FoldLayout = layout, BestFoldMetrics = best.FoldMetrics };
+            results, best.Candidate, best.MeanMetrics)
+        { FoldLayout = layout, BestFoldMetrics = best.FoldMetrics };
     }
 
     private static double Primary(CandidateResult r, string metric) =>

@@ -25,7 +25,7 @@ public class HonestDatasetTests(MlServersFixture fx)
 
     private static string LanguageOf(string repo) => Languages[Math.Abs(repo.Sum(c => c)) % Languages.Length];
 
-    private static async Task<(MlTestApp App, List<IssueRecord> Issues, List<GitHubEvent> Events)> StoreHistoryAsync(MlServersFixture fx, int count = 700)
+    private static async Task<(MlTestApp App, IReadOnlyList<IssueRecord> Issues, List<GitHubEvent> Events)> StoreHistoryAsync(MlServersFixture fx, int count = 700)
     {
         var app = await MlTestApp.StartAsync(fx, s => s["Ml:Training:Trainers"] = "Sdca");
         await StoreSchema.EnsureAsync(app.Store);
@@ -156,8 +156,13 @@ public class HonestDatasetTests(MlServersFixture fx)
         var now = DateTime.UtcNow;
         JsonObject Prediction(string issueRef, DateTime at) => new()
         {
-            ["model"] = ModelNames.TimeToClose, ["version"] = 1, ["created_at"] = IssueDocumentSchema.FormatTime(at), ["source"] = "webhook",
-            ["issue_ref"] = issueRef, ["output"] = new JsonObject { ["closes_within_7_days"] = true, ["probability"] = 0.9 }, ["resolved"] = false,
+            ["model"] = ModelNames.TimeToClose,
+            ["version"] = 1,
+            ["created_at"] = IssueDocumentSchema.FormatTime(at),
+            ["source"] = "webhook",
+            ["issue_ref"] = issueRef,
+            ["output"] = new JsonObject { ["closes_within_7_days"] = true, ["probability"] = 0.9 },
+            ["resolved"] = false,
         };
         // 10,000 predictions about issues the store never heard of, the oldest first (as they would sit at the head).
         var unresolvable = Enumerable.Range(0, 10_000).Select(i => KeyValuePair.Create($"a{i:D6}", Prediction($"gone/repo#{i}", i < 300 ? now.AddDays(-8) : now.AddHours(-1)))).ToList();

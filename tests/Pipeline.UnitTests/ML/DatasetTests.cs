@@ -73,8 +73,13 @@ public class DatasetTests
         // The projection keeps the final labels and the label history; "wontfix" was added at closing, "bug" at opening.
         var doc = new JsonObject
         {
-            ["_id"] = "o/r#7", ["repo"] = "o/r", ["number"] = 7, ["title"] = "Crash on start", ["state"] = "closed",
-            ["created_at"] = "2025-01-01T00:00:00.000Z", ["closed_at"] = "2025-01-20T00:00:00.000Z",
+            ["_id"] = "o/r#7",
+            ["repo"] = "o/r",
+            ["number"] = 7,
+            ["title"] = "Crash on start",
+            ["state"] = "closed",
+            ["created_at"] = "2025-01-01T00:00:00.000Z",
+            ["closed_at"] = "2025-01-20T00:00:00.000Z",
             ["labels"] = new JsonArray("bug", "wontfix"),
             ["history"] = new JsonArray(
                 new JsonObject { ["event_id"] = "1", ["action"] = "opened", ["at"] = "2025-01-01T00:00:00.000Z" },
