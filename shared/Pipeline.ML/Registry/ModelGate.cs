@@ -13,7 +13,9 @@ public sealed record GateDecision(bool Promote, string Reason, double CandidateP
     public List<string> ChampionFailedFloors { get; init; } = [];
 }
 
-/// <summary>What the gate compares: candidate, baseline and champion metrics on one test set, and where each model's data came from.</summary>
+/// <summary>What the gate compares: candidate, baseline and champion metrics on one test set, and where each model's data
+/// came from. <see cref="ChampionSource"/> is set whenever a champion exists; <see cref="Champion"/> (its metrics on this
+/// test set) may be null when it was not re-scored.</summary>
 public sealed record GateInput(
     string ModelName,
     IReadOnlyDictionary<string, double> Candidate,
@@ -48,7 +50,8 @@ public static class ModelGate
         var championFloors = input.Champion is null ? [] : Floors(modelName, input.Champion, g);
         var championBelow = input.Champion is not null && championFloors.Count > 0;
 
-        if (input.Champion is not null && input.CandidateSource == Synthetic && input.ChampionSource is not null && input.ChampionSource != Synthetic)
+        // Decided on the champion's source alone: its metrics on a synthetic test set are not even computed.
+        if (input.CandidateSource == Synthetic && input.ChampionSource is not null && input.ChampionSource != Synthetic)
             failed.Add($"a challenger trained on synthetic data never replaces a champion trained on real data (champion source '{input.ChampionSource}')");
         double? baselinePrimary = input.Baseline is not null && input.Baseline.TryGetValue(primaryName, out var bp) && !double.IsNaN(bp) ? bp : null;
         if (baselinePrimary is { } b && !(primary >= b + g.BaselineMargin))
