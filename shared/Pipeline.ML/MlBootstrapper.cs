@@ -20,6 +20,7 @@ public static class MlCollections
             new IndexDefinition("predictions_issue_ref", ["issue_ref"]),
             new IndexDefinition("predictions_model_version_resolved", ["model", "version", "resolved", "resolved_at"])),
         new(Collections.MonitorReports, new IndexDefinition("monitor_reports_kind_model_at", ["kind", "model", "at"])),
+        new(Training.TrainingRunStore.Collection, new IndexDefinition("ml_runs_model_started", ["model", "sortStartedAt"])),
     ];
 }
 

@@ -24,7 +24,14 @@ public sealed class MlOptions
     /// <summary>Train both models at start-up when no champion exists.</summary>
     public bool TrainAtStartup { get; set; } = true;
 
+    /// <summary>Whether a data set may come from the synthetic generator when the store has too little real data. False by
+    /// default (and in the Azure and Kubernetes settings): a model is then only trained on real issues. True for the local
+    /// demo (local.settings.sample.json, the local host's defaults). A store outage never falls back to synthetic data.</summary>
+    public bool AllowSyntheticData { get; set; }
+
     public TrainingSettings Training { get; set; } = new();
+    public LabelerSettings Labeler { get; set; } = new();
+    public EvaluationSettings Evaluation { get; set; } = new();
     public GateSettings Gate { get; set; } = new();
     public ServingSettings Serving { get; set; } = new();
     public DriftSettings Drift { get; set; } = new();
@@ -59,8 +66,31 @@ public sealed class TrainingSettings
     public int MinSliceSize { get; set; } = 20;
 }
 
+public sealed class LabelerSettings
+{
+    /// <summary>A label joins the labeler's label set when at least this many issues of the data set carry it.</summary>
+    public int MinExamples { get; set; } = 30;
+    /// <summary>Comma-separated labels to consider (empty: every label).</summary>
+    public string Include { get; set; } = string.Empty;
+    /// <summary>Comma-separated labels never predicted: workflow labels that say nothing about the issue's content.</summary>
+    public string Exclude { get; set; } = "needs-triage,triage,good first issue,help wanted,priority: high,priority: low,stale,duplicate,invalid,wontfix";
+}
+
+public sealed class EvaluationSettings
+{
+    /// <summary>Pending predictions older than this without ground truth are expired (counted, never joined); a TimeSpan
+    /// ("30.00:00:00" = 30 days).</summary>
+    public TimeSpan Horizon { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>Pending predictions read per page while resolving (keyset order on the id).</summary>
+    public int PageSize { get; set; } = 1000;
+    /// <summary>A polled opening event counts as live when it reaches the pipeline within this many minutes.</summary>
+    public int PollerFreshnessMinutes { get; set; } = 30;
+}
+
 public sealed class GateSettings
 {
+    /// <summary>A challenger must beat the majority/prior baseline's primary metric on the same test set by this much.</summary>
+    public double BaselineMargin { get; set; } = 0.02;
     /// <summary>A challenger must beat the champion's primary metric (macro-F1 / AUC) by at least this much.</summary>
     public double Margin { get; set; } = 0.005;
     public double MinMacroF1 { get; set; } = 0.55;
@@ -81,11 +111,14 @@ public sealed class ServingSettings
     public int ChampionRefreshSeconds { get; set; } = 30;
     /// <summary>How long repository/author history features are cached before a background refresh.</summary>
     public int FeatureCacheSeconds { get; set; } = 600;
+    /// <summary>Most issues of a repository (and of an author) read to compute history features at serving; with at least
+    /// as many as the repository has, served features equal the training features exactly.</summary>
+    public int MaxHistoryIssues { get; set; } = 20000;
 }
 
 public sealed class DriftSettings
 {
-    /// <summary>Samples up to this size use KS (numeric) and chi-squared (categorical); larger ones Wasserstein and Jensen-Shannon.</summary>
+    /// <summary>References up to this size use KS (numeric) and chi-squared (categorical); larger ones Wasserstein and Jensen-Shannon.</summary>
     public int SmallSampleMax { get; set; } = 1000;
     public double KsPValue { get; set; } = 0.05;
     public double ChiSquaredPValue { get; set; } = 0.05;
@@ -133,7 +166,13 @@ public sealed class MlOptionsValidator : IValidateOptions<MlOptions>
             if (t is not ("Sdca" or "LightGbm" or "FastTree")) errors.Add($"Ml:Training:Trainers has unknown trainer '{t}' (Sdca, LightGbm, FastTree)");
         }
         if (o.Gate.Margin < 0) errors.Add("Ml:Gate:Margin must be >= 0");
+        if (o.Gate.BaselineMargin < 0) errors.Add("Ml:Gate:BaselineMargin must be >= 0");
+        if (o.Labeler.MinExamples < 2) errors.Add("Ml:Labeler:MinExamples must be at least 2");
+        if (o.Evaluation.Horizon <= TimeSpan.Zero) errors.Add("Ml:Evaluation:Horizon must be a positive TimeSpan");
+        if (o.Evaluation.PageSize is < 10 or > 10000) errors.Add("Ml:Evaluation:PageSize must be between 10 and 10000");
+        if (o.Evaluation.PollerFreshnessMinutes < 0) errors.Add("Ml:Evaluation:PollerFreshnessMinutes must be >= 0");
         if (o.Serving.MaxBatchItems is < 1 or > 1000) errors.Add("Ml:Serving:MaxBatchItems must be between 1 and 1000");
+        if (o.Serving.MaxHistoryIssues < 1) errors.Add("Ml:Serving:MaxHistoryIssues must be positive");
         if (o.Serving.PredictionLogCapacity < 1) errors.Add("Ml:Serving:PredictionLogCapacity must be positive");
         if (o.Drift.DatasetDriftShare is <= 0 or > 1) errors.Add("Ml:Drift:DatasetDriftShare must be in (0, 1]");
         if (o.Monitor.RetrainCooldownMinutes < 0) errors.Add("Ml:Monitor:RetrainCooldownMinutes must be >= 0");

@@ -41,6 +41,7 @@ public static class MlServiceCollectionExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<IssueDatasetBuilder>();
         services.AddSingleton<TrainingPipeline>();
+        services.AddSingleton<TrainingRunStore>();
         services.AddSingleton<HistoryFeatureCache>();
         services.AddSingleton<PredictionLog>();
         services.AddSingleton<PredictionLogWriter>();

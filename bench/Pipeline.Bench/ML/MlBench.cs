@@ -96,8 +96,8 @@ public static class MlBench
             _labeler = new ServedModel(ModelNames.IssueLabeler, labeler.Version, registry.LoadArtifactAsync(labeler).GetAwaiter().GetResult(), 1);
             _ttc = new ServedModel(ModelNames.TimeToClose, ttc.Version, registry.LoadArtifactAsync(ttc).GetAwaiter().GetResult(), 1);
             var ml = new MLContext(1);
-            Labeler = ml.Model.CreatePredictionEngine<IssueModelInput, LabelerOutput>(_labeler.Transformer);
-            TimeToClose = ml.Model.CreatePredictionEngine<IssueModelInput, TimeToCloseOutput>(_ttc.Transformer);
+            Labeler = ml.Model.CreatePredictionEngine<IssueModelInput, LabelerOutput>(_labeler.Model.Transformer);
+            TimeToClose = ml.Model.CreatePredictionEngine<IssueModelInput, TimeToCloseOutput>(_ttc.Model.Transformer);
             _pool = new ConcurrentBag<(PredictionEngine<IssueModelInput, LabelerOutput>, PredictionEngine<IssueModelInput, TimeToCloseOutput>)>();
             _ml = ml;
         }
@@ -112,10 +112,10 @@ public static class MlBench
         public (string Label, float Probability) PredictPooled(IssueModelInput input)
         {
             if (!_pool.TryTake(out var pair))
-                pair = (_ml.Model.CreatePredictionEngine<IssueModelInput, LabelerOutput>(_labeler.Transformer), _ml.Model.CreatePredictionEngine<IssueModelInput, TimeToCloseOutput>(_ttc.Transformer));
+                pair = (_ml.Model.CreatePredictionEngine<IssueModelInput, LabelerOutput>(_labeler.Model.Transformer), _ml.Model.CreatePredictionEngine<IssueModelInput, TimeToCloseOutput>(_ttc.Model.Transformer));
             try
             {
-                return (pair.Item1.Predict(input).PredictedLabel, pair.Item2.Predict(input).CloseProbability);
+                return (LabelerSpec.Decide(_labeler.Model, pair.Item1.Predict(input).LabelProbabilities).Top.Label, pair.Item2.Predict(input).CloseProbability);
             }
             finally
             {
@@ -272,13 +272,14 @@ public static class MlBench
         var sb = new StringBuilder();
         sb.AppendLine($"### Retraining on {count:N0} synthetic issues (grid: {options.Training.Trainers}, {options.Training.Grid}; {options.Training.CvFolds}-fold CV on ≤ {options.Training.CvMaxRows:N0} rows, budget {options.Training.GridBudgetSeconds} s)");
         sb.AppendLine();
-        sb.AppendLine("| model | rows (train/test) | build data set s | stage to blob s | CV grid s (candidates run) | train best s | evaluate s | gate+register s | total s | primary metric (test) |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| model | rows (train/test) | build data set s | stage to blob s | CV grid s (candidates run) | train best s | evaluate s | gate+register s | total s | primary metric (test) | baseline (test) |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        var folds = new StringBuilder();
         foreach (var model in ModelNames.All)
         {
             var total = Stopwatch.StartNew();
             var sw = Stopwatch.StartNew();
-            var dataset = IssueDatasetBuilder.BuildSynthetic(model, count, options.Training.Seed, options.Training.TestFraction);
+            var dataset = IssueDatasetBuilder.BuildSynthetic(model, count, options.Training.Seed, options.Training.TestFraction, labeler: options.Labeler);
             var build = sw.Elapsed.TotalSeconds;
             sw.Restart();
             var datasetRef = await training.StageDatasetAsync(dataset);
@@ -297,10 +298,21 @@ public static class MlBench
             var version = await training.GateAndRegisterAsync(new RegistrationRequest(runId, "benchmark", datasetRef, cv, trained, evaluation));
             var register = sw.Elapsed.TotalSeconds;
             var primary = ModelNames.PrimaryMetric(model);
-            sb.AppendLine($"| {model} | {dataset.Train.Count:N0}/{dataset.Test.Count:N0} | {F(build)} | {F(stage)} | {F(cvSeconds)} ({cv.Candidates.Count(c => c.Status == "ok")}/{cv.Candidates.Count}) | {F(train)} | {F(evaluate)} | {F(register)} | **{F(total.Elapsed.TotalSeconds)}** | {primary} {version.TestMetrics.GetValueOrDefault(primary):0.###} ({version.Trainer}, v{version.Version} {version.Gate.Decision}) |");
+            sb.AppendLine($"| {model} | {dataset.Train.Count:N0}/{dataset.Test.Count:N0} | {F(build)} | {F(stage)} | {F(cvSeconds)} ({cv.Candidates.Count(c => c.Status == "ok")}/{cv.Candidates.Count}) | {F(train)} | {F(evaluate)} | {F(register)} | **{F(total.Elapsed.TotalSeconds)}** | {primary} {version.TestMetrics.GetValueOrDefault(primary):0.###} ({version.Trainer}, v{version.Version} {version.Gate.Decision}) | {primary} {evaluation.BaselineMetrics.GetValueOrDefault(primary):0.###} |");
+            foreach (var f in cv.FoldLayout)
+            {
+                var m = f.Fold < cv.BestFoldMetrics.Count ? cv.BestFoldMetrics[f.Fold] : [];
+                folds.AppendLine($"| {model} | {f.Fold} | {f.TrainRows:N0} | {f.ValidRows:N0} | {f.TrainTo:yyyy-MM-dd} | {f.ValidFrom:yyyy-MM-dd}..{f.ValidTo:yyyy-MM-dd} | {m.GetValueOrDefault(primary):0.###} |");
+            }
             foreach (var c in cv.Candidates)
                 Console.Error.WriteLine($"  {model} {c.Candidate.Describe()}: {c.Status} {c.MeanMetrics.GetValueOrDefault(primary):0.###} in {c.Seconds:0.0}s");
         }
+        sb.AppendLine();
+        sb.AppendLine("Forward-chaining folds of the chosen candidate (each trains on everything before its validation block):");
+        sb.AppendLine();
+        sb.AppendLine("| model | fold | train rows | valid rows | trained up to | validated on | primary metric |");
+        sb.AppendLine("|---|---:|---:|---:|---|---|---:|");
+        sb.Append(folds);
         sb.AppendLine();
         return sb.ToString();
     }
@@ -380,6 +392,7 @@ public static class MlBench
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Ml:BlobConnectionString"] = env._azurite.ConnectionString,
+                ["Ml:AllowSyntheticData"] = "true",
             });
             builder.Configuration.AddEnvironmentVariables();
             builder.Services.AddSingleton<IDocumentStore>(env._store);

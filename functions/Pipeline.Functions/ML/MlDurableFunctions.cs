@@ -17,7 +17,9 @@ public sealed class MlDurableFunctions(
     ActivateChampionActivity activateChampion,
     ResolveOutcomesActivity resolveOutcomes,
     MonitorModelActivity monitorModel,
-    SendAlertActivity sendAlert)
+    SendAlertActivity sendAlert,
+    Pipeline.Storage.IDocumentStore store,
+    Microsoft.Extensions.Options.IOptions<Pipeline.ML.MlOptions> options)
 {
     [Function(nameof(RetrainModelOrchestrator))]
     public Task<RetrainResult> RetrainModelOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx) =>
@@ -54,6 +56,11 @@ public sealed class MlDurableFunctions(
     [Function(nameof(SendAlertActivity))]
     public Task<bool> SendAlertActivity([ActivityTrigger] MlAlert input) => sendAlert.ExecuteAsync(input);
 
+    /// <summary>The monitor's single-flight retrain start (the client comes from the Durable binding here).</summary>
+    [Function(nameof(StartRetrainActivity))]
+    public Task<RetrainStart> StartRetrainActivity([ActivityTrigger] StartRetrainInput input, [DurableClient] DurableTaskClient client) =>
+        RetrainStarter.StartAsync(client, store, options.Value, input.Model, input.Reason, input.Trigger);
+
     /// <summary>Monitoring pass on the schedule in setting <c>Ml:Monitor:Schedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
     [Function("MonitorModelsTimer")]
     public Task<string> MonitorModelsTimer([TimerTrigger("%Ml:Monitor:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
@@ -64,10 +71,6 @@ public sealed class MlDurableFunctions(
     public async Task RetrainModelsTimer([TimerTrigger("%Ml:Monitor:RetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client)
     {
         foreach (var model in ModelNames.All)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline.Orchestration.ML.RetrainModelOrchestrator),
-                new RetrainRequest(model, "scheduled retraining", "schedule"),
-                new StartOrchestrationOptions { InstanceId = $"retrain-{model}-{DateTime.UtcNow:yyyyMMddHHmmss}-sched" });
-        }
+            await RetrainStarter.StartAsync(client, store, options.Value, model, "scheduled retraining", "schedule");
     }
 }

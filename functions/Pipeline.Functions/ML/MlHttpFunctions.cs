@@ -13,7 +13,8 @@ using Pipeline.ML.Serving;
 namespace Pipeline.Functions.ML;
 
 /// <summary>HTTP triggers of the ML API: thin wrappers over the shared handlers. Predict and model-changing routes need a function key.</summary>
-public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry registry, ModelMonitor monitor, IOptions<MlOptions> options)
+public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry registry, ModelMonitor monitor, IOptions<MlOptions> options,
+    Pipeline.ML.Training.TrainingRunStore runs, Pipeline.Storage.IDocumentStore store)
 {
     [Function("PredictIssue")]
     public Task<IResult> PredictIssue([HttpTrigger(AuthorizationLevel.Function, "post", Route = "predict/issue")] HttpRequest req) =>
@@ -48,7 +49,15 @@ public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrain")] HttpRequest req,
         string name,
         [DurableClient] DurableTaskClient client) =>
-        ModelHandlers.RetrainAsync(req, name, client, req.HttpContext.RequestAborted);
+        ModelHandlers.RetrainAsync(req, name, client, store, options, req.HttpContext.RequestAborted);
+
+    [Function("GetModelRunsDashboard")]
+    public IResult GetModelRunsDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/runs")] HttpRequest req) =>
+        Pipeline.Api.Dashboard.DashboardHandlers.GetPage(req, "runs.html");
+
+    [Function("ListModelRuns")]
+    public Task<IResult> ListModelRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/runs")] HttpRequest req, string name) =>
+        ModelHandlers.ListRunsAsync(req, name, runs, req.HttpContext.RequestAborted);
 
     [Function("GetRetrainRun")]
     public Task<IResult> GetRetrainRun(
@@ -56,5 +65,5 @@ public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry
         string name,
         string instanceId,
         [DurableClient] DurableTaskClient client) =>
-        ModelHandlers.GetRunAsync(name, instanceId, client, req.HttpContext.RequestAborted);
+        ModelHandlers.GetRunAsync(name, instanceId, client, runs, req.HttpContext.RequestAborted);
 }

@@ -198,6 +198,15 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Ml__Training__MinSliceSize', value: '20' }
             { name: 'Ml__Training__SelectionTolerance', value: '0.002' }
             { name: 'Ml__Gate__Margin', value: '0.005' }
+            { name: 'Ml__AllowSyntheticData', value: 'false' }
+            { name: 'Ml__Gate__BaselineMargin', value: '0.02' }
+            { name: 'Ml__Labeler__MinExamples', value: '30' }
+            { name: 'Ml__Labeler__Include', value: '' }
+            { name: 'Ml__Labeler__Exclude', value: 'needs-triage,triage,good first issue,help wanted,priority: high,priority: low,stale,duplicate,invalid,wontfix' }
+            { name: 'Ml__Evaluation__Horizon', value: '30.00:00:00' }
+            { name: 'Ml__Evaluation__PageSize', value: '1000' }
+            { name: 'Ml__Evaluation__PollerFreshnessMinutes', value: '30' }
+            { name: 'Ml__Serving__MaxHistoryIssues', value: '20000' }
             { name: 'Ml__Gate__MinMacroF1', value: '0.55' }
             { name: 'Ml__Gate__MinAccuracy', value: '0.6' }
             { name: 'Ml__Gate__MinAuc', value: '0.7' }

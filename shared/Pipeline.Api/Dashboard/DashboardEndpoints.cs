@@ -6,10 +6,12 @@ namespace Pipeline.Api.Dashboard;
 
 public static class DashboardEndpoints
 {
-    /// <summary>GET /dashboard (a trailing slash matches too) and GET /dashboard/assets/{file}.</summary>
+    /// <summary>GET /dashboard (a trailing slash matches too), GET /dashboard/runs (model runs compared) and
+    /// GET /dashboard/assets/{file}.</summary>
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/dashboard", (HttpRequest req) => DashboardHandlers.GetPage(req));
+        app.MapGet("/dashboard/runs", (HttpRequest req) => DashboardHandlers.GetPage(req, "runs.html"));
         app.MapGet("/dashboard/assets/{file}", (HttpRequest req, string file) => DashboardHandlers.GetAsset(req, file));
         return app;
     }

@@ -28,11 +28,12 @@ public static class DashboardHandlers
     public static IReadOnlyList<string> AssetNames => typeof(DashboardHandlers).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Select(n => n[Prefix.Length..]).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary><c>GET /dashboard</c>: the page.</summary>
-    public static IResult GetPage(HttpRequest request)
+    /// <summary><c>GET /dashboard</c>: the page (<c>GET /dashboard/runs</c>: <c>runs.html</c>, with the same base).</summary>
+    public static IResult GetPage(HttpRequest request, string page = "index.html")
     {
-        var asset = Load("index.html") ?? throw new InvalidOperationException("Dashboard page is not embedded");
+        var asset = Load(page) ?? throw new InvalidOperationException($"Dashboard page {page} is not embedded");
         var path = (request.PathBase + request.Path).Value ?? "/dashboard";
+        if (page != "index.html" && path.LastIndexOf('/') > 0) path = path[..path.TrimEnd('/').LastIndexOf('/')];
         var basePath = path.EndsWith('/') ? path : path + "/";
         // The API lives next to the dashboard: /api on the local host (/dashboard), /api on Functions (/api/dashboard).
         var apiBase = (request.PathBase.Value ?? "") + "/api";
@@ -46,7 +47,8 @@ public static class DashboardHandlers
     /// <summary><c>GET /dashboard/assets/{file}</c>: an embedded asset with an ETag (304 when unchanged); 404 otherwise.</summary>
     public static IResult GetAsset(HttpRequest request, string file)
     {
-        if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal) || file.Equals("index.html", StringComparison.OrdinalIgnoreCase))
+        if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal) || file.Equals("index.html", StringComparison.OrdinalIgnoreCase)
+            || file.Equals("runs.html", StringComparison.OrdinalIgnoreCase))
         {
             return Results.NotFound();
         }

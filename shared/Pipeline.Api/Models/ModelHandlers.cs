@@ -4,12 +4,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using Pipeline.Api.Predict;
+using Pipeline.ML;
 using Pipeline.ML.Monitoring;
 using Pipeline.ML.Registry;
 using Pipeline.ML.Serving;
 using Pipeline.ML.Training;
 using Pipeline.Orchestration.ML;
+using Pipeline.Storage;
 
 namespace Pipeline.Api.Models;
 
@@ -122,7 +125,8 @@ public static class ModelHandlers
     }
 
     /// <summary><c>POST /api/models/{name}/retrain</c>: starts RetrainModelOrchestrator; 202 with a status URL.</summary>
-    public static async Task<IResult> RetrainAsync(HttpRequest request, string name, DurableTaskClient client, CancellationToken ct = default)
+    public static async Task<IResult> RetrainAsync(HttpRequest request, string name, DurableTaskClient client, IDocumentStore store, IOptions<MlOptions> options,
+        CancellationToken ct = default)
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var reason = "manual retrain";
@@ -132,18 +136,55 @@ public static class ModelHandlers
             if (error is not null) return error;
             if (body?.Reason is { Length: > 0 } r) reason = r.Length > 500 ? r[..500] : r;
         }
-        var instanceId = $"retrain-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainModelOrchestrator), new RetrainRequest(name, reason, "http"),
-            new StartOrchestrationOptions { InstanceId = instanceId }, ct);
+        // Single-flight: while a retrain of this model runs, the request gets that instance (already_running = true).
+        var start = await RetrainStarter.StartAsync(client, store, options.Value, name, reason, RetrainStarter.Manual, ct);
+        var instanceId = start.InstanceId!;
         var statusUrl = $"{request.Scheme}://{request.Host}{request.PathBase}/api/models/{name}/runs/{instanceId}";
         return new AcceptedWithLocation(
-            Results.Json(new { instance_id = instanceId, model = name, status_url = statusUrl }, MlJson.Options, statusCode: StatusCodes.Status202Accepted), statusUrl);
+            Results.Json(new { instance_id = instanceId, model = name, status_url = statusUrl, already_running = !start.Started }, MlJson.Options,
+                statusCode: StatusCodes.Status202Accepted), statusUrl);
     }
 
-    /// <summary><c>GET /api/models/{name}/runs/{instanceId}</c>: status, current stage and result of a retraining run.</summary>
-    public static async Task<IResult> GetRunAsync(string name, string instanceId, DurableTaskClient client, CancellationToken ct = default)
+    /// <summary>
+    /// <c>GET /api/models/{name}/runs</c>: the model's training runs (experiment tracking), newest first. Query:
+    /// <c>metric</c> with <c>min</c>/<c>max</c> filters on a test metric, <c>sort</c> = a test metric name, <c>startedAt</c> or
+    /// <c>durationSeconds</c> (prefix <c>-</c> for descending), <c>decision</c> = promoted|rejected, <c>limit</c> (default 50).
+    /// </summary>
+    public static async Task<IResult> ListRunsAsync(HttpRequest request, string name, TrainingRunStore runs, CancellationToken ct = default)
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        var q = request.Query;
+        double? Number(string key, out string? error)
+        {
+            error = null;
+            if (!q.TryGetValue(key, out var v) || string.IsNullOrEmpty(v)) return null;
+            if (double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)) return d;
+            error = $"{key} must be a number (got '{v}')";
+            return null;
+        }
+        var min = Number("min", out var e1);
+        var max = Number("max", out var e2);
+        var limit = Number("limit", out var e3);
+        var errors = new[] { e1, e2, e3 }.OfType<string>().ToList();
+        string? metric = q["metric"];
+        string? decision = q["decision"];
+        if ((min is not null || max is not null) && string.IsNullOrEmpty(metric)) errors.Add("min/max need metric");
+        if (decision is not null && decision is not ("promoted" or "rejected")) errors.Add("decision must be promoted or rejected");
+        if (limit is not null && limit is < 1 or > 1000) errors.Add("limit must be between 1 and 1000");
+        if (errors.Count > 0)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["query"] = errors.ToArray() });
+        var list = await runs.ListAsync(name, metric, min, max, q["sort"], (int)(limit ?? 50), decision, ct);
+        return Results.Json(new { model = name, count = list.Count, runs = list }, TrainingRun.Json);
+    }
+
+    /// <summary>
+    /// <c>GET /api/models/{name}/runs/{id}</c>: a tracked training run with its folds (<c>id</c> = the run id), or, for a
+    /// retrain instance id (as returned by POST retrain), the instance's status, current stage and result.
+    /// </summary>
+    public static async Task<IResult> GetRunAsync(string name, string instanceId, DurableTaskClient client, TrainingRunStore runs, CancellationToken ct = default)
+    {
+        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
+        if (await runs.GetAsync(name, instanceId, ct) is { } run) return Results.Json(run, TrainingRun.Json);
         var meta = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
         if (meta is null || !meta.InstanceId.StartsWith($"retrain-{name}-", StringComparison.Ordinal))
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"no retraining run '{instanceId}' of {name}");
@@ -176,9 +217,12 @@ public static class ModelHandlers
         group.MapGet("/", (ModelRegistry r, PredictionService p, CancellationToken ct) => ListModelsAsync(r, p, ct)).WithName("ListModels");
         group.MapGet("/{name}", (string name, ModelRegistry r, PredictionService p, CancellationToken ct) => GetModelAsync(name, r, p, ct)).WithName("GetModel");
         group.MapGet("/{name}/versions/{version:int}", (string name, int version, ModelRegistry r, CancellationToken ct) => GetVersionAsync(name, version, r, ct)).WithName("GetModelVersion");
-        group.MapGet("/{name}/runs/{instanceId}", (string name, string instanceId, DurableTaskClient c, CancellationToken ct) => GetRunAsync(name, instanceId, c, ct)).WithName("GetRetrainRun");
+        group.MapGet("/{name}/runs", (HttpRequest req, string name, TrainingRunStore runs, CancellationToken ct) => ListRunsAsync(req, name, runs, ct)).WithName("ListModelRuns");
+        group.MapGet("/{name}/runs/{instanceId}", (string name, string instanceId, DurableTaskClient c, TrainingRunStore runs, CancellationToken ct) =>
+            GetRunAsync(name, instanceId, c, runs, ct)).WithName("GetRetrainRun");
         group.MapGet("/{name}/monitor", (string name, ModelMonitor m, CancellationToken ct) => GetMonitorReportsAsync(name, m, ct)).WithName("GetModelMonitorReports");
-        group.MapPost("/{name}/retrain", (HttpRequest req, string name, DurableTaskClient c, CancellationToken ct) => RetrainAsync(req, name, c, ct))
+        group.MapPost("/{name}/retrain", (HttpRequest req, string name, DurableTaskClient c, IDocumentStore s, IOptions<MlOptions> o, CancellationToken ct) =>
+                RetrainAsync(req, name, c, s, o, ct))
             .AddEndpointFilter<MlApiKeyFilter>().WithName("RetrainModel");
         group.MapPost("/{name}/aliases/champion", (HttpRequest req, string name, ModelRegistry r, PredictionService p, CancellationToken ct) => SetChampionAsync(req, name, r, p, ct))
             .AddEndpointFilter<MlApiKeyFilter>().WithName("SetModelChampion");

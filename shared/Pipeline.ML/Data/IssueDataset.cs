@@ -11,7 +11,7 @@ namespace Pipeline.ML.Data;
 public sealed class IssueDataset
 {
     /// <summary>Bumped whenever featurization changes, so hashes of different feature code never collide.</summary>
-    public const string FeatureVersion = "issue-features-v1";
+    public const string FeatureVersion = "issue-features-v2";
 
     public required string ModelName { get; init; }
     /// <summary><c>store</c> (real issues) or <c>synthetic</c>.</summary>
@@ -24,12 +24,22 @@ public sealed class IssueDataset
     /// <summary>Documents skipped because they failed the schema, with the first few reasons.</summary>
     public int InvalidDocuments { get; init; }
     public List<string> InvalidSamples { get; init; } = [];
+    /// <summary>Labeler: the label set learned from the data (the model's outputs), ordered by name.</summary>
+    public string[] LabelSet { get; init; } = [];
+    /// <summary>Rows per class: per label (labeler), or within_7_days / later / of which censored (time-to-close).</summary>
+    public Dictionary<string, int> ClassCounts { get; init; } = [];
+    /// <summary>Creation time of the oldest and the newest row.</summary>
+    public DateTime From { get; init; }
+    public DateTime To { get; init; }
+    /// <summary>Issues read that gave no row (no outcome yet, or no label of the set).</summary>
+    public int LeftOut { get; init; }
 
     public int Size => Train.Count + Test.Count;
 
-    public static IssueDataset Create(string modelName, string source, IReadOnlyList<IssueModelInput> rows, double testFraction,
+    public static IssueDataset Create(string modelName, string source, DatasetRows dataRows, double testFraction,
         int invalid = 0, List<string>? invalidSamples = null)
     {
+        var rows = dataRows.Rows;
         if (rows.Count < 10) throw new InvalidOperationException($"Dataset for {modelName} has {rows.Count} rows; at least 10 are needed");
         var ordered = rows.OrderBy(r => r.CreatedAtTicks).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         var testCount = Math.Max(1, (int)Math.Round(ordered.Count * testFraction));
@@ -45,7 +55,31 @@ public sealed class IssueDataset
             SplitTime = new DateTime(train[^1].CreatedAtTicks, DateTimeKind.Utc),
             InvalidDocuments = invalid,
             InvalidSamples = invalidSamples ?? [],
+            LabelSet = dataRows.LabelSet,
+            ClassCounts = CountClasses(modelName, ordered),
+            From = new DateTime(ordered[0].CreatedAtTicks, DateTimeKind.Utc),
+            To = new DateTime(ordered[^1].CreatedAtTicks, DateTimeKind.Utc),
+            LeftOut = dataRows.LeftOut,
         };
+    }
+
+    public static Dictionary<string, int> CountClasses(string modelName, IEnumerable<IssueModelInput> rows)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in rows)
+        {
+            if (modelName == Training.ModelNames.IssueLabeler)
+            {
+                foreach (var l in r.TrueLabels()) counts[l] = counts.GetValueOrDefault(l) + 1;
+            }
+            else
+            {
+                var key = r.ClosedWithin7Days ? "within_7_days" : "later";
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+                if (r.Censored) counts["later_censored"] = counts.GetValueOrDefault("later_censored") + 1;
+            }
+        }
+        return counts;
     }
 
     public static string ComputeHash(string modelName, IEnumerable<IssueModelInput> rows, double testFraction)
@@ -58,7 +92,7 @@ public sealed class IssueDataset
         foreach (var r in rows)
         {
             Add(r.Id); Add(r.CreatedAtTicks.ToString(CultureInfo.InvariantCulture)); Add(r.Text); Add(r.Repo); Add(r.AuthorAssociation);
-            Add(r.Language); Add(r.LabelsText); Add(r.PrimaryLabel); Add(r.ClosedWithin7Days ? "1" : "0");
+            Add(r.Language); Add(r.LabelsText); Add(r.LabelSet); Add(r.ClosedWithin7Days ? "1" : "0"); Add(r.Censored ? "1" : "0");
             foreach (var f in new[] { r.TextLength, r.RepoActivity30d, r.RepoMeanCloseDays, r.AuthorPriorIssues, r.AuthorFastCloseRate, r.LogDaysToClose })
                 Add(f.ToString("R", CultureInfo.InvariantCulture));
         }

@@ -74,8 +74,39 @@ public static class IssueDocumentSchema
             assoc.ToUpperInvariant(),
             created,
             state == "closed" ? closed : null,
-            lang);
+            lang)
+        {
+            LabelsAtCreation = LabelsAtCreation(labels, doc["history"] as JsonArray, created),
+        };
     }
+
+    /// <summary>
+    /// The labels at creation: the current labels with every <c>labeled</c> event after <paramref name="createdAt"/>
+    /// removed and every later <c>unlabeled</c> event restored, newest first. Label events at the creation instant (GitHub
+    /// sends them with <c>opened</c> when the author sets labels) count as at creation.
+    /// </summary>
+    public static IReadOnlyList<string> LabelsAtCreation(IReadOnlyList<string> current, JsonArray? history, DateTime createdAt)
+    {
+        if (history is null || history.Count == 0) return current;
+        var labels = new List<string>(current);
+        var events = history.OfType<JsonObject>()
+            .Select(h => (Action: h["action"]?.GetValueKind() == JsonValueKind.String ? h["action"]!.GetValue<string>() : null,
+                Label: h["label"]?.GetValueKind() == JsonValueKind.String ? h["label"]!.GetValue<string>() : null,
+                At: h["at"]?.GetValueKind() == JsonValueKind.String ? ParseTime(h["at"]!.GetValue<string>()) : null))
+            .Where(h => h.Label is not null && h.At is { } at && at > createdAt.AddSeconds(LabelGraceSeconds) && h.Action is "labeled" or "unlabeled")
+            .OrderByDescending(h => h.At)
+            .ToList();
+        foreach (var (action, label, _) in events)
+        {
+            if (action == "labeled") labels.RemoveAll(l => string.Equals(l, label, StringComparison.OrdinalIgnoreCase));
+            else if (!labels.Contains(label!, StringComparer.OrdinalIgnoreCase)) labels.Add(label!);
+        }
+        return labels;
+    }
+
+    /// <summary>Label events this many seconds after creation still count as set at creation (GitHub emits them with the
+    /// opening, a second or so apart).</summary>
+    public const int LabelGraceSeconds = 60;
 
     /// <summary>The node as a whole number, whatever CLR type backs it (int, long, double, or parsed JSON).</summary>
     private static long? Integer(JsonNode? node) =>

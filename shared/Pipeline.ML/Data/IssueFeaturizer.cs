@@ -6,28 +6,39 @@ namespace Pipeline.ML.Data;
 /// </summary>
 public static class IssueFeaturizer
 {
-    public static IssueModelInput ToInput(IssueRecord issue, HistoryFeatures history, bool includeLabelsAsFeature)
+    /// <summary>
+    /// THE feature function: training (<see cref="IssueDatasetBuilder"/>), serving (<c>PredictionService</c>) and drift
+    /// (the prediction log's feature summary) all call it. Only what was known when the issue was opened goes in: the
+    /// labels at creation (<see cref="IssueRecord.LabelsAtCreation"/>), the repository language, and history features
+    /// computed from issues strictly before it (<see cref="ComputeHistory"/>). Targets are left empty; the dataset builder
+    /// sets them.
+    /// </summary>
+    public static IssueModelInput ToInput(IssueRecord issue, HistoryFeatures history)
     {
         var text = IssueTextCleaner.Clean(issue.Title, issue.Body);
-        var days = issue.DaysToClose;
         return new IssueModelInput
         {
             Id = issue.Id,
             CreatedAtTicks = issue.CreatedAt.Ticks,
             Text = text,
             Repo = issue.Repo,
-            AuthorAssociation = string.IsNullOrWhiteSpace(issue.AuthorAssociation) ? "NONE" : issue.AuthorAssociation,
+            AuthorAssociation = string.IsNullOrWhiteSpace(issue.AuthorAssociation) ? "NONE" : issue.AuthorAssociation.ToUpperInvariant(),
             Language = string.IsNullOrWhiteSpace(issue.Language) ? "unknown" : issue.Language,
-            LabelsText = includeLabelsAsFeature ? LabelsAsText(issue.Labels) : NoLabels,
+            LabelsText = LabelsAsText(issue.LabelsAtCreation),
             TextLength = (float)Math.Log(1 + text.Length),
             RepoActivity30d = history.RepoActivity30d,
             RepoMeanCloseDays = history.RepoMeanCloseDays,
             AuthorPriorIssues = history.AuthorPriorIssues,
             AuthorFastCloseRate = history.AuthorFastCloseRate,
-            PrimaryLabel = LabelTaxonomy.Primary(issue.Labels) ?? string.Empty,
-            ClosedWithin7Days = days is { } d && d <= 7,
-            LogDaysToClose = days is { } dd ? (float)Math.Log(1 + dd) : 0f,
         };
+    }
+
+    /// <summary>History features of <paramref name="target"/> from <paramref name="known"/> issues (the repository's and
+    /// the author's, in any order; the target itself may be among them): the same computation as for training.</summary>
+    public static HistoryFeatures HistoryOf(IssueRecord target, IEnumerable<IssueRecord> known)
+    {
+        var list = known.Where(i => i.Id != target.Id).Append(target).ToList();
+        return ComputeHistory(list)[^1];
     }
 
     /// <summary>Token standing for "no labels known", so the label bag is never empty.</summary>
@@ -53,7 +64,7 @@ public static class IssueFeaturizer
         {
             var issue = issues[idx];
             var t = issue.CreatedAt;
-            while (closures.TryPeek(out var done, out var closedAt) && closedAt <= t)
+            while (closures.TryPeek(out var done, out var closedAt) && closedAt < t)
             {
                 closures.Dequeue();
                 var days = done.DaysToClose!.Value;

@@ -32,8 +32,16 @@ public sealed class IssueModelInput
     /// <summary>Smoothed share of the author's earlier issues closed within 7 days ((fast+1)/(closed+2)).</summary>
     public float AuthorFastCloseRate { get; set; } = 0.5f;
 
-    /// <summary>Labeler target: canonical primary label.</summary>
-    public string PrimaryLabel { get; set; } = string.Empty;
+    /// <summary>Labeler target (not a feature): the issue's labels within the model's label set, normalised
+    /// (<see cref="LabelSetRules.Normalize"/>), joined by <see cref="LabelSetRules.Separator"/>; empty when none.</summary>
+    public string LabelSet { get; set; } = string.Empty;
+
+    /// <summary>Time-to-close rows only: true when the outcome is censored (still open ≥ 7 days at the cut-off, so a
+    /// known negative whose days-to-close is only a lower bound).</summary>
+    public bool Censored { get; set; }
+
+    /// <summary>The labeler targets as a list.</summary>
+    public IReadOnlyList<string> TrueLabels() => LabelSet.Length == 0 ? [] : LabelSet.Split(LabelSetRules.Separator);
     /// <summary>Time-to-close binary target.</summary>
     public bool ClosedWithin7Days { get; set; }
     /// <summary>Time-to-close regression target: log(1 + days to close).</summary>
@@ -63,13 +71,10 @@ public sealed class IssueModelInput
     };
 }
 
-/// <summary>Output of the labeler pipeline.</summary>
+/// <summary>Output of the labeler pipeline: one calibrated probability per label of the model's label set (one-vs-rest).</summary>
 public sealed class LabelerOutput
 {
-    [ColumnName("PredictedLabelValue")]
-    public string PredictedLabel { get; set; } = string.Empty;
-
-    public float[] Score { get; set; } = [];
+    public float[] LabelProbabilities { get; set; } = [];
 }
 
 /// <summary>Output of the time-to-close pipeline: the calibrated binary head and the regression head (log days).</summary>

@@ -16,6 +16,11 @@ public sealed record IssueRecord(
 {
     public string Id => $"{Repo}#{Number}";
 
+    /// <summary>Labels the issue carried when it was opened: rebuilt from the projection's label history (every
+    /// <c>labeled</c>/<c>unlabeled</c> after creation undone). Defaults to <see cref="Labels"/> for records built from an
+    /// opening event or a request, where the labels are the ones at creation.</summary>
+    public IReadOnlyList<string> LabelsAtCreation { get; init; } = Labels;
+
     public bool IsClosed => ClosedAt is not null && State == "closed";
 
     public double? DaysToClose => ClosedAt is { } c ? Math.Max(0, (c - CreatedAt).TotalDays) : null;

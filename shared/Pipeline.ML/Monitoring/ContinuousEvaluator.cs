@@ -9,32 +9,84 @@ using Pipeline.Storage;
 
 namespace Pipeline.ML.Monitoring;
 
+/// <summary>One resolution pass over every pending prediction.</summary>
+public sealed record ResolutionPass(int Scanned, int Resolved, int Expired, int StillPending);
+
 /// <summary>
-/// Continuous evaluation: joins logged predictions with the ground truth that arrives later (an issue gets labelled or
-/// closed, or stays open past 7 days), stores the outcome on the prediction, and computes rolling live metrics per
-/// model version over the newest <c>Ml:Monitor:LiveWindow</c> resolved predictions.
+/// Continuous evaluation: joins logged predictions with the ground truth that arrives later (an issue gets a label of the
+/// labeler's set, or is closed, or stays open past 7 days), stores the outcome on the prediction, and computes rolling
+/// live metrics per model version over the newest <c>Ml:Monitor:LiveWindow</c> resolved predictions. A pass walks every
+/// pending prediction in keyset order (by id, <c>Ml:Evaluation:PageSize</c> per page), so predictions that cannot resolve
+/// never block the others; those still pending after <c>Ml:Evaluation:Horizon</c> are expired (counted, never joined).
 /// </summary>
 public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions> options, ILogger<ContinuousEvaluator> logger)
 {
-    /// <summary>Resolves pending predictions against the <c>issues</c> collection. Returns how many got an outcome.</summary>
-    public async Task<int> ResolvePendingAsync(int limit = 2000, CancellationToken ct = default)
+    /// <summary>Resolves or expires every pending prediction against the <c>issues</c> collection.</summary>
+    public async Task<ResolutionPass> ResolvePendingAsync(CancellationToken ct = default)
     {
-        var pending = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(
-                new FieldFilter("resolved", FilterOp.Eq, false), new FieldFilter("issue_ref", FilterOp.Exists, true))
-            .OrderBy("created_at").Take(limit), ct);
-        var resolved = 0;
-        var issues = new Dictionary<string, JsonObject?>();
-        foreach (var prediction in pending)
+        var o = options.Value.Evaluation;
+        var expireBefore = DateTime.UtcNow - o.Horizon;
+        int scanned = 0, resolved = 0, expired = 0, pending = 0;
+        string? after = null;
+        while (true)
         {
-            if (prediction["issue_ref"]?.GetValueKind() != JsonValueKind.String) continue;
-            var issueRef = prediction["issue_ref"]!.GetValue<string>();
-            if (!issues.TryGetValue(issueRef, out var issue)) issues[issueRef] = issue = await store.GetAsync(Collections.Issues, issueRef, ct);
-            if (issue is null) continue;
-            if (await ResolveAsync(prediction, issue, ct)) resolved++;
+            var filters = new List<FieldFilter> { new("resolved", FilterOp.Eq, false) };
+            if (after is not null) filters.Add(new FieldFilter("_id", FilterOp.Gt, after));
+            var page = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(filters.ToArray()).OrderBy("_id").Take(o.PageSize), ct);
+            if (page.Count == 0) break;
+            after = page[^1]["_id"]!.ToString();
+            scanned += page.Count;
+            var refs = page.Select(p => p["issue_ref"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null)
+                .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var issues = refs.Count == 0 ? new Dictionary<string, JsonObject>()
+                : (await store.FindAsync(Collections.Issues, DocumentQuery.Where(Filter.In("_id", refs)), ct))
+                    .ToDictionary(d => d["_id"]!.ToString(), StringComparer.Ordinal);
+            var updates = new List<KeyValuePair<string, JsonObject>>();
+            foreach (var prediction in page)
+            {
+                var issueRef = prediction["issue_ref"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+                if (issueRef is not null && issues.TryGetValue(issueRef, out var issue) && Resolve(prediction, issue) is { } done)
+                {
+                    updates.Add(done);
+                    resolved++;
+                }
+                else if (CreatedAt(prediction) is { } at && at < expireBefore)
+                {
+                    updates.Add(Expire(prediction, issueRef is null ? "no issue reference" : issues.ContainsKey(issueRef) ? "no ground truth within the horizon" : "issue unknown to the store"));
+                    expired++;
+                }
+                else
+                {
+                    pending++;
+                }
+            }
+            if (updates.Count > 0) await store.UpsertManyAsync(Collections.Predictions, updates, ct);
+            if (page.Count < o.PageSize) break;
         }
-        if (resolved > 0) logger.LogInformation("Continuous evaluation joined {Count} predictions with ground truth", resolved);
-        return resolved;
+        if (resolved + expired > 0)
+            logger.LogInformation("Continuous evaluation: {Resolved} predictions joined with ground truth, {Expired} expired, {Pending} pending ({Scanned} scanned)",
+                resolved, expired, pending, scanned);
+        return new ResolutionPass(scanned, resolved, expired, pending);
     }
+
+    private static DateTime? CreatedAt(JsonObject prediction) =>
+        prediction["created_at"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? IssueDocumentSchema.ParseTime(v.GetValue<string>()) : null;
+
+    private static KeyValuePair<string, JsonObject> Expire(JsonObject prediction, string reason)
+    {
+        var id = prediction["_id"]!.ToString();
+        var updated = prediction.DeepClone().AsObject();
+        updated.Remove("_id");
+        updated["resolved"] = true;
+        updated["expired"] = true;
+        updated["expired_reason"] = reason;
+        updated["resolved_at"] = IssueDocumentSchema.FormatTime(DateTime.UtcNow);
+        return new(id, updated);
+    }
+
+    /// <summary>Predictions expired so far (unresolvable within the horizon), per model.</summary>
+    public Task<long> CountExpiredAsync(string model, CancellationToken ct = default) =>
+        store.CountAsync(Collections.Predictions, DocumentQuery.Where(new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("expired", FilterOp.Eq, true)), ct);
 
     /// <summary>
     /// Consumer tie-in: call for <c>issues</c> events (closed, labeled, reopened...) with the issue document as stored;
@@ -46,15 +98,13 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
         if (id is null) return 0;
         var pending = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(
             new FieldFilter("issue_ref", FilterOp.Eq, id), new FieldFilter("resolved", FilterOp.Eq, false)), ct);
-        var count = 0;
-        foreach (var p in pending)
-        {
-            if (await ResolveAsync(p, issueDocument, ct)) count++;
-        }
-        return count;
+        var updates = pending.Select(p => Resolve(p, issueDocument)).OfType<KeyValuePair<string, JsonObject>>().ToList();
+        if (updates.Count > 0) await store.UpsertManyAsync(Collections.Predictions, updates, ct);
+        return updates.Count;
     }
 
-    private async Task<bool> ResolveAsync(JsonObject prediction, JsonObject issueDoc, CancellationToken ct)
+    /// <summary>The prediction with its outcome, or null while the issue gives no ground truth yet.</summary>
+    private KeyValuePair<string, JsonObject>? Resolve(JsonObject prediction, JsonObject issueDoc)
     {
         IssueRecord issue;
         try
@@ -64,15 +114,25 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
         catch (IssueSchemaException ex)
         {
             logger.LogDebug("Skipping ground truth of {Issue}: {Error}", ex.DocumentId, ex.Message);
-            return false;
+            return null;
         }
         var model = prediction["model"]?.GetValue<string>();
         var output = prediction["output"] as JsonObject;
         JsonObject? outcome = null;
-        if (model == ModelNames.IssueLabeler && LabelTaxonomy.Primary(issue.Labels) is { } truth)
+        if (model == ModelNames.IssueLabeler)
         {
-            var predicted = output?["label"]?.GetValue<string>();
-            outcome = new JsonObject { ["label"] = truth, ["correct"] = predicted == truth };
+            var set = output?["label_set"] is JsonArray ls ? ls.Select(l => l?.GetValue<string>()).OfType<string>().ToList() : null;
+            var truth = set is { Count: > 0 } ? LabelSetRules.Within(issue.Labels, set) : issue.Labels.Select(LabelSetRules.Normalize).Distinct(StringComparer.Ordinal).ToList();
+            if (truth.Count > 0)
+            {
+                var top = output?["label"]?.GetValue<string>();
+                outcome = new JsonObject
+                {
+                    ["labels"] = new JsonArray(truth.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
+                    ["label"] = truth[0],
+                    ["correct"] = top is not null && truth.Contains(top),
+                };
+            }
         }
         else if (model == ModelNames.TimeToClose)
         {
@@ -82,28 +142,34 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
             else if (DateTime.UtcNow - issue.CreatedAt > TimeSpan.FromDays(7))
                 outcome = new JsonObject { ["days"] = null, ["within_7_days"] = false, ["correct"] = !predictedWithin };
         }
-        if (outcome is null) return false;
+        if (outcome is null) return null;
         var id = prediction["_id"]!.ToString();
         var updated = prediction.DeepClone().AsObject();
         updated["outcome"] = outcome;
         updated["resolved"] = true;
         updated["resolved_at"] = IssueDocumentSchema.FormatTime(DateTime.UtcNow);
         updated.Remove("_id");
-        await store.UpsertAsync(Collections.Predictions, id, updated, ct);
-        return true;
+        return new(id, updated);
     }
 
     /// <summary>Rolling live metrics of one model version over its newest resolved predictions.</summary>
     public async Task<Dictionary<string, double>> LiveMetricsAsync(string model, int version, CancellationToken ct = default)
     {
         var docs = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(
-                new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("version", FilterOp.Eq, version), new FieldFilter("resolved", FilterOp.Eq, true))
+                new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("version", FilterOp.Eq, version), new FieldFilter("resolved", FilterOp.Eq, true),
+                new FieldFilter("expired", FilterOp.Ne, true))
             .OrderBy("resolved_at", descending: true).Take(options.Value.Monitor.LiveWindow), ct);
         if (model == ModelNames.IssueLabeler)
         {
-            var pairs = docs.Where(d => d["outcome"]?["label"] is not null && d["output"]?["label"] is not null)
-                .Select(d => (Truth: d["outcome"]!["label"]!.GetValue<string>(), Predicted: d["output"]!["label"]!.GetValue<string>())).ToList();
-            return ClassificationMetrics.Multiclass(pairs.Select(p => p.Truth).ToList(), pairs.Select(p => p.Predicted).ToList());
+            static List<string> Names(JsonNode? n, bool scored) => n is JsonArray a
+                ? a.Select(x => scored ? x?["label"]?.GetValue<string>() : x?.GetValue<string>()).OfType<string>().ToList()
+                : [];
+            var labelled = docs.Where(d => d["outcome"]?["labels"] is JsonArray && d["output"]?["label"] is not null).ToList();
+            var truth = labelled.Select(d => (IReadOnlyList<string>)Names(d["outcome"]!["labels"], false)).ToList();
+            var predicted = labelled.Select(d => (IReadOnlyList<string>)Names(d["output"]!["labels"], true)).ToList();
+            var top = labelled.Select(d => d["output"]!["label"]!.GetValue<string>()).ToList<string?>();
+            var set = labelled.Select(d => d["output"]?["label_set"]).OfType<JsonArray>().FirstOrDefault() is { } ls ? Names(ls, false) : truth.SelectMany(t => t).Distinct(StringComparer.Ordinal).ToList();
+            return ClassificationMetrics.MultiLabel(truth, predicted, top, set);
         }
         var rows = docs.Where(d => JsonNumbers.AsBool(d["outcome"]?["within_7_days"]) is not null && JsonNumbers.AsDouble(d["output"]?["probability"]) is not null).ToList();
         var metrics = ClassificationMetrics.Binary(

@@ -32,14 +32,18 @@ public sealed class DriftWindow
 }
 
 /// <summary>
-/// Per-feature drift with Evidently's defaults: numeric features use Kolmogorov–Smirnov (drift when p &lt; 0.05) when the
-/// window has at most <c>SmallSampleMax</c> (1000) rows and the normed Wasserstein distance (drift when ≥ 0.1) above;
-/// categorical features use chi-squared (p &lt; 0.05) on small windows and Jensen–Shannon distance (≥ 0.1) on large ones.
-/// PSI is reported for every feature. Dataset drift when at least <c>DatasetDriftShare</c> (50%) of features drift.
-/// Prediction drift applies the same tests to the predicted labels and scores.
+/// Per-feature drift with Evidently's defaults. The test is chosen by the size of the <em>reference</em>: up to
+/// <c>SmallSampleMax</c> (1000) reference rows, numeric features use Kolmogorov–Smirnov (drift when p &lt; 0.05; exact
+/// p-values for small samples) and categorical ones chi-squared (p &lt; 0.05); above, the normed Wasserstein distance
+/// (≥ 0.1) and the Jensen–Shannon distance (≥ 0.1). A numeric feature with at most <see cref="MaxDistinctForCategorical"/>
+/// distinct reference values is treated as categorical (as Evidently does), since KS on a handful of values flags any
+/// shift in proportions. PSI is reported for every feature. Dataset drift when at least <c>DatasetDriftShare</c> (50%) of
+/// features drift. Prediction drift applies the same tests to the predicted labels and scores.
 /// </summary>
 public static class DriftDetector
 {
+    public const int MaxDistinctForCategorical = 5;
+
     public static DriftResult Detect(DriftReference reference, DriftWindow window, DriftSettings s)
     {
         var features = new List<FeatureDrift>();
@@ -63,8 +67,13 @@ public static class DriftDetector
 
     public static FeatureDrift Numeric(string name, IReadOnlyList<double> reference, IReadOnlyList<double> current, DriftSettings s)
     {
+        if (reference.Distinct().Take(MaxDistinctForCategorical + 1).Count() <= MaxDistinctForCategorical)
+        {
+            static string Key(double x) => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            return Categorical(name, reference.Select(Key).ToList(), current.Select(Key).ToList(), s) with { Kind = "numeric_as_categorical" };
+        }
         var psi = DriftStatistics.PsiNumeric(reference, current);
-        if (current.Count <= s.SmallSampleMax)
+        if (reference.Count <= s.SmallSampleMax)
         {
             var (d, p) = DriftStatistics.KolmogorovSmirnov(reference, current);
             return new FeatureDrift(name, "numeric", "ks", d, p, s.KsPValue, p < s.KsPValue, psi, reference.Count, current.Count);
@@ -76,7 +85,7 @@ public static class DriftDetector
     public static FeatureDrift Categorical(string name, IReadOnlyList<string> reference, IReadOnlyList<string> current, DriftSettings s)
     {
         var psi = DriftStatistics.PsiCategorical(reference, current);
-        if (current.Count <= s.SmallSampleMax)
+        if (reference.Count <= s.SmallSampleMax)
         {
             var (stat, _, p) = DriftStatistics.ChiSquared(reference, current);
             return new FeatureDrift(name, "categorical", "chi_squared", stat, p, s.ChiSquaredPValue, p < s.ChiSquaredPValue, psi, reference.Count, current.Count);

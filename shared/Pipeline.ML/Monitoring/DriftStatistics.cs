@@ -3,8 +3,44 @@ namespace Pipeline.ML.Monitoring;
 /// <summary>Two-sample drift statistics (the tests Evidently uses by default), implemented from their definitions.</summary>
 public static class DriftStatistics
 {
-    /// <summary>Kolmogorov–Smirnov statistic D = sup |F_ref(x) − F_cur(x)| and its asymptotic p-value.</summary>
+    /// <summary>Samples with n·m up to this use the exact two-sample KS distribution; larger ones the asymptotic one.</summary>
+    public const long ExactKsMaxProduct = 4_000_000;
+
+    /// <summary>
+    /// Kolmogorov–Smirnov statistic D = sup |F_ref(x) − F_cur(x)| and its p-value: exact (the share of lattice paths from
+    /// (0,0) to (n,m) that leave the band |i/n − j/m| &lt; D, computed by dynamic programming as in scipy's <c>method="exact"</c>)
+    /// when n·m ≤ <see cref="ExactKsMaxProduct"/>, else the asymptotic Kolmogorov distribution with Stephens' correction.
+    /// </summary>
     public static (double D, double PValue) KolmogorovSmirnov(IReadOnlyList<double> reference, IReadOnlyList<double> current)
+    {
+        var (d, asymptotic) = KolmogorovSmirnovAsymptotic(reference, current);
+        if (reference.Count == 0 || current.Count == 0) return (d, asymptotic);
+        return (long)reference.Count * current.Count <= ExactKsMaxProduct ? (d, ExactKsPValue(reference.Count, current.Count, d)) : (d, asymptotic);
+    }
+
+    /// <summary>P(D ≥ d) under H0 for two samples of sizes n and m (no ties), exactly.</summary>
+    public static double ExactKsPValue(int n, int m, double d)
+    {
+        if (d <= 0) return 1;
+        // r[j] = (paths from (0,0) to (i,j) inside the band) / C(i+j, i): the probability that a random path stays inside.
+        var tolerance = 1e-12;
+        bool Inside(int i, int j) => Math.Abs((double)i / n - (double)j / m) < d - tolerance;
+        var r = new double[m + 1];
+        r[0] = 1;
+        for (var j = 1; j <= m; j++) r[j] = Inside(0, j) ? r[j - 1] : 0;
+        for (var i = 1; i <= n; i++)
+        {
+            r[0] = Inside(i, 0) ? r[0] : 0;
+            for (var j = 1; j <= m; j++)
+            {
+                r[j] = Inside(i, j) ? (r[j] * i + r[j - 1] * j) / (i + j) : 0;
+            }
+        }
+        return Math.Clamp(1 - r[m], 0, 1);
+    }
+
+    /// <summary>D and the asymptotic p-value.</summary>
+    public static (double D, double PValue) KolmogorovSmirnovAsymptotic(IReadOnlyList<double> reference, IReadOnlyList<double> current)
     {
         if (reference.Count == 0 || current.Count == 0) return (0, 1);
         var a = reference.Order().ToArray();
@@ -57,7 +93,7 @@ public static class DriftStatistics
     }
 
     /// <summary>P(X ≥ x) for X ~ χ²(df): the regularized upper incomplete gamma Q(df/2, x/2).</summary>
-    public static double ChiSquaredSurvival(double x, int df) => x <= 0 ? 1 : RegularizedGammaQ(df / 2.0, x / 2.0);
+    public static double ChiSquaredSurvival(double x, int df) => x <= 0 || df <= 0 ? 1 : MathNet.Numerics.SpecialFunctions.GammaUpperRegularized(df / 2.0, x / 2.0);
 
     /// <summary>Population stability index over 10 reference-quantile bins (numeric), with a 1e-4 floor per bin.</summary>
     public static double PsiNumeric(IReadOnlyList<double> reference, IReadOnlyList<double> current, int bins = 10)
@@ -159,44 +195,6 @@ public static class DriftStatistics
         var d = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var x in xs) d[x] = d.GetValueOrDefault(x) + 1;
         return d;
-    }
-
-    // Regularized incomplete gamma (Numerical Recipes: series for x < a+1, continued fraction otherwise).
-    private static double RegularizedGammaQ(double a, double x)
-    {
-        if (x < a + 1) return 1 - GammaSeries(a, x);
-        return GammaContinuedFraction(a, x);
-    }
-
-    private static double GammaSeries(double a, double x)
-    {
-        double sum = 1 / a, del = sum, ap = a;
-        for (var n = 0; n < 1000; n++)
-        {
-            ap++;
-            del *= x / ap;
-            sum += del;
-            if (Math.Abs(del) < Math.Abs(sum) * 1e-15) break;
-        }
-        return sum * Math.Exp(-x + a * Math.Log(x) - LogGamma(a));
-    }
-
-    private static double GammaContinuedFraction(double a, double x)
-    {
-        const double tiny = 1e-300;
-        double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
-        for (var i = 1; i < 1000; i++)
-        {
-            var an = -i * (i - a);
-            b += 2;
-            d = an * d + b; if (Math.Abs(d) < tiny) d = tiny;
-            c = b + an / c; if (Math.Abs(c) < tiny) c = tiny;
-            d = 1 / d;
-            var del = d * c;
-            h *= del;
-            if (Math.Abs(del - 1) < 1e-15) break;
-        }
-        return Math.Exp(-x + a * Math.Log(x) - LogGamma(a)) * h;
     }
 
     /// <summary>ln Γ(x) by the Lanczos approximation (g = 7, 9 coefficients).</summary>

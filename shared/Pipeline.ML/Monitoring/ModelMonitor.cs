@@ -28,6 +28,10 @@ public sealed class MonitorReport
     /// <summary>True when this pass claimed the retrain slot (recommended and outside the cool-down).</summary>
     public bool RetrainStarted { get; set; }
     public DateTime? CooldownUntil { get; set; }
+    /// <summary>True on the first pass of a problem: one alert per incident, until a healthy pass clears it.</summary>
+    public bool NewIncident { get; set; }
+    /// <summary>Predictions expired without ground truth so far (for the champion's model).</summary>
+    public long ExpiredPredictions { get; set; }
     public List<string> Reasons { get; set; } = [];
 }
 
@@ -64,7 +68,16 @@ public sealed class ModelMonitor(
             await EvaluateLiveAsync(model, champion, report, ct);
             await EvaluateDriftAsync(model, champion, report, now, ct);
         }
-        if (report.RetrainRecommended) await ClaimRetrainSlotAsync(report, now, ct);
+        var stateId = $"state:{model}";
+        var state = await store.GetAsync(Collections.MonitorReports, stateId, ct) ?? new JsonObject { ["kind"] = "state", ["model"] = model };
+        state.Remove("_id");
+        var problem = report.RetrainRecommended && champion is not null;
+        report.NewIncident = problem && JsonNumbers.AsBool(state["incident_open"]) != true;
+        state["incident_open"] = problem;
+        if (report.NewIncident) state["incident_started_at"] = IssueDocumentSchema.FormatTime(now);
+        if (report.RetrainRecommended) ClaimRetrainSlot(report, state, now);
+        await store.UpsertAsync(Collections.MonitorReports, stateId, state, ct);
+        report.ExpiredPredictions = await evaluator.CountExpiredAsync(model, ct);
         await store.UpsertAsync(Collections.MonitorReports, report.Id, RegistryJson.ToDocument(report, report.Id), ct);
         logger.LogInformation("Monitor {Model} v{Version}: live n={Live} drift={Drift} retrain recommended={Recommended} started={Started}",
             model, report.ChampionVersion, report.LiveSamples, report.DriftStatus, report.RetrainRecommended, report.RetrainStarted);
@@ -158,11 +171,9 @@ public sealed class ModelMonitor(
         return w;
     }
 
-    private async Task ClaimRetrainSlotAsync(MonitorReport report, DateTime now, CancellationToken ct)
+    private void ClaimRetrainSlot(MonitorReport report, JsonObject state, DateTime now)
     {
-        var stateId = $"state:{report.Model}";
-        var state = await store.GetAsync(Collections.MonitorReports, stateId, ct);
-        var last = state?["last_retrain_at"]?.GetValueKind() == JsonValueKind.String
+        var last = state["last_retrain_at"]?.GetValueKind() == JsonValueKind.String
             ? IssueDocumentSchema.ParseTime(state["last_retrain_at"]!.GetValue<string>())
             : null;
         var cooldown = TimeSpan.FromMinutes(O.Monitor.RetrainCooldownMinutes);
@@ -172,13 +183,8 @@ public sealed class ModelMonitor(
             report.Reasons.Add($"retrain suppressed by cool-down until {IssueDocumentSchema.FormatTime(l + cooldown)}");
             return;
         }
-        await store.UpsertAsync(Collections.MonitorReports, stateId, new JsonObject
-        {
-            ["kind"] = "state",
-            ["model"] = report.Model,
-            ["last_retrain_at"] = IssueDocumentSchema.FormatTime(now),
-            ["report_id"] = report.Id,
-        }, ct);
+        state["last_retrain_at"] = IssueDocumentSchema.FormatTime(now);
+        state["report_id"] = report.Id;
         report.RetrainStarted = true;
         report.CooldownUntil = now + cooldown;
         metrics.Retrains.Add(1, new("model", report.Model), new("trigger", "monitor"));

@@ -4,27 +4,100 @@ using Pipeline.ML.Training;
 namespace Pipeline.ML.Registry;
 
 /// <summary>The gate's verdict on a newly trained version.</summary>
-public sealed record GateDecision(bool Promote, string Reason, double CandidatePrimary, double? ChampionPrimary, List<string> FailedChecks);
+public sealed record GateDecision(bool Promote, string Reason, double CandidatePrimary, double? ChampionPrimary, List<string> FailedChecks)
+{
+    /// <summary>The baseline's primary metric on the same test set.</summary>
+    public double? BaselinePrimary { get; init; }
+    /// <summary>True when the serving champion itself fails the absolute floors on the current test set.</summary>
+    public bool ChampionBelowFloors { get; init; }
+    public List<string> ChampionFailedFloors { get; init; } = [];
+}
+
+/// <summary>What the gate compares: candidate, baseline and champion metrics on one test set, and where each model's data
+/// came from. <see cref="ChampionSource"/> is set whenever a champion exists; <see cref="Champion"/> (its metrics on this
+/// test set) may be null when it was not re-scored.</summary>
+public sealed record GateInput(
+    string ModelName,
+    IReadOnlyDictionary<string, double> Candidate,
+    string CandidateSource,
+    IReadOnlyDictionary<string, double>? Baseline,
+    IReadOnlyDictionary<string, double>? Champion,
+    string? ChampionSource);
 
 /// <summary>
-/// Promotion rule: the candidate must meet every absolute threshold AND beat the current champion's primary metric,
-/// both measured on the same (new) test set, by at least <c>Ml:Gate:Margin</c>. With no champion, thresholds alone decide.
+/// Promotion rule, all measured on the challenger's (newest) test set:
+/// <list type="number">
+/// <item>a challenger trained on synthetic data never replaces a champion trained on real data (<c>store</c>);</item>
+/// <item>it must beat the baseline (majority label / prior rate) by <c>Ml:Gate:BaselineMargin</c>;</item>
+/// <item>it must beat the champion's primary metric by <c>Ml:Gate:Margin</c>;</item>
+/// <item>it must meet the absolute floors (<c>Ml:Gate:Min*</c>, <c>MaxCalibrationError</c>) — unless the champion itself
+/// fails them on this test set: the floors stop a regression, they do not protect a worse incumbent (the decision then
+/// says so, and the run raises an alert).</item>
+/// </list>
+/// With no champion, the baseline and the floors decide.
 /// </summary>
 public static class ModelGate
 {
-    public static GateDecision Decide(string modelName, IReadOnlyDictionary<string, double> candidate, IReadOnlyDictionary<string, double>? champion, GateSettings g)
+    public const string Synthetic = "synthetic";
+
+    public static GateDecision Decide(GateInput input, GateSettings g)
     {
+        var modelName = input.ModelName;
         var primaryName = ModelNames.PrimaryMetric(modelName);
-        var primary = candidate.GetValueOrDefault(primaryName, double.NaN);
+        var primary = input.Candidate.GetValueOrDefault(primaryName, double.NaN);
+        var failed = new List<string>();
+        var candidateFloors = Floors(modelName, input.Candidate, g);
+        var championFloors = input.Champion is null ? [] : Floors(modelName, input.Champion, g);
+        var championBelow = input.Champion is not null && championFloors.Count > 0;
+
+        // Decided on the champion's source alone: its metrics on a synthetic test set are not even computed.
+        if (input.CandidateSource == Synthetic && input.ChampionSource is not null && input.ChampionSource != Synthetic)
+            failed.Add($"a challenger trained on synthetic data never replaces a champion trained on real data (champion source '{input.ChampionSource}')");
+        double? baselinePrimary = input.Baseline is not null && input.Baseline.TryGetValue(primaryName, out var bp) && !double.IsNaN(bp) ? bp : null;
+        if (baselinePrimary is { } b && !(primary >= b + g.BaselineMargin))
+            failed.Add($"{primaryName} {F(primary)} does not beat the baseline {F(b)} by margin {F(g.BaselineMargin)}");
+        double? championPrimary = input.Champion is not null && input.Champion.TryGetValue(primaryName, out var cp) && !double.IsNaN(cp) ? cp : null;
+        if (championPrimary is { } c && !(primary >= c + g.Margin))
+            failed.Add($"{primaryName} {F(primary)} does not beat champion {F(c)} by margin {F(g.Margin)}");
+        if (!championBelow) failed.AddRange(candidateFloors);
+
+        var promote = failed.Count == 0;
+        string reason;
+        if (promote)
+        {
+            reason = championPrimary is { } c2
+                ? $"{primaryName} {F(primary)} beats champion {F(c2)} by >= {F(g.Margin)}" + (baselinePrimary is { } b2 ? $" and baseline {F(b2)}" : string.Empty)
+                : $"first champion: {primaryName} {F(primary)}" + (baselinePrimary is { } b3 ? $" beats baseline {F(b3)}" : string.Empty);
+            reason += championBelow
+                ? $"; the champion is below the floors on this test set ({string.Join("; ", championFloors)}), so the better challenger replaces it"
+                    + (candidateFloors.Count > 0 ? $" although it also misses them ({string.Join("; ", candidateFloors)})" : string.Empty)
+                : " and meets the floors";
+        }
+        else
+        {
+            reason = "not promoted: " + string.Join("; ", failed);
+            if (championBelow) reason += $"; note: the champion is below the floors on this test set ({string.Join("; ", championFloors)})";
+        }
+        return new GateDecision(promote, reason, primary, championPrimary, failed)
+        {
+            BaselinePrimary = baselinePrimary,
+            ChampionBelowFloors = championBelow,
+            ChampionFailedFloors = championFloors,
+        };
+    }
+
+    /// <summary>The absolute floors a model's metrics miss (empty when it meets them all).</summary>
+    public static List<string> Floors(string modelName, IReadOnlyDictionary<string, double> metrics, GateSettings g)
+    {
         var failed = new List<string>();
         void AtLeast(string metric, double min)
         {
-            var v = candidate.GetValueOrDefault(metric, double.NaN);
+            var v = metrics.GetValueOrDefault(metric, double.NaN);
             if (double.IsNaN(v) || v < min) failed.Add($"{metric} {F(v)} < {F(min)}");
         }
         void AtMost(string metric, double max)
         {
-            var v = candidate.GetValueOrDefault(metric, double.NaN);
+            var v = metrics.GetValueOrDefault(metric, double.NaN);
             if (double.IsNaN(v) || v > max) failed.Add($"{metric} {F(v)} > {F(max)}");
         }
         if (modelName == ModelNames.IssueLabeler)
@@ -37,14 +110,7 @@ public static class ModelGate
             AtLeast(MetricNames.Auc, g.MinAuc);
             AtMost(MetricNames.CalibrationError, g.MaxCalibrationError);
         }
-        double? championPrimary = champion is not null && champion.TryGetValue(primaryName, out var cp) && !double.IsNaN(cp) ? cp : null;
-        if (championPrimary is { } c && !(primary >= c + g.Margin))
-            failed.Add($"{primaryName} {F(primary)} does not beat champion {F(c)} by margin {F(g.Margin)}");
-        var promote = failed.Count == 0;
-        var reason = promote
-            ? championPrimary is { } c2 ? $"{primaryName} {F(primary)} beats champion {F(c2)} by >= {F(g.Margin)} and meets thresholds" : $"first champion: {primaryName} {F(primary)} meets thresholds"
-            : "not promoted: " + string.Join("; ", failed);
-        return new GateDecision(promote, reason, primary, championPrimary, failed);
+        return failed;
     }
 
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);

@@ -26,10 +26,49 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
 
     public IModelArtifactStore Artifacts => artifacts;
 
+    /// <summary>The head, rolled forward to the newest claimed revision (a writer that claimed a revision but died before
+    /// writing the head is completed here).</summary>
     public async Task<ModelHead?> GetHeadAsync(string name, CancellationToken ct = default)
     {
         var doc = await store.GetAsync(Collections.Models, name, ct);
-        return doc is null ? null : RegistryJson.FromDocument<ModelHead>(doc);
+        var head = doc is null ? null : RegistryJson.FromDocument<ModelHead>(doc);
+        var healed = false;
+        while (await store.GetAsync(Collections.Models, RevisionId(name, (head?.Revision ?? 0) + 1), ct) is { } claimed)
+        {
+            head = RegistryJson.FromDocument<ModelHead>(claimed);
+            head.Kind = "model";
+            healed = true;
+        }
+        if (healed && head is not null) await store.UpsertAsync(Collections.Models, name, RegistryJson.ToDocument(head, name), ct);
+        return head;
+    }
+
+    private static string RevisionId(string name, long revision) => $"{name}@head{revision}";
+
+    /// <summary>
+    /// Optimistic concurrency on the head: read it at revision r, apply <paramref name="change"/>, and claim revision r + 1
+    /// with an insert-if-absent document holding the new head; only one writer can claim it, the others re-read and apply
+    /// their change to the winner's head. Then the head document is written.
+    /// </summary>
+    private async Task<ModelHead> UpdateHeadAsync(string name, Func<ModelHead?, ModelHead> change, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var current = await GetHeadAsync(name, ct);
+            var revision = current?.Revision ?? 0;
+            var next = change(current is null ? null : RegistryJson.FromDocument<ModelHead>(RegistryJson.ToDocument(current, name)));
+            next.Revision = revision + 1;
+            var claim = RegistryJson.ToDocument(next, RevisionId(name, next.Revision));
+            claim["kind"] = "head-revision";
+            if (!await store.InsertIfAbsentAsync(Collections.Models, RevisionId(name, next.Revision), claim, ct))
+            {
+                logger.LogDebug("Head of {Model} moved to revision {Revision} concurrently; retrying", name, next.Revision);
+                continue;
+            }
+            await store.UpsertAsync(Collections.Models, name, RegistryJson.ToDocument(next, name), ct);
+            return next;
+        }
+        throw new InvalidOperationException($"The head of {name} kept changing concurrently; gave up after 50 attempts");
     }
 
     public async Task<ModelVersionInfo?> GetVersionAsync(string name, int version, CancellationToken ct = default)
@@ -80,23 +119,28 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
             if (await store.InsertIfAbsentAsync(Collections.Models, VersionId(info.Name, version), RegistryJson.ToDocument(info, VersionId(info.Name, version)), ct)) break;
             version++; // another registration took this number
         }
-        head = await GetHeadAsync(info.Name, ct) ?? head;
-        head.LatestVersion = Math.Max(head.LatestVersion, version);
-        head.UpdatedAt = DateTime.UtcNow;
-        int? previous = head.Champion;
-        int? previousChallenger = head.Challenger;
-        if (promote)
+        int? previous = null;
+        int? previousChallenger = null;
+        head = await UpdateHeadAsync(info.Name, h =>
         {
-            head.Champion = version;
-            if (head.Challenger == version) head.Challenger = null;
-            head.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Champion, Version = version, Previous = previous, Reason = info.Gate.Reason });
-        }
-        else
-        {
-            head.Challenger = version;
-            head.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Challenger, Version = version, Reason = info.Gate.Reason });
-        }
-        await store.UpsertAsync(Collections.Models, info.Name, RegistryJson.ToDocument(head, info.Name), ct);
+            h ??= new ModelHead { Name = info.Name };
+            h.LatestVersion = Math.Max(h.LatestVersion, version);
+            h.UpdatedAt = DateTime.UtcNow;
+            previous = h.Champion;
+            previousChallenger = h.Challenger;
+            if (promote)
+            {
+                h.Champion = version;
+                if (h.Challenger == version) h.Challenger = null;
+                h.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Champion, Version = version, Previous = previous, Reason = info.Gate.Reason });
+            }
+            else
+            {
+                h.Challenger = version;
+                h.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Challenger, Version = version, Reason = info.Gate.Reason });
+            }
+            return h;
+        }, ct);
         await RewriteAliasesAsync(info.Name, head, [previous, previousChallenger], ct);
         logger.LogInformation("Registered {Model} v{Version} ({Decision}: {Reason})", info.Name, version, info.Gate.Decision, info.Gate.Reason);
         if (promote) ChampionChanged?.Invoke(new ChampionChange(info.Name, version, previous, info.Gate.Reason));
@@ -108,13 +152,17 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
     {
         ModelNames.EnsureKnown(name);
         var target = await GetVersionAsync(name, version, ct) ?? throw new KeyNotFoundException($"{name} has no version {version}");
-        var head = await GetHeadAsync(name, ct) ?? throw new KeyNotFoundException($"{name} has no registered versions");
-        var previous = head.Champion;
-        head.Champion = target.Version;
-        if (head.Challenger == target.Version) head.Challenger = null;
-        head.UpdatedAt = DateTime.UtcNow;
-        head.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Champion, Version = target.Version, Previous = previous, Reason = reason });
-        await store.UpsertAsync(Collections.Models, name, RegistryJson.ToDocument(head, name), ct);
+        int? previous = null;
+        var head = await UpdateHeadAsync(name, h =>
+        {
+            h = h ?? throw new KeyNotFoundException($"{name} has no registered versions");
+            previous = h.Champion;
+            h.Champion = target.Version;
+            if (h.Challenger == target.Version) h.Challenger = null;
+            h.UpdatedAt = DateTime.UtcNow;
+            h.History.Add(new AliasChange { At = DateTime.UtcNow, Alias = Champion, Version = target.Version, Previous = previous, Reason = reason });
+            return h;
+        }, ct);
         await RewriteAliasesAsync(name, head, [previous, target.Version], ct);
         logger.LogWarning("Champion of {Model} moved from v{Previous} to v{Version}: {Reason}", name, previous, target.Version, reason);
         ChampionChanged?.Invoke(new ChampionChange(name, target.Version, previous, reason));

@@ -15,6 +15,10 @@ public sealed class DatasetInfo
     public string Source { get; set; } = string.Empty;
     public DateTime SplitTime { get; set; }
     public int InvalidDocuments { get; set; }
+    public string[] LabelSet { get; set; } = [];
+    public Dictionary<string, int> ClassCounts { get; set; } = [];
+    public DateTime From { get; set; }
+    public DateTime To { get; set; }
 }
 
 public sealed class CvCandidateSummary
@@ -36,6 +40,8 @@ public sealed class GateInfo
     public double? ChampionPrimary { get; set; }
     public int? ComparedToVersion { get; set; }
     public List<string> FailedChecks { get; set; } = [];
+    public double? BaselinePrimary { get; set; }
+    public bool ChampionBelowFloors { get; set; }
 }
 
 /// <summary>Metadata of one registered model version (document in the <c>models</c> collection).</summary>
@@ -56,6 +62,7 @@ public sealed class ModelVersionInfo
     public int CvRows { get; set; }
     public List<CvCandidateSummary> CvCandidates { get; set; } = [];
     public Dictionary<string, double> TestMetrics { get; set; } = [];
+    public Dictionary<string, double> BaselineMetrics { get; set; } = [];
     public Dictionary<string, Dictionary<string, double>> SliceMetrics { get; set; } = [];
     public string CodeVersion { get; set; } = string.Empty;
     public int Seed { get; set; }
@@ -86,6 +93,8 @@ public sealed class ModelHead
     public int? Champion { get; set; }
     public int? Challenger { get; set; }
     public DateTime UpdatedAt { get; set; }
+    /// <summary>Write revision (optimistic concurrency: each write claims the next one).</summary>
+    public long Revision { get; set; }
     public List<AliasChange> History { get; set; } = [];
 }
 

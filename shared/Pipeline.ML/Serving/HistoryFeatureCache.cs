@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Domain;
@@ -9,46 +8,61 @@ using Pipeline.Storage;
 namespace Pipeline.ML.Serving;
 
 /// <summary>
-/// Repository-activity and author-history features for serving, computed from the <c>issues</c> collection the same way
-/// as for training. Lookups never wait on the store: a miss returns the neutral defaults and refreshes in the background,
-/// entries expire after <c>Ml:Serving:FeatureCacheSeconds</c>.
+/// What serving needs from the store to compute features exactly as training does: the repository's and the author's
+/// issues (parsed with the same schema as the dataset builder) and the repository's language from the
+/// <c>repositories</c> projection (<see cref="IssueDatasetBuilder.RepositoryLanguageField"/>). History features are then
+/// computed by the training code itself (<see cref="IssueFeaturizer.HistoryOf"/>: issues strictly before the target's
+/// creation), so served and trained features agree. The API path never waits on the store (a miss serves the neutral
+/// defaults and refreshes in the background; entries expire after <c>Ml:Serving:FeatureCacheSeconds</c>); the opening-event
+/// path reads fresh (<see cref="AtCreationAsync"/>).
 /// </summary>
 public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions> options, ILogger<HistoryFeatureCache> logger)
 {
-    private sealed record Entry(float A, float B, DateTime FetchedAt);
+    private sealed record Entry(IReadOnlyList<IssueRecord> Issues, string Language, DateTime FetchedAt);
 
-    private readonly ConcurrentDictionary<string, Entry> _repos = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Entry> _authors = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
 
     private TimeSpan Ttl => TimeSpan.FromSeconds(options.Value.Serving.FeatureCacheSeconds);
+    private int Cap => options.Value.Serving.MaxHistoryIssues;
 
-    public HistoryFeatures Get(string repo, string? author)
+    /// <summary>Features known at <paramref name="target"/>'s creation from cached store data (neutral defaults on a miss),
+    /// and the repository language (null when not cached yet).</summary>
+    public (HistoryFeatures History, string? Language) Get(IssueRecord target)
     {
         var now = DateTime.UtcNow;
-        var r = Lookup(_repos, "repo:" + repo, repo, now, FetchRepoAsync);
-        var a = string.IsNullOrWhiteSpace(author) ? null : Lookup(_authors, "author:" + author, author, now, FetchAuthorAsync);
-        return new HistoryFeatures(r?.A ?? 0, r?.B ?? 0, a?.A ?? 0, a?.B ?? 0.5f);
+        var repo = Lookup("repo:" + target.Repo, now);
+        var author = string.IsNullOrWhiteSpace(target.Author) || target.Author == "unknown" ? null : Lookup("author:" + target.Author, now);
+        if (repo is null && author is null) return (HistoryFeatures.Empty, null);
+        return (IssueFeaturizer.HistoryOf(target, Union(repo?.Issues, author?.Issues)), repo?.Language);
     }
 
-    /// <summary>Fetches both entries now (webhook path and tests, where waiting is fine).</summary>
-    public async Task<HistoryFeatures> GetFreshAsync(string repo, string? author, CancellationToken ct = default)
+    /// <summary>Reads the store now (opening events and tests, where waiting is fine): history and language at creation.</summary>
+    public async Task<(HistoryFeatures History, string Language)> AtCreationAsync(IssueRecord target, CancellationToken ct = default)
     {
         var now = DateTime.UtcNow;
-        var r = await FetchRepoAsync(repo, ct);
-        _repos["repo:" + repo] = r with { FetchedAt = now };
-        Entry? a = null;
-        if (!string.IsNullOrWhiteSpace(author))
+        var repo = await FetchAsync("repo:" + target.Repo, ct);
+        _entries["repo:" + target.Repo] = repo with { FetchedAt = now };
+        Entry? author = null;
+        if (!string.IsNullOrWhiteSpace(target.Author) && target.Author != "unknown")
         {
-            a = await FetchAuthorAsync(author, ct);
-            _authors["author:" + author] = a with { FetchedAt = now };
+            author = await FetchAsync("author:" + target.Author, ct);
+            _entries["author:" + target.Author] = author with { FetchedAt = now };
         }
-        return new HistoryFeatures(r.A, r.B, a?.A ?? 0, a?.B ?? 0.5f);
+        return (IssueFeaturizer.HistoryOf(target, Union(repo.Issues, author?.Issues)), repo.Language);
     }
 
-    private Entry? Lookup(ConcurrentDictionary<string, Entry> cache, string key, string value, DateTime now, Func<string, CancellationToken, Task<Entry>> fetch)
+    private static IEnumerable<IssueRecord> Union(IReadOnlyList<IssueRecord>? a, IReadOnlyList<IssueRecord>? b)
     {
-        cache.TryGetValue(key, out var entry);
+        if (b is null) return a ?? [];
+        if (a is null) return b;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return a.Concat(b).Where(i => seen.Add(i.Id));
+    }
+
+    private Entry? Lookup(string key, DateTime now)
+    {
+        _entries.TryGetValue(key, out var entry);
         if (entry is null || now - entry.FetchedAt > Ttl)
         {
             _inFlight.GetOrAdd(key, k => Task.Run(async () =>
@@ -56,51 +70,43 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
                 try
                 {
                     using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                    var fresh = await fetch(value, cts.Token);
-                    cache[key] = fresh with { FetchedAt = DateTime.UtcNow };
+                    var fresh = await FetchAsync(k, cts.Token);
+                    _entries[k] = fresh with { FetchedAt = DateTime.UtcNow };
                 }
                 catch (Exception ex)
                 {
-                    logger.LogDebug(ex, "History features for {Key} unavailable; using defaults", key);
-                    // Remember the defaults briefly so an outage does not start a fetch per request.
-                    cache[key] = (entry ?? new Entry(0, key.StartsWith("author:") ? 0.5f : 0, default)) with { FetchedAt = DateTime.UtcNow - Ttl + TimeSpan.FromSeconds(30) };
+                    logger.LogDebug(ex, "History features for {Key} unavailable; using defaults", k);
+                    // Remember the old entry (or nothing) briefly so an outage does not start a fetch per request.
+                    _entries[k] = (entry ?? new Entry([], "unknown", default)) with { FetchedAt = DateTime.UtcNow - Ttl + TimeSpan.FromSeconds(30) };
                 }
                 finally
                 {
-                    _inFlight.TryRemove(key, out _);
+                    _inFlight.TryRemove(k, out _);
                 }
             }));
         }
         return entry;
     }
 
-    private async Task<Entry> FetchRepoAsync(string repo, CancellationToken ct)
+    private async Task<Entry> FetchAsync(string key, CancellationToken ct)
     {
-        var since = IssueDocumentSchema.FormatTime(DateTime.UtcNow.AddDays(-30));
-        var activity = await store.CountAsync(Collections.Issues, DocumentQuery.Where(
-            new FieldFilter("repo", FilterOp.Eq, repo), new FieldFilter("created_at", FilterOp.Gte, since)), ct);
-        var closed = await store.FindAsync(Collections.Issues, DocumentQuery.Where(
-                new FieldFilter("repo", FilterOp.Eq, repo), new FieldFilter("state", FilterOp.Eq, "closed"))
-            .OrderBy("closed_at", descending: true).Take(200), ct);
-        var days = closed.Select(DaysToClose).Where(d => d is not null).Select(d => d!.Value).ToList();
-        return new Entry(activity, days.Count == 0 ? 0f : (float)days.Average(), DateTime.UtcNow);
-    }
-
-    private async Task<Entry> FetchAuthorAsync(string author, CancellationToken ct)
-    {
-        var prior = await store.CountAsync(Collections.Issues, DocumentQuery.Where(new FieldFilter("author", FilterOp.Eq, author)), ct);
-        var closed = await store.FindAsync(Collections.Issues, DocumentQuery.Where(
-                new FieldFilter("author", FilterOp.Eq, author), new FieldFilter("state", FilterOp.Eq, "closed"))
-            .OrderBy("closed_at", descending: true).Take(100), ct);
-        var days = closed.Select(DaysToClose).Where(d => d is not null).Select(d => d!.Value).ToList();
-        return new Entry(prior, (days.Count(d => d <= 7) + 1f) / (days.Count + 2f), DateTime.UtcNow);
-    }
-
-    private static double? DaysToClose(System.Text.Json.Nodes.JsonObject doc)
-    {
-        if (doc["created_at"]?.GetValueKind() != JsonValueKind.String || doc["closed_at"]?.GetValueKind() != JsonValueKind.String) return null;
-        var c = IssueDocumentSchema.ParseTime(doc["created_at"]!.GetValue<string>());
-        var d = IssueDocumentSchema.ParseTime(doc["closed_at"]!.GetValue<string>());
-        return c is null || d is null ? null : Math.Max(0, (d.Value - c.Value).TotalDays);
+        var isRepo = key.StartsWith("repo:", StringComparison.Ordinal);
+        var value = key[(key.IndexOf(':') + 1)..];
+        var docs = await store.FindAsync(Collections.Issues, DocumentQuery.Where(new FieldFilter(isRepo ? "repo" : "author", FilterOp.Eq, value))
+            .OrderBy("created_at", descending: true).Take(Cap), ct);
+        var issues = new List<IssueRecord>(docs.Count);
+        foreach (var doc in docs)
+        {
+            try
+            {
+                issues.Add(IssueDocumentSchema.Parse(doc, "unknown"));
+            }
+            catch (IssueSchemaException)
+            {
+                // skipped by the dataset builder too
+            }
+        }
+        var language = isRepo ? await IssueDatasetBuilder.RepositoryLanguageAsync(store, value, ct) : "unknown";
+        return new Entry(issues, language, DateTime.UtcNow);
     }
 }

@@ -72,7 +72,7 @@ public sealed class PredictionService
             if (ServingVersion(model) == version) return;
             var info = await _registry.GetVersionAsync(model, version, ct) ?? throw new KeyNotFoundException($"{model} v{version} is not registered");
             var artifact = await _registry.LoadArtifactAsync(info, ct);
-            var served = await Task.Run(() => new ServedModel(model, version, artifact, _options.Training.Seed), ct);
+            var served = await Task.Run(() => new ServedModel(model, version, artifact, _options.Training.Seed, info.Dataset.Source), ct);
             var warm = new IssueModelInput { Text = "warm up", Repo = "warm/up" };
             if (model == ModelNames.IssueLabeler) served.PredictLabel(warm, 1); else served.PredictTimeToClose(warm);
             var previous = _served.TryGetValue(model, out var p) ? p.Version : (int?)null;
@@ -111,20 +111,61 @@ public sealed class PredictionService
             else ttc = served.PredictTimeToClose(input);
         }
         var latency = sw.Elapsed.TotalMilliseconds;
-        if (label is not null) Record(label.Model, label.Version, source, latency, hash, request, input, new JsonObject
-        {
-            ["label"] = label.Label,
-            ["confidence"] = label.Confidence,
-            ["top"] = new JsonArray(label.Top.Select(t => (JsonNode)new JsonObject { ["label"] = t.Label, ["score"] = t.Score }).ToArray()),
-        });
-        if (ttc is not null) Record(ttc.Model, ttc.Version, source, latency, hash, request, input, new JsonObject
-        {
-            ["closes_within_7_days"] = ttc.ClosesWithin7Days,
-            ["probability"] = ttc.Probability,
-            ["expected_days"] = ttc.ExpectedDays,
-        });
+        if (label is not null) Record(label.Model, label.Version, source, latency, hash, request, input, LabelerOutputDocument(label), label.DatasetSource);
+        if (ttc is not null) Record(ttc.Model, ttc.Version, source, latency, hash, request, input, TimeToCloseOutputDocument(ttc), ttc.DatasetSource);
         return new IssuePredictionResponse(hash, request.IssueRef, label, ttc, Math.Round(sw.Elapsed.TotalMilliseconds, 3));
     }
+
+    /// <summary>Opening events skipped because they did not arrive live.</summary>
+    public long NotLiveSkipped => Interlocked.Read(ref _notLiveSkipped);
+
+    private long _notLiveSkipped;
+
+    /// <summary>
+    /// Features of an issue at its opening, computed as training computes them: the store's repository and author issues
+    /// before <paramref name="createdAt"/>, the repository language from the projection, labels as sent at opening.
+    /// </summary>
+    public async Task<(IssueModelInput Input, string Hash)> OpeningFeaturesAsync(IssuePredictionRequest request, DateTime createdAt, CancellationToken ct = default)
+    {
+        var draft = ToRecord(request, createdAt, "unknown");
+        var (history, language) = await _history.AtCreationAsync(draft, ct).ConfigureAwait(false);
+        return (IssueFeaturizer.ToInput(draft with { Language = language }, history), InputHash(request));
+    }
+
+    /// <summary>The request an <c>issues</c>/<c>opened</c> event describes (labels as sent at opening) and the issue's
+    /// creation time, or null when the payload has no issue with a number and a title.</summary>
+    public static (IssuePredictionRequest Request, DateTime CreatedAt)? FromOpenedEvent(GitHubEvent evt)
+    {
+        if (!evt.Payload.TryGetProperty("issue", out var issue) || issue.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        static string? Str(System.Text.Json.JsonElement e, string p) => e.TryGetProperty(p, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        var request = new IssuePredictionRequest
+        {
+            Repo = evt.Repo,
+            Number = issue.TryGetProperty("number", out var n) && n.TryGetInt32(out var num) ? num : null,
+            Title = Str(issue, "title") ?? string.Empty,
+            Body = Str(issue, "body"),
+            Author = issue.TryGetProperty("user", out var u) && u.ValueKind == System.Text.Json.JsonValueKind.Object ? Str(u, "login") : evt.Actor,
+            AuthorAssociation = Str(issue, "author_association"),
+            Labels = issue.TryGetProperty("labels", out var ls) && ls.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? ls.EnumerateArray().Select(l => l.ValueKind == System.Text.Json.JsonValueKind.Object ? Str(l, "name") : l.ValueKind == System.Text.Json.JsonValueKind.String ? l.GetString() : null)
+                    .OfType<string>().ToList()
+                : null,
+        };
+        if (string.IsNullOrWhiteSpace(request.Title) || request.Number is null) return null;
+        return (request, CreatedAt(issue) ?? evt.CreatedAt.UtcDateTime);
+    }
+
+    /// <summary>The features served for an opening event (what gets logged), through the shared feature function.</summary>
+    public async Task<(IssuePredictionRequest Request, IssueModelInput Input, string Hash)?> OpeningFeaturesAsync(GitHubEvent evt, CancellationToken ct = default)
+    {
+        if (FromOpenedEvent(evt) is not { } opened) return null;
+        var (request, createdAt) = opened;
+        var (input, hash) = await OpeningFeaturesAsync(request, createdAt, ct).ConfigureAwait(false);
+        return (request, input, hash);
+    }
+
+    private static DateTime? CreatedAt(System.Text.Json.JsonElement issue) =>
+        issue.TryGetProperty("created_at", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? IssueDocumentSchema.ParseTime(c.GetString()!) : null;
 
     public IssueBatchPredictionResponse PredictBatch(IReadOnlyList<IssuePredictionRequest> items)
     {
@@ -134,16 +175,45 @@ public sealed class PredictionService
         return new IssueBatchPredictionResponse(items.Count, results, Math.Round(sw.Elapsed.TotalMilliseconds, 3));
     }
 
-    /// <summary>The model row for a request, with history features from the cache (never waiting on the store).</summary>
-    public (IssueModelInput Input, string Hash) BuildInput(IssuePredictionRequest r, HistoryFeatures? history = null)
+    private static JsonObject LabelerOutputDocument(LabelerPrediction label) => new()
     {
-        var repo = r.Repo!.Trim();
-        history ??= _history.Get(repo, r.Author);
-        var issue = new IssueRecord(repo, r.Number ?? 0, r.Title ?? string.Empty, r.Body ?? string.Empty, r.Labels ?? [], "open",
-            r.Author ?? "unknown", (r.AuthorAssociation ?? "NONE").ToUpperInvariant(), DateTime.UtcNow, null, r.Language ?? "unknown");
-        var input = IssueFeaturizer.ToInput(issue, history, includeLabelsAsFeature: true);
-        return (input, InputHash(r));
+        ["label"] = label.Label,
+        ["confidence"] = label.Confidence,
+        ["labels"] = new JsonArray(label.Labels.Select(t => (JsonNode)new JsonObject { ["label"] = t.Label, ["score"] = t.Score }).ToArray()),
+        ["top"] = new JsonArray(label.Top.Select(t => (JsonNode)new JsonObject { ["label"] = t.Label, ["score"] = t.Score }).ToArray()),
+    };
+
+    private static JsonObject TimeToCloseOutputDocument(TimeToClosePrediction ttc) => new()
+    {
+        ["closes_within_7_days"] = ttc.ClosesWithin7Days,
+        ["probability"] = ttc.Probability,
+        ["expected_days"] = ttc.ExpectedDays,
+    };
+
+    /// <summary>The issue a request describes, read the way the dataset builder reads a stored issue (cleaned text).</summary>
+    public static IssueRecord ToRecord(IssuePredictionRequest r, DateTime createdAt, string language) =>
+        new(r.Repo!.Trim(), r.Number ?? 0, IssueTextCleaner.CleanText(r.Title ?? string.Empty), IssueTextCleaner.CleanText(r.Body ?? string.Empty),
+            r.Labels ?? [], "open", r.Author ?? "unknown", (r.AuthorAssociation ?? "NONE").ToUpperInvariant(), createdAt, null, language);
+
+    /// <summary>The model row for a request through the shared feature function, with history and language from the cache
+    /// (never waiting on the store). A language in the request wins over the projection's.</summary>
+    public (IssueModelInput Input, string Hash) BuildInput(IssuePredictionRequest r)
+    {
+        var draft = ToRecord(r, DateTime.UtcNow, r.Language ?? "unknown");
+        var (history, language) = _history.Get(draft);
+        var issue = r.Language is null && language is not null ? draft with { Language = language } : draft;
+        return (IssueFeaturizer.ToInput(issue, history), InputHash(r));
     }
+
+    /// <summary>Whether an opening event arrived live: by webhook, or from the poller within
+    /// <c>Ml:Evaluation:PollerFreshnessMinutes</c> of its creation. Backfilled (GH Archive) history never is: its history
+    /// features would be computed from data after the fact, and its outcome is already known.</summary>
+    public bool IsLive(GitHubEvent evt) => evt.Source switch
+    {
+        EventSources.Webhook => true,
+        EventSources.Poller => evt.ReceivedAt - evt.CreatedAt <= TimeSpan.FromMinutes(_options.Evaluation.PollerFreshnessMinutes),
+        _ => false,
+    };
 
     public static string InputHash(IssuePredictionRequest r)
     {
@@ -152,7 +222,7 @@ public sealed class PredictionService
     }
 
     internal void Record(string model, int version, string source, double latencyMs, string hash, IssuePredictionRequest request, IssueModelInput input, JsonObject output,
-        string? id = null)
+        string datasetSource, string? id = null)
     {
         _metrics.Predictions.Add(1, new("model", model), new("version", version), new("source", source));
         _metrics.Latency.Record(latencyMs, new KeyValuePair<string, object?>("model", model));
@@ -163,6 +233,7 @@ public sealed class PredictionService
             ["version"] = version,
             ["created_at"] = IssueDocumentSchema.FormatTime(now),
             ["source"] = source,
+            ["dataset_source"] = datasetSource,
             ["input_hash"] = hash,
             ["issue_ref"] = request.IssueRef,
             ["repo"] = input.Repo,
@@ -187,47 +258,31 @@ public sealed class PredictionService
     }
 
     /// <summary>
-    /// Webhook tie-in: logs a prediction for a newly opened issue (when <c>Ml:LogPredictionsForOpenedIssues</c>), with a
-    /// deterministic id per model version and issue so redelivered events are logged once. Returns false when skipped.
+    /// Consumer tie-in: logs a prediction for a newly opened issue (when <c>Ml:LogPredictionsForOpenedIssues</c>) that
+    /// arrived live (<see cref="IsLive"/>; backfilled history is skipped and counted), with features as of the issue's
+    /// creation read fresh from the store, and a deterministic id per model version and issue so redelivered events are
+    /// logged once. Returns false when skipped.
     /// </summary>
     public async Task<bool> OnIssueOpenedAsync(GitHubEvent evt, CancellationToken ct = default)
     {
         if (!_options.LogPredictionsForOpenedIssues || evt.Type != "issues" || evt.Action != "opened") return false;
-        if (!evt.Payload.TryGetProperty("issue", out var issue)) return false;
-        string? Str(System.Text.Json.JsonElement e, string p) => e.TryGetProperty(p, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
-        var request = new IssuePredictionRequest
+        if (!IsLive(evt))
         {
-            Repo = evt.Repo,
-            Number = issue.TryGetProperty("number", out var n) && n.TryGetInt32(out var num) ? num : null,
-            Title = Str(issue, "title") ?? string.Empty,
-            Body = Str(issue, "body"),
-            Author = issue.TryGetProperty("user", out var u) ? Str(u, "login") : evt.Actor,
-            AuthorAssociation = Str(issue, "author_association"),
-            Labels = issue.TryGetProperty("labels", out var ls) && ls.ValueKind == System.Text.Json.JsonValueKind.Array
-                ? ls.EnumerateArray().Select(l => l.ValueKind == System.Text.Json.JsonValueKind.Object ? Str(l, "name") : l.GetString()).OfType<string>().ToList()
-                : null,
-        };
-        if (string.IsNullOrWhiteSpace(request.Title) || request.Number is null) return false;
-        if (request.Body is { } b && Encoding.UTF8.GetByteCount(b) > _options.Serving.MaxBodyBytes) request.Body = b[..Math.Min(b.Length, _options.Serving.MaxBodyBytes / 4)];
-        var history = await _history.GetFreshAsync(request.Repo, request.Author, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref _notLiveSkipped);
+            return false;
+        }
+        if (await OpeningFeaturesAsync(evt, ct).ConfigureAwait(false) is not { } opening) return false;
+        var (request, input, hash) = opening;
         var sw = Stopwatch.StartNew();
-        var (input, hash) = BuildInput(request, history);
         var any = false;
         foreach (var model in ModelNames.All)
         {
             if (!_served.TryGetValue(model, out var served)) continue;
-            JsonObject output;
-            if (model == ModelNames.IssueLabeler)
-            {
-                var p = served.PredictLabel(input, _options.Serving.TopK);
-                output = new JsonObject { ["label"] = p.Label, ["confidence"] = p.Confidence };
-            }
-            else
-            {
-                var p = served.PredictTimeToClose(input);
-                output = new JsonObject { ["closes_within_7_days"] = p.ClosesWithin7Days, ["probability"] = p.Probability, ["expected_days"] = p.ExpectedDays };
-            }
-            Record(model, served.Version, "webhook", sw.Elapsed.TotalMilliseconds, hash, request, input, output, $"{model}@v{served.Version}:{request.IssueRef}");
+            var output = model == ModelNames.IssueLabeler
+                ? LabelerOutputDocument(served.PredictLabel(input, _options.Serving.TopK))
+                : TimeToCloseOutputDocument(served.PredictTimeToClose(input));
+            if (model == ModelNames.IssueLabeler) output["label_set"] = new JsonArray(served.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
+            Record(model, served.Version, evt.Source, sw.Elapsed.TotalMilliseconds, hash, request, input, output, served.DatasetSource, $"{model}@v{served.Version}:{request.IssueRef}");
             any = true;
         }
         return any;

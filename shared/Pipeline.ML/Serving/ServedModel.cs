@@ -34,44 +34,45 @@ public sealed class ServedModel
     private readonly EnginePool<LabelerOutput>? _labeler;
     private readonly EnginePool<TimeToCloseOutput>? _timeToClose;
 
-    public ServedModel(string name, int version, byte[] artifact, int seed)
+    public ServedModel(string name, int version, byte[] artifact, int seed, string datasetSource = "unknown")
     {
         Name = name;
         Version = version;
+        DatasetSource = datasetSource;
         var ml = new MLContext(seed);
-        Transformer = ModelTrainer.Deserialize(ml, artifact);
+        Model = ModelTrainer.Deserialize(ml, artifact);
         var retained = Math.Max(4, Environment.ProcessorCount * 4);
         if (name == ModelNames.IssueLabeler)
         {
-            var schema = Transformer.GetOutputSchema(ml.Data.LoadFromEnumerable(Array.Empty<IssueModelInput>()).Schema);
-            Classes = LabelerSpec.ClassNames(schema);
-            _labeler = new EnginePool<LabelerOutput>(() => ml.Model.CreatePredictionEngine<IssueModelInput, LabelerOutput>(Transformer), retained);
+            if (Model.Labels.Length == 0) throw new InvalidDataException($"{name} v{version} has no label set (an artifact of an older labeler); retrain it");
+            _labeler = new EnginePool<LabelerOutput>(() => ml.Model.CreatePredictionEngine<IssueModelInput, LabelerOutput>(Model.Transformer), retained);
         }
         else
         {
-            _timeToClose = new EnginePool<TimeToCloseOutput>(() => ml.Model.CreatePredictionEngine<IssueModelInput, TimeToCloseOutput>(Transformer), retained);
+            _timeToClose = new EnginePool<TimeToCloseOutput>(() => ml.Model.CreatePredictionEngine<IssueModelInput, TimeToCloseOutput>(Model.Transformer), retained);
         }
     }
 
     public string Name { get; }
     public int Version { get; }
-    public ITransformer Transformer { get; }
-    public string[] Classes { get; } = [];
+    /// <summary>Source of the data set this version was trained on (<c>store</c> or <c>synthetic</c>).</summary>
+    public string DatasetSource { get; }
+    public FittedModel Model { get; }
+    public string[] Classes => Model.Labels;
 
     public LabelerPrediction PredictLabel(IssueModelInput input, int topK)
     {
         var output = (_labeler ?? throw new InvalidOperationException($"{Name} is not the labeler")).Predict(input);
-        var probabilities = LabelerSpec.Normalize(output.Score);
-        var top = probabilities.Select((p, i) => new LabelScore(i < Classes.Length ? Classes[i] : $"class{i}", Math.Round(p, 6)))
-            .OrderByDescending(s => s.Score).Take(Math.Max(1, topK)).ToList();
-        var best = top[0];
-        return new LabelerPrediction(Name, Version, output.PredictedLabel.Length > 0 ? output.PredictedLabel : best.Label, best.Score, top);
+        var (predicted, best) = LabelerSpec.Decide(Model, output.LabelProbabilities);
+        var top = Model.Labels.Select((l, k) => new LabelScore(l, Math.Round(k < output.LabelProbabilities.Length ? output.LabelProbabilities[k] : 0, 6)))
+            .OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal).Take(Math.Max(1, topK)).ToList();
+        return new LabelerPrediction(Name, Version, best.Label, best.Score, top) { Labels = predicted, DatasetSource = DatasetSource };
     }
 
     public TimeToClosePrediction PredictTimeToClose(IssueModelInput input)
     {
         var output = (_timeToClose ?? throw new InvalidOperationException($"{Name} is not time-to-close")).Predict(input);
         var p = float.IsNaN(output.CloseProbability) ? 0.5 : output.CloseProbability;
-        return new TimeToClosePrediction(Name, Version, p >= 0.5, Math.Round(p, 6), Math.Round(TimeToCloseSpec.ExpectedDays(output.Score), 3));
+        return new TimeToClosePrediction(Name, Version, p >= 0.5, Math.Round(p, 6), Math.Round(TimeToCloseSpec.ExpectedDays(output.Score), 3)) { DatasetSource = DatasetSource };
     }
 }

@@ -30,6 +30,46 @@ public static class ClassificationMetrics
         return result;
     }
 
+    /// <summary>
+    /// Multi-label metrics of tag prediction: macro-F1 and micro-F1 over the labels, <c>accuracy</c> (the top-scoring label
+    /// is one of the true labels), <c>any_true_label_rate</c> (at least one true label predicted), <c>all_true_labels_rate</c>
+    /// (every true label predicted), <c>label_coverage</c> (share of the label set predicted at least once) and
+    /// <c>no_prediction_rate</c> (no label reaches its threshold).
+    /// </summary>
+    public static Dictionary<string, double> MultiLabel(IReadOnlyList<IReadOnlyList<string>> truth, IReadOnlyList<IReadOnlyList<string>> predicted,
+        IReadOnlyList<string?> top, IReadOnlyList<string> labelSet)
+    {
+        if (truth.Count != predicted.Count || truth.Count != top.Count) throw new ArgumentException("truth and predictions differ in length");
+        var n = truth.Count;
+        var result = new Dictionary<string, double> { [MetricNames.Count] = n };
+        if (n == 0) return result;
+        var tp = new Dictionary<string, int>(); var fp = new Dictionary<string, int>(); var fn = new Dictionary<string, int>();
+        int topHit = 0, any = 0, all = 0, none = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            var t = truth[i].ToHashSet(StringComparer.Ordinal);
+            var p = predicted[i].ToHashSet(StringComparer.Ordinal);
+            seen.UnionWith(p);
+            if (top[i] is { } tl && t.Contains(tl)) topHit++;
+            if (p.Count == 0) none++;
+            if (p.Overlaps(t)) any++;
+            if (t.Count > 0 && t.IsSubsetOf(p)) all++;
+            foreach (var l in p) if (t.Contains(l)) tp[l] = tp.GetValueOrDefault(l) + 1; else fp[l] = fp.GetValueOrDefault(l) + 1;
+            foreach (var l in t) if (!p.Contains(l)) fn[l] = fn.GetValueOrDefault(l) + 1;
+        }
+        var labels = labelSet.Count > 0 ? labelSet : truth.SelectMany(x => x).Distinct(StringComparer.Ordinal).ToList();
+        double F1(int a, int b, int c) => a == 0 ? 0 : 2.0 * a / (2.0 * a + b + c);
+        result[MetricNames.MacroF1] = labels.Count == 0 ? 0 : labels.Average(l => F1(tp.GetValueOrDefault(l), fp.GetValueOrDefault(l), fn.GetValueOrDefault(l)));
+        result[MetricNames.MicroF1] = F1(tp.Values.Sum(), fp.Values.Sum(), fn.Values.Sum());
+        result[MetricNames.Accuracy] = (double)topHit / n;
+        result[MetricNames.AnyTrueLabelRate] = (double)any / n;
+        result[MetricNames.AllTrueLabelsRate] = (double)all / n;
+        result[MetricNames.LabelCoverage] = labels.Count == 0 ? 0 : (double)labels.Count(seen.Contains) / labels.Count;
+        result[MetricNames.NoPredictionRate] = (double)none / n;
+        return result;
+    }
+
     /// <summary>AUC (rank statistic with ties), F1 and accuracy at 0.5, expected calibration error (10 equal-width bins), Brier score.</summary>
     public static Dictionary<string, double> Binary(IReadOnlyList<bool> truth, IReadOnlyList<double> probability)
     {

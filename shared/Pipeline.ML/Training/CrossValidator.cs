@@ -9,7 +9,14 @@ public sealed record CandidateResult(
     string Status,
     Dictionary<string, double> MeanMetrics,
     double PrimaryStd,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>Metrics of each forward-chaining fold, oldest first.</summary>
+    public List<Dictionary<string, double>> FoldMetrics { get; init; } = [];
+}
+
+/// <summary>One forward-chaining fold: trained on rows up to <see cref="TrainTo"/>, validated on the next block.</summary>
+public sealed record FoldInfo(int Fold, int TrainRows, int ValidRows, DateTime TrainTo, DateTime ValidFrom, DateTime ValidTo);
 
 /// <summary>Outcome of the cross-validated grid search.</summary>
 public sealed record CrossValidationResult(
@@ -21,27 +28,34 @@ public sealed record CrossValidationResult(
     double ElapsedSeconds,
     List<CandidateResult> Candidates,
     TrainerCandidate Best,
-    Dictionary<string, double> BestMetrics);
+    Dictionary<string, double> BestMetrics)
+{
+    public List<FoldInfo> FoldLayout { get; init; } = [];
+    /// <summary>Per-fold metrics of the chosen candidate.</summary>
+    public List<Dictionary<string, double>> BestFoldMetrics { get; init; } = [];
+}
 
 /// <summary>
-/// k-fold cross-validation over the trainer grid, bounded by a wall-clock budget: candidates run in grid order, the first
-/// always completes, and no new candidate starts once the budget is spent (the rest are reported as skipped).
-/// Folds are assigned by a seeded shuffle and run in parallel, each with its own seeded MLContext, so results do not
-/// depend on thread scheduling.
+/// Forward-chaining (time-ordered) cross-validation over the trainer grid, bounded by a wall-clock budget: candidates run
+/// in grid order, the first always completes, and no new candidate starts once the budget is spent (the rest are reported
+/// as skipped). The rows, ordered by creation, are cut into k + 1 consecutive blocks; fold f trains on blocks 0..f and
+/// validates on block f + 1, so no fold ever learns from issues newer than those it is scored on. Folds run in parallel,
+/// each with its own seeded MLContext, so results do not depend on thread scheduling.
 /// </summary>
 public static class CrossValidator
 {
     public static CrossValidationResult Run(ModelSpec spec, IReadOnlyList<IssueModelInput> train, TrainingSettings settings, CancellationToken ct = default)
     {
         var rows = train.Count > settings.CvMaxRows ? train.Skip(train.Count - settings.CvMaxRows).ToList() : train.ToList();
-        var k = Math.Min(settings.CvFolds, Math.Max(2, rows.Count / 5));
-        var rng = new Random(settings.Seed);
-        var permutation = Enumerable.Range(0, rows.Count).OrderBy(_ => rng.Next()).ToArray();
-        var foldOf = new int[rows.Count];
-        for (var i = 0; i < permutation.Length; i++) foldOf[permutation[i]] = i % k;
+        rows = rows.OrderBy(r => r.CreatedAtTicks).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var k = Math.Min(settings.CvFolds, Math.Max(2, rows.Count / 10));
+        int BlockStart(int b) => (int)((long)rows.Count * b / (k + 1));
         var folds = Enumerable.Range(0, k).Select(f => (
-            Train: rows.Where((_, i) => foldOf[i] != f).ToList(),
-            Valid: rows.Where((_, i) => foldOf[i] == f).ToList())).ToArray();
+            Train: rows.Take(BlockStart(f + 1)).ToList(),
+            Valid: rows.Skip(BlockStart(f + 1)).Take(BlockStart(f + 2) - BlockStart(f + 1)).ToList())).ToArray();
+        var layout = folds.Select((fold, f) => new FoldInfo(f, fold.Train.Count, fold.Valid.Count,
+            new DateTime(fold.Train[^1].CreatedAtTicks, DateTimeKind.Utc), new DateTime(fold.Valid[0].CreatedAtTicks, DateTimeKind.Utc),
+            new DateTime(fold.Valid[^1].CreatedAtTicks, DateTimeKind.Utc))).ToList();
 
         var budget = TimeSpan.FromSeconds(settings.GridBudgetSeconds);
         var total = Stopwatch.StartNew();
@@ -76,7 +90,7 @@ public static class CrossValidator
             var primary = foldMetrics.Select(m => m.GetValueOrDefault(spec.PrimaryMetric, double.NaN)).ToArray();
             var std = Math.Sqrt(primary.Select(p => Math.Pow(p - primary.Average(), 2)).Average());
             if (!double.IsFinite(std)) std = 0;
-            results.Add(new CandidateResult(candidate, "ok", mean, std, sw.Elapsed.TotalSeconds));
+            results.Add(new CandidateResult(candidate, "ok", mean, std, sw.Elapsed.TotalSeconds) { FoldMetrics = foldMetrics.ToList() });
         }
         var top = results.Where(r => r.Status == "ok")
             .OrderByDescending(r => Primary(r, spec.PrimaryMetric))
@@ -85,7 +99,8 @@ public static class CrossValidator
         // a fixed order (not measured seconds) keeps the choice deterministic.
         var best = results.First(r => r.Status == "ok" && Primary(r, spec.PrimaryMetric) >= Primary(top, spec.PrimaryMetric) - settings.SelectionTolerance);
         return new CrossValidationResult(spec.Name, spec.PrimaryMetric, k, rows.Count, settings.GridBudgetSeconds, total.Elapsed.TotalSeconds,
-            results, best.Candidate, best.MeanMetrics);
+            results, best.Candidate, best.MeanMetrics)
+        { FoldLayout = layout, BestFoldMetrics = best.FoldMetrics };
     }
 
     private static double Primary(CandidateResult r, string metric) =>

@@ -6,6 +6,7 @@ using Microsoft.ML.Trainers.LightGbm;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Text;
 using Pipeline.ML.Data;
+using Pipeline.ML.Serving;
 
 namespace Pipeline.ML.Training;
 
@@ -20,12 +21,12 @@ public abstract class ModelSpec
 
     public string PrimaryMetric => ModelNames.PrimaryMetric(Name);
 
-    public abstract ITransformer Fit(MLContext ml, IReadOnlyList<IssueModelInput> rows, TrainerCandidate candidate);
+    public abstract FittedModel Fit(MLContext ml, IReadOnlyList<IssueModelInput> rows, TrainerCandidate candidate);
 
-    public abstract Dictionary<string, double> Evaluate(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows);
+    public abstract Dictionary<string, double> Evaluate(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows);
 
-    /// <summary>Predicted label (labeler) or closes-within-7-days probability as text for prediction-distribution drift.</summary>
-    public abstract (string[] Labels, double[] Scores) PredictionDistribution(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows);
+    /// <summary>Top label (labeler) or closes-within-7-days decision as text, with its score, for prediction drift.</summary>
+    public abstract (string[] Labels, double[] Scores) PredictionDistribution(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows);
 
     public static ModelSpec For(string name) => name switch
     {
@@ -48,37 +49,113 @@ public abstract class ModelSpec
 
 }
 
-/// <summary><c>issue-labeler</c>: multiclass on the canonical primary label from text, repository and author association.</summary>
+/// <summary>
+/// <c>issue-labeler</c>: multi-label, one-vs-rest. Text, repository and author association are featurized once; then one
+/// calibrated binary classifier per label of the data set's label set (<see cref="IssueDataset.LabelSet"/>, learned from the
+/// data) is fitted on the older part of the rows, and each label's decision threshold is tuned for F1 on the newest
+/// <see cref="ValidationFraction"/> of them (validation data the classifiers did not see). The fitted chain outputs one
+/// probability per label (<see cref="LabelerOutput.LabelProbabilities"/>); labels and thresholds travel with the model.
+/// </summary>
 public sealed class LabelerSpec : ModelSpec
 {
     public override string Name => ModelNames.IssueLabeler;
 
-    public override ITransformer Fit(MLContext ml, IReadOnlyList<IssueModelInput> rows, TrainerCandidate c)
+    /// <summary>Newest share of the rows held out to tune the per-label thresholds.</summary>
+    public const double ValidationFraction = 0.2;
+
+    private static readonly double[] ThresholdGrid = Enumerable.Range(1, 19).Select(i => i * 0.05).ToArray();
+
+    private sealed class LabelSetColumn
     {
-        var data = ml.Data.LoadFromEnumerable(rows);
-        var features = ml.Transforms.Text.FeaturizeText("TextFeatures", TextOptions(c.Text), nameof(IssueModelInput.Text))
+        public string LabelSet { get; set; } = string.Empty;
+    }
+
+    private sealed class TargetColumn
+    {
+        public bool Target { get; set; }
+    }
+
+    public override FittedModel Fit(MLContext ml, IReadOnlyList<IssueModelInput> rows, TrainerCandidate c)
+    {
+        var ordered = rows.OrderBy(r => r.CreatedAtTicks).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var validCount = ordered.Count >= 50 ? (int)Math.Round(ordered.Count * ValidationFraction) : 0;
+        var fitRows = ordered.Take(ordered.Count - validCount).ToList();
+        var validRows = validCount > 0 ? ordered.Skip(ordered.Count - validCount).ToList() : fitRows;
+        var candidates = fitRows.SelectMany(r => r.TrueLabels()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+        var data = ml.Data.LoadFromEnumerable(fitRows);
+        var featurizer = ml.Transforms.Text.FeaturizeText("TextFeatures", TextOptions(c.Text), nameof(IssueModelInput.Text))
             .Append(ml.Transforms.Categorical.OneHotEncoding(
                 [new InputOutputColumnPair("RepoFeatures", nameof(IssueModelInput.Repo)), new InputOutputColumnPair("AssocFeatures", nameof(IssueModelInput.AuthorAssociation))]))
             .Append(ml.Transforms.Concatenate("Features", "TextFeatures", "RepoFeatures", "AssocFeatures"))
-            .Append(ml.Transforms.Conversion.MapValueToKey("Label", nameof(IssueModelInput.PrimaryLabel), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue))
-            .AppendCacheCheckpoint(ml);
-        var pipeline = features
-            .Append(Trainer(ml, c))
-            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
-        return pipeline.Fit(data);
+            .Fit(data);
+        var featurized = ml.Data.Cache(featurizer.Transform(data));
+        var chain = new List<ITransformer> { featurizer };
+        var labels = new List<string>();
+        IDataView scored = featurized;
+        foreach (var label in candidates)
+        {
+            var positives = fitRows.Count(r => r.TrueLabels().Contains(label));
+            if (positives == 0 || positives == fitRows.Count) continue; // nothing to separate in this window
+            var target = ml.Transforms.CustomMapping<LabelSetColumn, TargetColumn>(
+                (src, dst) => dst.Target = src.LabelSet.Split(LabelSetRules.Separator).Contains(label), contractName: null);
+            var withTarget = target.Fit(featurized).Transform(featurized);
+            var head = Trainer(ml, c).Fit(withTarget);
+            scored = head.Transform(scored);
+            var copy = ml.Transforms.CopyColumns($"P{labels.Count}", "Probability").Fit(scored);
+            scored = copy.Transform(scored);
+            chain.Add(head);
+            chain.Add(copy);
+            labels.Add(label);
+        }
+        if (labels.Count == 0) throw new InvalidOperationException($"No label of the set ({string.Join(", ", candidates)}) has both positive and negative rows to learn from");
+        var concat = ml.Transforms.Concatenate(nameof(LabelerOutput.LabelProbabilities), labels.Select((_, i) => $"P{i}").ToArray()).Fit(scored);
+        chain.Add(concat);
+        var transformer = new TransformerChain<ITransformer>(chain.ToArray());
+        var untuned = new FittedModel(transformer, labels.ToArray(), labels.Select(_ => 0.5).ToArray());
+        return untuned with { Thresholds = TuneThresholds(ml, untuned, validRows) };
+    }
+
+    /// <summary>Per label, the threshold of <see cref="ThresholdGrid"/> with the best F1 on the validation rows (0.5 when
+    /// the validation rows have no positive of that label).</summary>
+    private static double[] TuneThresholds(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> valid)
+    {
+        var probabilities = Probabilities(ml, model, valid);
+        var thresholds = new double[model.Labels.Length];
+        for (var k = 0; k < model.Labels.Length; k++)
+        {
+            var truth = valid.Select(r => r.TrueLabels().Contains(model.Labels[k])).ToArray();
+            if (!truth.Any(t => t)) { thresholds[k] = 0.5; continue; }
+            double best = -1, bestT = 0.5;
+            foreach (var t in ThresholdGrid)
+            {
+                int tp = 0, fp = 0, fn = 0;
+                for (var i = 0; i < truth.Length; i++)
+                {
+                    var p = probabilities[i][k] >= t;
+                    if (p && truth[i]) tp++; else if (p) fp++; else if (truth[i]) fn++;
+                }
+                var f1 = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+                if (f1 > best + 1e-12) { best = f1; bestT = t; }
+            }
+            thresholds[k] = bestT;
+        }
+        return thresholds;
     }
 
     private static IEstimator<ITransformer> Trainer(MLContext ml, TrainerCandidate c) => c.Trainer switch
     {
-        TrainerGrid.Sdca => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
+        TrainerGrid.Sdca => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
         {
+            LabelColumnName = nameof(TargetColumn.Target),
             L2Regularization = (float)c.Get("l2", 1e-4),
             MaximumNumberOfIterations = (int)c.Get("max_iterations", 30),
             NumberOfThreads = 1,
             Shuffle = false,
         }),
-        TrainerGrid.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        TrainerGrid.LightGbm => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
+            LabelColumnName = nameof(TargetColumn.Target),
             NumberOfLeaves = (int)c.Get("leaves", 15),
             NumberOfIterations = (int)c.Get("iterations", 80),
             LearningRate = c.Get("learning_rate", 0.2),
@@ -88,58 +165,50 @@ public sealed class LabelerSpec : ModelSpec
             Deterministic = true,
             Silent = true,
         }),
-        TrainerGrid.FastTree => ml.MulticlassClassification.Trainers.OneVersusAll(
-            ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-            {
-                NumberOfLeaves = (int)c.Get("leaves", 16),
-                NumberOfTrees = (int)c.Get("trees", 40),
-                LearningRate = c.Get("learning_rate", 0.2),
-                MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
-                NumberOfThreads = 1,
-                Seed = 1,
-            })),
+        TrainerGrid.FastTree => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            LabelColumnName = nameof(TargetColumn.Target),
+            NumberOfLeaves = (int)c.Get("leaves", 16),
+            NumberOfTrees = (int)c.Get("trees", 40),
+            LearningRate = c.Get("learning_rate", 0.2),
+            MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
+            NumberOfThreads = 1,
+            Seed = 1,
+        }),
         _ => throw new ArgumentException($"Unknown trainer '{c.Trainer}'"),
     };
 
-    /// <summary>Class names in the order of the Score vector's slots.</summary>
-    public static string[] ClassNames(DataViewSchema outputSchema)
+    /// <summary>One probability per model label for each row.</summary>
+    public static List<float[]> Probabilities(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)
     {
-        var names = default(VBuffer<ReadOnlyMemory<char>>);
-        var score = outputSchema["Score"];
-        if (score.HasSlotNames()) score.GetSlotNames(ref names);
-        else outputSchema["Label"].GetKeyValues(ref names);
-        return names.DenseValues().Select(n => n.ToString()).ToArray();
+        var scored = model.Transformer.Transform(ml.Data.LoadFromEnumerable(rows));
+        return ml.Data.CreateEnumerable<LabelerOutput>(scored, reuseRowObject: false).Select(o => o.LabelProbabilities).ToList();
     }
 
-    /// <summary>Scores normalised to probabilities (one-versus-all outputs do not sum to one).</summary>
-    public static double[] Normalize(float[] scores)
+    /// <summary>Labels at or above their threshold, by descending score, and the top-scoring label.</summary>
+    public static (List<LabelScore> Predicted, LabelScore Top) Decide(FittedModel model, float[] probabilities)
     {
-        var sum = scores.Sum(s => Math.Max(0, (double)s));
-        return sum <= 0 ? scores.Select(_ => 1.0 / scores.Length).ToArray() : scores.Select(s => Math.Max(0, (double)s) / sum).ToArray();
+        var scores = model.Labels.Select((l, k) => new LabelScore(l, Math.Round(k < probabilities.Length && float.IsFinite(probabilities[k]) ? probabilities[k] : 0, 6))).ToList();
+        var predicted = scores.Where((s, k) => s.Score >= model.Thresholds[k]).OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal).ToList();
+        var top = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal).First();
+        return (predicted, top);
     }
 
-    public static List<(string Truth, string Predicted, double[] Probabilities)> Score(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows, out string[] classes)
+    public override Dictionary<string, double> Evaluate(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)
     {
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
-        classes = ClassNames(scored.Schema);
-        var outputs = ml.Data.CreateEnumerable<LabelerOutput>(scored, reuseRowObject: false).ToList();
-        return rows.Zip(outputs, (r, o) => (r.PrimaryLabel, o.PredictedLabel, Normalize(o.Score))).ToList();
+        var probabilities = Probabilities(ml, model, rows);
+        var decided = probabilities.Select(p => Decide(model, p)).ToList();
+        return ClassificationMetrics.MultiLabel(
+            rows.Select(r => r.TrueLabels()).ToList(),
+            decided.Select(d => (IReadOnlyList<string>)d.Predicted.Select(s => s.Label).ToList()).ToList(),
+            decided.Select(d => d.Top.Label).ToList(),
+            rows.SelectMany(r => r.TrueLabels()).Concat(model.Labels).Distinct(StringComparer.Ordinal).ToList());
     }
 
-    public override Dictionary<string, double> Evaluate(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows)
+    public override (string[] Labels, double[] Scores) PredictionDistribution(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)
     {
-        var scored = Score(ml, model, rows, out var classes);
-        var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        return ClassificationMetrics.Multiclass(
-            scored.Select(s => s.Truth).ToList(),
-            scored.Select(s => s.Predicted).ToList(),
-            scored.Select(s => index.TryGetValue(s.Truth, out var i) ? s.Probabilities[i] : 0.0).ToList());
-    }
-
-    public override (string[] Labels, double[] Scores) PredictionDistribution(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows)
-    {
-        var scored = Score(ml, model, rows, out _);
-        return (scored.Select(s => s.Predicted).ToArray(), scored.Select(s => s.Probabilities.Max()).ToArray());
+        var decided = Probabilities(ml, model, rows).Select(p => Decide(model, p)).ToList();
+        return (decided.Select(d => d.Top.Label).ToArray(), decided.Select(d => d.Top.Score).ToArray());
     }
 }
 
@@ -152,7 +221,7 @@ public sealed class TimeToCloseSpec : ModelSpec
 {
     public override string Name => ModelNames.TimeToClose;
 
-    public override ITransformer Fit(MLContext ml, IReadOnlyList<IssueModelInput> rows, TrainerCandidate c)
+    public override FittedModel Fit(MLContext ml, IReadOnlyList<IssueModelInput> rows, TrainerCandidate c)
     {
         var data = ml.Data.LoadFromEnumerable(rows);
         var features = ml.Transforms.Text.FeaturizeText("TextFeatures", TextOptions(c.Text), nameof(IssueModelInput.Text))
@@ -173,7 +242,7 @@ public sealed class TimeToCloseSpec : ModelSpec
             .Append(ml.Transforms.CopyColumns("CloseProbability", "Probability"))
             .Append(ml.Transforms.CopyColumns("ClosePredicted", "PredictedLabel"))
             .Append(RegressionHead(ml, c));
-        return pipeline.Fit(data);
+        return new FittedModel(pipeline.Fit(data), [], []);
     }
 
     private const string BinaryLabel = nameof(IssueModelInput.ClosedWithin7Days);
@@ -253,16 +322,18 @@ public sealed class TimeToCloseSpec : ModelSpec
 
     public static double ExpectedDays(float logDays) => Math.Max(0, Math.Exp(logDays) - 1);
 
-    public static List<(IssueModelInput Row, TimeToCloseOutput Output)> Score(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows)
+    public static List<(IssueModelInput Row, TimeToCloseOutput Output)> Score(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)
     {
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        var scored = model.Transformer.Transform(ml.Data.LoadFromEnumerable(rows));
         return rows.Zip(ml.Data.CreateEnumerable<TimeToCloseOutput>(scored, reuseRowObject: false), (r, o) => (r, o)).ToList();
     }
 
-    public override Dictionary<string, double> Evaluate(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows)
+    public override Dictionary<string, double> Evaluate(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)
     {
         var scored = Score(ml, model, rows);
         var metrics = ClassificationMetrics.Binary(scored.Select(s => s.Row.ClosedWithin7Days).ToList(), scored.Select(s => (double)s.Output.CloseProbability).ToList());
+        // Days-to-close error only where the days are known (censored rows carry a lower bound).
+        scored = scored.Where(s => !s.Row.Censored).ToList();
         if (scored.Count > 0)
         {
             metrics[MetricNames.MaeDays] = ClassificationMetrics.MeanAbsoluteError(
@@ -272,7 +343,7 @@ public sealed class TimeToCloseSpec : ModelSpec
         return metrics;
     }
 
-    public override (string[] Labels, double[] Scores) PredictionDistribution(MLContext ml, ITransformer model, IReadOnlyList<IssueModelInput> rows)
+    public override (string[] Labels, double[] Scores) PredictionDistribution(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)
     {
         var scored = Score(ml, model, rows);
         return (scored.Select(s => s.Output.ClosePredicted ? "within_7_days" : "later").ToArray(), scored.Select(s => (double)s.Output.CloseProbability).ToArray());

@@ -12,7 +12,13 @@ using Pipeline.ML.Registry;
 namespace Pipeline.ML.Training;
 
 /// <summary>Reference to a data set staged in blob storage between durable activities.</summary>
-public sealed record DatasetRef(string ModelName, string Hash, int Size, int TrainRows, int TestRows, string Source, DateTime SplitTime, int InvalidDocuments, string BlobPath);
+public sealed record DatasetRef(string ModelName, string Hash, int Size, int TrainRows, int TestRows, string Source, DateTime SplitTime, int InvalidDocuments, string BlobPath)
+{
+    public string[] LabelSet { get; init; } = [];
+    public Dictionary<string, int> ClassCounts { get; init; } = [];
+    public DateTime From { get; init; }
+    public DateTime To { get; init; }
+}
 
 /// <summary>Reference to a model fitted on all training rows and staged in blob storage.</summary>
 public sealed record TrainedRef(string ModelName, string RunId, TrainerCandidate Candidate, string ArtifactPath, int TrainRows, double Seconds);
@@ -20,14 +26,24 @@ public sealed record TrainedRef(string ModelName, string RunId, TrainerCandidate
 /// <summary>Test and slice metrics of the candidate, and of the current champion on the same test set.</summary>
 public sealed record EvaluationRef(
     Dictionary<string, double> TestMetrics,
+    Dictionary<string, double> BaselineMetrics,
     Dictionary<string, Dictionary<string, double>> SliceMetrics,
     string ReferencePath,
     int? ChampionVersion,
     Dictionary<string, double>? ChampionTestMetrics,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>Data source of the champion's training set (<c>store</c> or <c>synthetic</c>).</summary>
+    public string? ChampionSource { get; init; }
+}
 
 /// <summary>Everything the gate needs to register a version.</summary>
-public sealed record RegistrationRequest(string RunId, string Reason, DatasetRef Dataset, CrossValidationResult CrossValidation, TrainedRef Trained, EvaluationRef Evaluation);
+public sealed record RegistrationRequest(string RunId, string Reason, DatasetRef Dataset, CrossValidationResult CrossValidation, TrainedRef Trained, EvaluationRef Evaluation)
+{
+    /// <summary>When the run started (its first stage), for the run's duration.</summary>
+    public DateTime? StartedAt { get; init; }
+    public double? CrossValidationSeconds { get; init; }
+}
 
 /// <summary>Timing of each stage of one training run (seconds).</summary>
 public sealed record TrainingRunReport(ModelVersionInfo Version, double DatasetSeconds, double CrossValidationSeconds, double TrainSeconds, double EvaluateSeconds, double RegisterSeconds);
@@ -40,6 +56,8 @@ public sealed record TrainingRunReport(ModelVersionInfo Version, double DatasetS
 public sealed class TrainingPipeline(
     IssueDatasetBuilder datasetBuilder,
     ModelRegistry registry,
+    TrainingRunStore runs,
+    AlertSender alerts,
     IOptions<MlOptions> options,
     ILogger<TrainingPipeline> logger)
 {
@@ -60,6 +78,7 @@ public sealed class TrainingPipeline(
     public async Task<TrainingRunReport> RunAsync(IssueDataset dataset, string reason, CancellationToken ct = default)
     {
         var runId = NewRunId(dataset.ModelName);
+        var started = DateTime.UtcNow;
         var datasetRef = await StageDatasetAsync(dataset, ct);
         var sw = Stopwatch.StartNew();
         var cv = await CrossValidateAsync(datasetRef, ct);
@@ -71,7 +90,11 @@ public sealed class TrainingPipeline(
         var evaluation = await EvaluateAsync(datasetRef, trained, ct);
         var evaluateSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        var version = await GateAndRegisterAsync(new RegistrationRequest(runId, reason, datasetRef, cv, trained, evaluation), ct);
+        var version = await GateAndRegisterAsync(new RegistrationRequest(runId, reason, datasetRef, cv, trained, evaluation)
+        {
+            StartedAt = started,
+            CrossValidationSeconds = cvSeconds,
+        }, ct);
         return new TrainingRunReport(version, 0, cvSeconds, trainSeconds, evaluateSeconds, sw.Elapsed.TotalSeconds);
     }
 
@@ -95,7 +118,13 @@ public sealed class TrainingPipeline(
             }
             await registry.Artifacts.UploadAsync(path, new BinaryData(ms.ToArray()), ct);
         }
-        return new DatasetRef(dataset.ModelName, dataset.Hash, dataset.Size, dataset.Train.Count, dataset.Test.Count, dataset.Source, dataset.SplitTime, dataset.InvalidDocuments, path);
+        return new DatasetRef(dataset.ModelName, dataset.Hash, dataset.Size, dataset.Train.Count, dataset.Test.Count, dataset.Source, dataset.SplitTime, dataset.InvalidDocuments, path)
+        {
+            LabelSet = dataset.LabelSet,
+            ClassCounts = dataset.ClassCounts,
+            From = dataset.From,
+            To = dataset.To,
+        };
     }
 
     public async Task<IssueDataset> LoadDatasetAsync(DatasetRef reference, CancellationToken ct = default)
@@ -140,7 +169,15 @@ public sealed class TrainingPipeline(
         int? championVersion = null;
         Dictionary<string, double>? championMetrics = null;
         var champion = await registry.GetChampionAsync(dataset.ModelName, ct);
-        if (champion is not null)
+        if (champion is not null && dataset.Source == ModelGate.Synthetic && champion.Dataset.Source != ModelGate.Synthetic)
+        {
+            // A synthetic test set says nothing about a champion trained on real data, and the gate rejects a synthetic
+            // challenger against it outright. (A real test set re-scores any champion: that is the comparison that counts.)
+            logger.LogInformation("Champion {Model} v{Version} was trained on {ChampionSource} data; this test set is {Source}: not re-scored",
+                dataset.ModelName, champion.Version, champion.Dataset.Source, dataset.Source);
+            championVersion = champion.Version;
+        }
+        else if (champion is not null)
         {
             try
             {
@@ -149,20 +186,24 @@ public sealed class TrainingPipeline(
                 championMetrics = ModelSpec.For(dataset.ModelName).Evaluate(ml, ModelTrainer.Deserialize(ml, championArtifact), dataset.Test);
                 championVersion = champion.Version;
             }
-            catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or FormatException)
+            catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or FormatException or ArgumentException or InvalidDataException)
             {
                 logger.LogWarning(ex, "Champion {Model} v{Version} could not be evaluated; comparing with its recorded test metrics", dataset.ModelName, champion.Version);
                 championMetrics = champion.TestMetrics;
                 championVersion = champion.Version;
             }
         }
-        return new EvaluationRef(evaluation.TestMetrics, evaluation.SliceMetrics, referencePath, championVersion, championMetrics, evaluation.Seconds);
+        return new EvaluationRef(evaluation.TestMetrics, evaluation.BaselineMetrics, evaluation.SliceMetrics, referencePath, championVersion, championMetrics, evaluation.Seconds)
+        {
+            ChampionSource = champion?.Dataset.Source,
+        };
     }
 
     public async Task<ModelVersionInfo> GateAndRegisterAsync(RegistrationRequest r, CancellationToken ct = default)
     {
         var name = r.Dataset.ModelName;
-        var decision = ModelGate.Decide(name, r.Evaluation.TestMetrics, r.Evaluation.ChampionTestMetrics, options.Value.Gate);
+        var decision = ModelGate.Decide(new GateInput(name, r.Evaluation.TestMetrics, r.Dataset.Source, r.Evaluation.BaselineMetrics,
+            r.Evaluation.ChampionTestMetrics, r.Evaluation.ChampionSource), options.Value.Gate);
         var info = new ModelVersionInfo
         {
             Name = name,
@@ -178,7 +219,12 @@ public sealed class TrainingPipeline(
                 Source = r.Dataset.Source,
                 SplitTime = r.Dataset.SplitTime,
                 InvalidDocuments = r.Dataset.InvalidDocuments,
+                LabelSet = r.Dataset.LabelSet,
+                ClassCounts = r.Dataset.ClassCounts,
+                From = r.Dataset.From,
+                To = r.Dataset.To,
             },
+            BaselineMetrics = r.Evaluation.BaselineMetrics,
             Trainer = r.Trained.Candidate.Trainer,
             Hyperparameters = r.Trained.Candidate.Hyperparameters,
             TextFeaturizer = r.Trained.Candidate.Text,
@@ -207,12 +253,102 @@ public sealed class TrainingPipeline(
                 ChampionPrimary = decision.ChampionPrimary,
                 ComparedToVersion = r.Evaluation.ChampionVersion,
                 FailedChecks = decision.FailedChecks,
+                BaselinePrimary = decision.BaselinePrimary,
+                ChampionBelowFloors = decision.ChampionBelowFloors,
             },
             ArtifactPath = r.Trained.ArtifactPath,
             ReferencePath = r.Evaluation.ReferencePath,
             TrainSeconds = r.Trained.Seconds,
         };
-        return await registry.RegisterAsync(info, decision.Promote, ct);
+        var registered = await registry.RegisterAsync(info, decision.Promote, ct);
+        if (decision.ChampionBelowFloors)
+        {
+            await alerts.SendAsync(new MlAlert(name, "warning", $"champion v{r.Evaluation.ChampionVersion} is below the floors on the current test set",
+                [.. decision.ChampionFailedFloors, decision.Promote ? $"replaced by v{registered.Version}" : $"challenger v{registered.Version} not better: {decision.Reason}"],
+                r.RunId, DateTime.UtcNow), ct);
+        }
+        await runs.SaveAsync(ToRun(r, registered, decision), ct);
+        return registered;
+    }
+
+    private TrainingRun ToRun(RegistrationRequest r, ModelVersionInfo v, GateDecision decision)
+    {
+        var finished = DateTime.UtcNow;
+        var started = r.StartedAt ?? finished;
+        var cv = r.CrossValidation;
+        return new TrainingRun
+        {
+            Id = r.RunId,
+            Model = r.Dataset.ModelName,
+            Reason = r.Reason,
+            StartedAt = started,
+            FinishedAt = finished,
+            DurationSeconds = Math.Round((finished - started).TotalSeconds, 3),
+            Version = v.Version,
+            Params = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["trainer"] = r.Trained.Candidate.Trainer,
+                ["text"] = r.Trained.Candidate.Text.ToString(),
+                ["cvFolds"] = cv.Folds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["seed"] = Settings.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["grid"] = Settings.Grid,
+                ["testFraction"] = Settings.TestFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }.Concat(r.Trained.Candidate.Hyperparameters.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString("G", System.Globalization.CultureInfo.InvariantCulture))))
+                .ToDictionary(StringComparer.Ordinal),
+            Dataset = new RunDataset
+            {
+                Hash = r.Dataset.Hash,
+                Source = r.Dataset.Source,
+                TrainRows = r.Dataset.TrainRows,
+                TestRows = r.Dataset.TestRows,
+                From = r.Dataset.From,
+                To = r.Dataset.To,
+                SplitTime = r.Dataset.SplitTime,
+                ClassCounts = r.Dataset.ClassCounts,
+                LabelSet = r.Dataset.LabelSet,
+                BlobPath = r.Dataset.BlobPath,
+            },
+            PrimaryMetric = ModelNames.PrimaryMetric(r.Dataset.ModelName),
+            CvMetrics = cv.BestMetrics,
+            Folds = cv.FoldLayout.Select(f => new RunFold
+            {
+                Fold = f.Fold,
+                TrainRows = f.TrainRows,
+                ValidRows = f.ValidRows,
+                TrainTo = f.TrainTo,
+                ValidFrom = f.ValidFrom,
+                ValidTo = f.ValidTo,
+                Metrics = f.Fold < cv.BestFoldMetrics.Count ? cv.BestFoldMetrics[f.Fold] : [],
+            }).ToList(),
+            Candidates = cv.Candidates.Select(c => new RunCandidate
+            {
+                Candidate = c.Candidate.Describe(),
+                Status = c.Status,
+                Metrics = c.MeanMetrics,
+                FoldMetrics = c.FoldMetrics,
+                Seconds = Math.Round(c.Seconds, 3),
+            }).ToList(),
+            BaselineMetrics = r.Evaluation.BaselineMetrics,
+            TestMetrics = r.Evaluation.TestMetrics,
+            SliceMetrics = r.Evaluation.SliceMetrics,
+            ChampionTestMetrics = r.Evaluation.ChampionTestMetrics,
+            ChampionVersion = r.Evaluation.ChampionVersion,
+            Decision = decision.Promote ? "promoted" : "rejected",
+            DecisionReason = decision.Reason,
+            ChampionBelowFloors = decision.ChampionBelowFloors,
+            Artifacts = new Dictionary<string, string>
+            {
+                ["model"] = r.Trained.ArtifactPath,
+                ["driftReference"] = r.Evaluation.ReferencePath,
+                ["dataset"] = r.Dataset.BlobPath,
+            },
+            StageSeconds = new Dictionary<string, double>
+            {
+                ["cv"] = Math.Round(r.CrossValidation.ElapsedSeconds, 3),
+                ["train"] = Math.Round(r.Trained.Seconds, 3),
+                ["evaluate"] = Math.Round(r.Evaluation.Seconds, 3),
+            },
+        };
     }
 
     public async Task<DriftReference?> LoadReferenceAsync(ModelVersionInfo version, CancellationToken ct = default)

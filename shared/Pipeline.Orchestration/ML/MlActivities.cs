@@ -76,10 +76,14 @@ public sealed class ActivateChampionActivity(PredictionService predictions) : Pi
 /// <summary>Joins logged predictions with ground truth that arrived since the last pass.</summary>
 public sealed class ResolveOutcomesActivity(ContinuousEvaluator evaluator) : PipelineActivity<int, int>
 {
-    public override Task<int> ExecuteAsync(int input) => evaluator.ResolvePendingAsync(input <= 0 ? 2000 : input);
+    public override async Task<int> ExecuteAsync(int input) => (await evaluator.ResolvePendingAsync()).Resolved;
 }
 
-public sealed record MonitorSummary(string Model, string ReportId, int? ChampionVersion, int LiveSamples, string DriftStatus, bool RetrainRecommended, bool RetrainStarted, List<string> Reasons);
+public sealed record MonitorSummary(string Model, string ReportId, int? ChampionVersion, int LiveSamples, string DriftStatus, bool RetrainRecommended, bool RetrainStarted, List<string> Reasons)
+{
+    /// <summary>True on the first pass of a problem (the previous pass was healthy): one alert per incident.</summary>
+    public bool NewIncident { get; init; } = true;
+}
 
 /// <summary>Live metrics and drift of one model; claims the retrain slot when needed (cool-down applies).</summary>
 public sealed class MonitorModelActivity(ModelMonitor monitor) : PipelineActivity<string, MonitorSummary>
@@ -87,8 +91,21 @@ public sealed class MonitorModelActivity(ModelMonitor monitor) : PipelineActivit
     public override async Task<MonitorSummary> ExecuteAsync(string input)
     {
         var r = await monitor.RunAsync(input);
-        return new MonitorSummary(r.Model, r.Id, r.ChampionVersion, r.LiveSamples, r.DriftStatus, r.RetrainRecommended, r.RetrainStarted, r.Reasons);
+        return new MonitorSummary(r.Model, r.Id, r.ChampionVersion, r.LiveSamples, r.DriftStatus, r.RetrainRecommended, r.RetrainStarted, r.Reasons)
+        {
+            NewIncident = r.NewIncident,
+        };
     }
+}
+
+public sealed record StartRetrainInput(string Model, string Reason, string Trigger);
+
+/// <summary>Starts a retrain through <see cref="RetrainStarter"/> (single-flight): the monitor's way to retrain.</summary>
+public sealed class StartRetrainActivity(Microsoft.DurableTask.Client.DurableTaskClient client, Pipeline.Storage.IDocumentStore store,
+    Microsoft.Extensions.Options.IOptions<Pipeline.ML.MlOptions> options) : PipelineActivity<StartRetrainInput, RetrainStart>
+{
+    public override Task<RetrainStart> ExecuteAsync(StartRetrainInput input) =>
+        RetrainStarter.StartAsync(client, store, options.Value, input.Model, input.Reason, input.Trigger);
 }
 
 /// <summary>Logs a monitoring incident, posts it to Ml:Monitor:AlertWebhookUrl and e-mails it (Alerts:Email:Drift).</summary>

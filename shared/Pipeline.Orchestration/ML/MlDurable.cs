@@ -19,6 +19,7 @@ public static class MlDurable
         r.AddActivity<ResolveOutcomesActivity>();
         r.AddActivity<MonitorModelActivity>();
         r.AddActivity<SendAlertActivity>();
+        r.AddActivity<StartRetrainActivity>();
     }
 
     /// <summary>Activity classes as DI services, for the Azure Functions wrappers that call ExecuteAsync.</summary>
@@ -33,6 +34,7 @@ public static class MlDurable
         services.AddTransient<ResolveOutcomesActivity>();
         services.AddTransient<MonitorModelActivity>();
         services.AddTransient<SendAlertActivity>();
+        services.AddTransient<StartRetrainActivity>();
         return services;
     }
 }

@@ -13,7 +13,7 @@ namespace Pipeline.Orchestration.ML;
 /// <see cref="MonitorModelsOrchestrator"/> on <c>Ml:Monitor:Schedule</c> and <see cref="RetrainModelOrchestrator"/> for both
 /// models on <c>Ml:Monitor:RetrainSchedule</c> (NCRONTAB, UTC). Register with <c>services.AddHostedService&lt;MlScheduler&gt;()</c>.
 /// </summary>
-public sealed class MlScheduler(DurableTaskClient client, IOptions<MlOptions> options, ILogger<MlScheduler> logger) : BackgroundService
+public sealed class MlScheduler(DurableTaskClient client, Pipeline.Storage.IDocumentStore store, IOptions<MlOptions> options, ILogger<MlScheduler> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         RunAsync(CronSchedule.Parse(options.Value.Monitor.Schedule), "monitor", StartMonitorAsync, stoppingToken),
@@ -51,8 +51,8 @@ public sealed class MlScheduler(DurableTaskClient client, IOptions<MlOptions> op
     {
         foreach (var model in ModelNames.All)
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainModelOrchestrator), new RetrainRequest(model, "scheduled retraining", "schedule"),
-                new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = $"retrain-{model}-{due:yyyyMMddHHmmss}-sched" }, ct);
+            var start = await RetrainStarter.StartAsync(client, store, options.Value, model, "scheduled retraining", "schedule", ct);
+            logger.LogInformation("Scheduled retrain of {Model}: {Status} ({Instance})", model, start.Status, start.InstanceId);
         }
     }
 }

@@ -4,8 +4,10 @@ namespace Pipeline.Orchestration.ML;
 
 /// <summary>
 /// Retraining: BuildDataset → CrossValidate (grid) → TrainBest → Evaluate → GateAndRegister → ActivateChampion (hot-swap).
-/// Custom status names the current stage. Started by HTTP (POST /api/models/{name}/retrain), the schedule, and
-/// <see cref="MonitorModelsOrchestrator"/>.
+/// Custom status names the current stage. Started only through <see cref="RetrainStarter"/> (single-flight) by HTTP
+/// (POST /api/models/{name}/retrain), the schedule, and <see cref="MonitorModelsOrchestrator"/>. A store failure while
+/// building the data set fails the activity, which is retried (3 attempts), and then the run: it never trains on
+/// synthetic data instead.
 /// </summary>
 public sealed class RetrainModelOrchestrator : TaskOrchestrator<RetrainRequest, RetrainResult>
 {
@@ -14,6 +16,7 @@ public sealed class RetrainModelOrchestrator : TaskOrchestrator<RetrainRequest, 
     public override async Task<RetrainResult> RunAsync(TaskOrchestrationContext context, RetrainRequest input)
     {
         Pipeline.ML.Training.ModelNames.EnsureKnown(input.Model);
+        var started = context.CurrentUtcDateTime;
         var runId = $"{input.Model}-{context.InstanceId}";
         if (runId.Length > 120) runId = runId[..120];
 
@@ -31,7 +34,7 @@ public sealed class RetrainModelOrchestrator : TaskOrchestrator<RetrainRequest, 
 
         context.SetCustomStatus(new { stage = "gate_register", input.Model });
         var registered = await context.CallActivityAsync<RegisteredVersion>(nameof(GateAndRegisterActivity),
-            new Pipeline.ML.Training.RegistrationRequest(runId, $"{input.Trigger}: {input.Reason}", dataset, cv, trained, evaluation), Retry);
+            new Pipeline.ML.Training.RegistrationRequest(runId, $"{input.Trigger}: {input.Reason}", dataset, cv, trained, evaluation) { StartedAt = started }, Retry);
 
         int? serving = null;
         if (registered.Decision == "promoted")

@@ -81,6 +81,7 @@ public sealed class MlTestApp : IAsyncDisposable
         ["Ml:BlobConnectionString"] = fx.Azurite.ConnectionString,
         ["Ml:ArtifactsContainer"] = "models-" + Guid.NewGuid().ToString("N")[..12],
         ["Ml:TrainAtStartup"] = "true",
+        ["Ml:AllowSyntheticData"] = "true",
         ["Ml:Training:Grid"] = "small",
         ["Ml:Training:Trainers"] = "Sdca,LightGbm",
         ["Ml:Training:CvFolds"] = "2",

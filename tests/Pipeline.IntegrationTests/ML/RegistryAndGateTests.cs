@@ -42,8 +42,8 @@ public class RegistryAndGateTests(MlServersFixture fx)
         // A corrupted data set (shuffled labels) is trained and registered, but not promoted.
         var corrupted = IssueDatasetBuilder.BuildSynthetic(ModelNames.IssueLabeler, 1500, 22, 0.2);
         var rng = new Random(3);
-        var shuffled = corrupted.Train.Select(r => r.PrimaryLabel).OrderBy(_ => rng.Next()).ToList();
-        for (var i = 0; i < shuffled.Count; i++) corrupted.Train[i].PrimaryLabel = shuffled[i];
+        var shuffled = corrupted.Train.Select(r => r.LabelSet).OrderBy(_ => rng.Next()).ToList();
+        for (var i = 0; i < shuffled.Count; i++) corrupted.Train[i].LabelSet = shuffled[i];
         var v2 = (await training.RunAsync(corrupted, "test: shuffled labels")).Version;
         Assert.Equal(2, v2.Version);
         Assert.Equal("rejected", v2.Gate.Decision);

@@ -80,7 +80,12 @@ public class WholeLoopTests(MlServersFixture fx)
         Assert.True(stored["drift"]!["dataset_drift"]!.GetValue<bool>() || stored["drift"]!["prediction_drift"]!.GetValue<bool>());
 
         // 6. The retrain ran on the real (store) data and the new version beat the old champion on the new test set.
-        var retrain = Assert.Single(result.Retrains);
+        var start = Assert.Single(result.Retrains);
+        Assert.True(start.Started, start.Status);
+        var retrainMeta = await client.WaitForInstanceCompletionAsync(start.InstanceId!, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(retrainMeta.RuntimeStatus == OrchestrationRuntimeStatus.Completed, retrainMeta.FailureDetails?.ToString());
+        var retrain = retrainMeta.ReadOutputAs<RetrainResult>()!;
+        await RegistryAndGateTests.WaitForAsync(() => predictions.ServingVersion(ModelNames.IssueLabeler) == 2);
         Assert.Equal("store", retrain.DatasetSource);
         Assert.Equal(2, retrain.Version);
         Assert.Equal("promoted", retrain.Decision);

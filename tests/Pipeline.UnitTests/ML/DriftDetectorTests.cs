@@ -16,15 +16,15 @@ public class DriftDetectorTests
     {
         var issues = new SyntheticIssueGenerator(1).Generate(6000, IssueDatasetBuilder.SyntheticStart, IssueDatasetBuilder.SyntheticEnd, shift);
         var rng = new Random(2);
-        return IssueDatasetBuilder.ToRows(ModelNames.TimeToClose, issues).OrderBy(_ => rng.Next()).ToList();
+        return IssueDatasetBuilder.ToRows(ModelNames.TimeToClose, issues, new LabelerSettings()).Rows.OrderBy(_ => rng.Next()).ToList();
     }
 
     private static readonly Lazy<List<IssueModelInput>> Base = new(() => Population(null));
 
-    private static DriftReference Reference()
+    private static DriftReference Reference(int size = int.MaxValue)
     {
         var rows = Base.Value;
-        return DriftReference.FromRows(rows.Take(rows.Count / 2).ToList(), [], [], seed: 1);
+        return DriftReference.FromRows(rows.Take(Math.Min(size, rows.Count / 2)).ToList(), [], [], seed: 1);
     }
 
     private static DriftWindow Window(int count, SyntheticShift? shift)
@@ -45,23 +45,37 @@ public class DriftDetectorTests
     };
 
     [Theory]
-    [InlineData(400)]   // small window: KS and chi-squared
-    [InlineData(1500)]  // large window: normed Wasserstein and Jensen-Shannon
-    public void Same_distribution_window_does_not_drift(int size)
+    [InlineData(800, 400)]    // small reference: KS (exact p-values) and chi-squared
+    [InlineData(2000, 400)]   // large reference: normed Wasserstein and Jensen-Shannon, whatever the window size
+    [InlineData(2000, 1500)]
+    public void Same_distribution_window_does_not_drift(int referenceSize, int size)
     {
-        var result = DriftDetector.Detect(Reference(), Window(size, shift: null), Settings);
+        var result = DriftDetector.Detect(Reference(referenceSize), Window(size, shift: null), Settings);
         Assert.False(result.DatasetDrift, string.Join("; ", result.Features.Select(f => $"{f.Feature} {f.Test}={f.Statistic:0.###} p={f.PValue:0.###} drift={f.Drifted}")));
         Assert.True(result.DriftShare < 0.5);
-        var expectedTests = size <= Settings.SmallSampleMax ? new[] { "ks", "chi_squared" } : ["wasserstein_normed", "jensen_shannon"];
+        var expectedTests = referenceSize <= Settings.SmallSampleMax ? new[] { "ks", "chi_squared" } : ["wasserstein_normed", "jensen_shannon"];
         Assert.All(result.Features, f => Assert.Contains(f.Test, expectedTests));
     }
 
-    [Theory]
-    [InlineData(400)]
-    [InlineData(1500)]
-    public void Shifted_window_drifts(int size)
+    [Fact]
+    public void Numeric_features_with_few_values_are_tested_as_categorical()
     {
-        var result = DriftDetector.Detect(Reference(), Window(size, shift: Shifted), Settings);
+        var reference = new DriftReference { Numeric = new() { ["AuthorPriorIssues"] = Enumerable.Range(0, 600).Select(i => (double)(i % 3)).ToArray() } };
+        var window = new DriftWindow { Count = 300 };
+        window.Numeric["AuthorPriorIssues"] = Enumerable.Range(0, 300).Select(i => (double)(i % 3)).ToList();
+        var f = Assert.Single(DriftDetector.Detect(reference, window, Settings).Features);
+        Assert.Equal("numeric_as_categorical", f.Kind);
+        Assert.Equal("chi_squared", f.Test);
+        Assert.False(f.Drifted);
+    }
+
+    [Theory]
+    [InlineData(800, 400)]
+    [InlineData(2000, 400)]
+    [InlineData(2000, 1500)]
+    public void Shifted_window_drifts(int referenceSize, int size)
+    {
+        var result = DriftDetector.Detect(Reference(referenceSize), Window(size, shift: Shifted), Settings);
         Assert.True(result.DatasetDrift, string.Join("; ", result.Features.Select(f => $"{f.Feature} {f.Test}={f.Statistic:0.###} p={f.PValue:0.###} drift={f.Drifted}")));
         Assert.Contains(result.Features, f => f.Feature == "Repo" && f.Drifted && f.Psi > 0.2);
         Assert.Contains(result.Features, f => f.Feature == "AuthorAssociation" && f.Drifted);

@@ -26,10 +26,21 @@ public class DriftStatisticsTests
     }
 
     [Fact]
-    public void Ks_p_value_uses_the_effective_sample_size()
+    public void Ks_p_value_is_exact_for_small_samples()
+    {
+        // n = m = 5, complete separation: only the 2 extreme lattice paths of C(10, 5) = 252 reach D = 1 (scipy exact: 0.0079365).
+        var (_, exact) = DriftStatistics.KolmogorovSmirnov([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
+        Assert.Equal(2.0 / 252, exact, 12);
+        // D = 0.5 for n = m = 4: scipy.stats.ks_2samp([1,2,3,4],[3,4,5,6], method="exact").pvalue = 0.7714285714
+        Assert.Equal(0.7714285714, DriftStatistics.ExactKsPValue(4, 4, 0.5), 9);
+        Assert.Equal(1, DriftStatistics.ExactKsPValue(10, 7, 0));
+    }
+
+    [Fact]
+    public void Asymptotic_ks_p_value_uses_the_effective_sample_size()
     {
         // n = m = 5: en = sqrt(2.5); lambda = (en + 0.12 + 0.11/en) * 1 = 1.77070...; Q(1.7707) = 0.003698...
-        var (_, p) = DriftStatistics.KolmogorovSmirnov([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
+        var (_, p) = DriftStatistics.KolmogorovSmirnovAsymptotic([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
         var en = Math.Sqrt(2.5);
         Assert.Equal(DriftStatistics.KolmogorovSurvival(en + 0.12 + 0.11 / en), p, 12);
         Assert.InRange(p, 0.0036, 0.0038);

@@ -8,8 +8,8 @@ namespace Pipeline.UnitTests.ML;
 
 /// <summary>
 /// Training on generated data. Stated floors on the time-held-out test set (documented in docs/ml.md):
-/// issue-labeler macro-F1 ≥ 0.75, accuracy ≥ 0.80, log-loss ≤ 0.70; time-to-close AUC ≥ 0.80, F1 ≥ 0.70,
-/// expected calibration error ≤ 0.10, MAE ≤ 10 days.
+/// issue-labeler (multi-label) macro-F1 ≥ 0.70, top label correct ≥ 0.80, at least one true label predicted ≥ 0.80;
+/// time-to-close AUC ≥ 0.80, F1 ≥ 0.60, expected calibration error ≤ 0.10, MAE ≤ 10 days; both beat their baseline.
 /// </summary>
 public class TrainingTests(ITestOutputHelper output)
 {
@@ -23,6 +23,7 @@ public class TrainingTests(ITestOutputHelper output)
         var trained = ModelTrainer.TrainFinal(dataset, cv.Best, settings);
         var eval = ModelTrainer.Evaluate(dataset, trained.Artifact, settings);
         output.WriteLine($"best {cv.Best.Describe()} test: {string.Join(", ", eval.TestMetrics.Select(kv => $"{kv.Key}={kv.Value:0.###}"))}");
+        output.WriteLine($"baseline: {string.Join(", ", eval.BaselineMetrics.Select(kv => $"{kv.Key}={kv.Value:0.###}"))}");
         return (cv, eval);
     }
 
@@ -31,15 +32,19 @@ public class TrainingTests(ITestOutputHelper output)
     {
         var dataset = IssueDatasetBuilder.BuildSynthetic(ModelNames.IssueLabeler, 3000, 42, 0.2);
         var (cv, eval) = TrainAndEvaluate(dataset, Small());
-        Assert.Equal(3, cv.Candidates.Count(c => c.Status == "ok")); // SDCA, LightGBM, FastTree one-versus-all
-        Assert.True(eval.TestMetrics[MetricNames.MacroF1] >= 0.75, $"macro-F1 {eval.TestMetrics[MetricNames.MacroF1]}");
-        Assert.True(eval.TestMetrics[MetricNames.Accuracy] >= 0.80);
-        Assert.True(eval.TestMetrics[MetricNames.LogLoss] <= 0.70);
+        Assert.Equal(3, cv.Candidates.Count(c => c.Status == "ok")); // SDCA, LightGBM, FastTree, each one-versus-rest
+        var m = eval.TestMetrics;
+        Assert.True(m[MetricNames.MacroF1] >= 0.70, $"macro-F1 {m[MetricNames.MacroF1]}");
+        Assert.True(m[MetricNames.Accuracy] >= 0.80, $"top label correct {m[MetricNames.Accuracy]}");
+        Assert.True(m[MetricNames.AnyTrueLabelRate] >= 0.80, $"any true label {m[MetricNames.AnyTrueLabelRate]}");
+        Assert.InRange(m[MetricNames.NoPredictionRate], 0, 0.2);
+        Assert.Equal(1.0, m[MetricNames.LabelCoverage]);
+        Assert.True(m[MetricNames.MacroF1] > eval.BaselineMetrics[MetricNames.MacroF1] + 0.2, "beats the majority-label baseline");
         Assert.Contains(eval.SliceMetrics.Keys, k => k.StartsWith("repo:"));
         Assert.Contains(eval.SliceMetrics.Keys, k => k.StartsWith("language:"));
         Assert.Equal(IssueModelInput.NumericFeatures.Length, eval.Reference.Numeric.Count);
         Assert.Equal(dataset.Test.Count, eval.Reference.PredictedLabels.Length);
-        Assert.True(ModelGate.Decide(ModelNames.IssueLabeler, eval.TestMetrics, null, new GateSettings()).Promote);
+        Assert.True(ModelGate.Decide(new GateInput(ModelNames.IssueLabeler, eval.TestMetrics, "synthetic", eval.BaselineMetrics, null, null), new GateSettings()).Promote);
     }
 
     [Fact]
@@ -49,10 +54,11 @@ public class TrainingTests(ITestOutputHelper output)
         var (_, eval) = TrainAndEvaluate(dataset, Small());
         var m = eval.TestMetrics;
         Assert.True(m[MetricNames.Auc] >= 0.80, $"AUC {m[MetricNames.Auc]}");
-        Assert.True(m[MetricNames.F1] >= 0.70);
+        Assert.True(m[MetricNames.F1] >= 0.60, $"F1 {m[MetricNames.F1]}");
+        Assert.Equal(0.5, eval.BaselineMetrics[MetricNames.Auc], 6); // the prior rate ranks nothing
         Assert.True(m[MetricNames.CalibrationError] <= 0.10, $"ECE {m[MetricNames.CalibrationError]}");
         Assert.True(m[MetricNames.MaeDays] <= 10, $"MAE {m[MetricNames.MaeDays]}");
-        Assert.True(ModelGate.Decide(ModelNames.TimeToClose, m, null, new GateSettings()).Promote);
+        Assert.True(ModelGate.Decide(new GateInput(ModelNames.TimeToClose, m, "synthetic", eval.BaselineMetrics, null, null), new GateSettings()).Promote);
     }
 
     [Fact]
@@ -75,12 +81,12 @@ public class TrainingTests(ITestOutputHelper output)
         var settings = Small();
         var dataset = IssueDatasetBuilder.BuildSynthetic(ModelNames.IssueLabeler, 1500, 11, 0.2);
         var rng = new Random(1);
-        var labels = dataset.Train.Select(r => r.PrimaryLabel).OrderBy(_ => rng.Next()).ToList();
-        for (var i = 0; i < labels.Count; i++) dataset.Train[i].PrimaryLabel = labels[i];
+        var labels = dataset.Train.Select(r => r.LabelSet).OrderBy(_ => rng.Next()).ToList();
+        for (var i = 0; i < labels.Count; i++) dataset.Train[i].LabelSet = labels[i];
         var candidate = TrainerGrid.For(ModelNames.IssueLabeler, settings)[0];
         var eval = ModelTrainer.Evaluate(dataset, ModelTrainer.TrainFinal(dataset, candidate, settings).Artifact, settings);
         output.WriteLine(string.Join(", ", eval.TestMetrics.Select(kv => $"{kv.Key}={kv.Value:0.###}")));
-        var decision = ModelGate.Decide(ModelNames.IssueLabeler, eval.TestMetrics, null, new GateSettings());
+        var decision = ModelGate.Decide(new GateInput(ModelNames.IssueLabeler, eval.TestMetrics, "synthetic", eval.BaselineMetrics, null, null), new GateSettings());
         Assert.False(decision.Promote);
         Assert.Contains("macro_f1", decision.Reason);
     }
