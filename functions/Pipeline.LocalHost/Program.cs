@@ -44,6 +44,9 @@ builder.Services.AddPipeline(builder.Configuration, hosting.Role);
 builder.Services.AddLocalHostServices(builder.Configuration, hosting);
 builder.Services.AddDurableTaskClient(b => b.UseGrpc(sidecar.Address));
 builder.Services.AddSingleton<IHealthProbe, DurableProbe>();
+builder.Services.AddHostedService(sp => new EmbeddedServerSupervisor(EmbeddedServerSupervisor.For(embedded),
+    sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<EmbeddedServerSupervisor>>()));
+builder.Services.AddLocalRateLimiting(hosting);
 if (hosting.Role != PipelineRole.Consumer)
 {
     builder.Services.AddDurableTaskWorker(b =>
@@ -55,9 +58,11 @@ if (hosting.Role != PipelineRole.Consumer)
 
 var app = builder.Build();
 app.UseLocalFunctionKeys(hosting);
+app.UseLocalRateLimiting(hosting);
 app.MapPipelineEndpoints(hosting.Role);
 app.Lifetime.ApplicationStarted.Register(() =>
     bootLogger.LogInformation("Pipeline local host ready on {Urls} (role {Role}). Dashboard: {Urls}/dashboard. Ctrl-C stops it and every server it started.",
         hosting.Urls, hosting.Role, hosting.Urls));
 await app.RunAsync();
-return 0;
+// Non-zero when the supervisor stopped the host because an embedded server died (it logged which one).
+return EmbeddedServerSupervisor.FailedServer is null ? 0 : EmbeddedServerSupervisor.ExitCode;

@@ -10,6 +10,7 @@ using Pipeline.Api.Events;
 using Pipeline.Api.Models;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Predict;
+using Pipeline.Api.Telemetry;
 using Pipeline.Api.Trends;
 using Pipeline.Api.Webhooks;
 using Pipeline.Ingestion.Archive;
@@ -38,6 +39,7 @@ public static class PipelineComposition
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.SectionName));
         services.AddSingleton<HealthService>();
         services.AddSingleton<IngestionStatusService>();
+        services.AddPipelineTelemetry(configuration);
 
         // Data plane: every role writes to or reads from the store and the topic. The consumer's sink logs a prediction
         // for each newly opened issue, so ML serving is part of every role that consumes.

@@ -35,4 +35,9 @@ public sealed record GitHubEvent(
     string Source,
     string? DeliveryId,
     DateTimeOffset ReceivedAt,
-    JsonElement Payload);
+    JsonElement Payload)
+{
+    /// <summary>W3C trace id (32 hex digits) of the trace that carried the event in (webhook → topic → consumer → store),
+    /// taken from the Kafka message's <c>traceparent</c> header by the consumer; null when it came untraced.</summary>
+    public string? TraceId { get; init; }
+}

@@ -8,6 +8,7 @@ namespace Pipeline.Storage.Events;
 public static class EventDocument
 {
     /// <summary>Fields: type, action, repo, actor, created_at, source, delivery_id (only when the event came by webhook),
+    /// trace_id (only when the event came traced),
     /// received_at, payload (the raw GitHub payload).</summary>
     public static JsonObject From(GitHubEvent e)
     {
@@ -21,6 +22,7 @@ public static class EventDocument
             ["source"] = e.Source,
         };
         if (e.DeliveryId is not null) doc["delivery_id"] = e.DeliveryId;
+        if (e.TraceId is not null) doc["trace_id"] = e.TraceId;
         doc["received_at"] = StoreTime.Format(e.ReceivedAt);
         doc["payload"] = Payload(e.Payload);
         return doc;
