@@ -106,7 +106,7 @@ public sealed class WebhookIngestService
         try
         {
             var receivedAt = _time.GetUtcNow();
-            var evt = GitHubEventNormalizer.FromWebhook(eventType, deliveryId, payload, receivedAt);
+            var evt = WebhookNormalization.Normalize(eventType, deliveryId, payload, receivedAt);
             if (_relay is not null)
             {
                 var raw = new RawDelivery(eventType, deliveryId, headers.ContentType, headers.Signature256, receivedAt, body,
@@ -120,8 +120,9 @@ public sealed class WebhookIngestService
             published = true;
             return WebhookResult.Accepted(eventId);
         }
-        catch (MalformedGitHubEventException ex)
+        catch (FormatException ex)
         {
+            // MalformedGitHubEventException is a FormatException: the payload lacks what the event type needs.
             return WebhookResult.BadRequest(ex.Message, eventId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

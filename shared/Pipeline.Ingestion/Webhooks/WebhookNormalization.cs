@@ -14,6 +14,8 @@ internal static class WebhookNormalization
     {
         var (json, formError) = WebhookBody.JsonOf(contentType, body);
         if (formError is not null) return (default, formError);
+        // JSON is UTF-8 (RFC 8259); the reader does not validate string contents, so invalid bytes would fail later.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span)) return (default, "the body is not valid UTF-8");
         JsonElement payload;
         try
         {
@@ -28,11 +30,24 @@ internal static class WebhookNormalization
         return (payload, null);
     }
 
-    /// <summary>The event of a stored delivery (throws <see cref="MalformedGitHubEventException"/> or <see cref="FormatException"/>).</summary>
+    /// <summary>The event of a stored delivery (throws <see cref="FormatException"/> when it cannot be normalised).</summary>
     public static GitHubEvent ToEvent(RawDelivery d)
     {
         var (payload, error) = Parse(d.ContentType, d.Body);
         if (error is not null) throw new FormatException(error);
-        return GitHubEventNormalizer.FromWebhook(d.Event, d.DeliveryId, payload, d.ReceivedAt);
+        return Normalize(d.Event, d.DeliveryId, payload, d.ReceivedAt);
+    }
+
+    /// <summary>Normalises; a string the payload cannot yield (an unpaired surrogate escape) is a <see cref="FormatException"/> too.</summary>
+    public static GitHubEvent Normalize(string eventType, string deliveryId, JsonElement payload, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            return GitHubEventNormalizer.FromWebhook(eventType, deliveryId, payload, receivedAt);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException("the payload holds text that is not valid Unicode: " + ex.Message, ex);
+        }
     }
 }
