@@ -15,6 +15,12 @@ public sealed class EmbeddedServers : IAsyncDisposable
 
     public List<string> Descriptions { get; } = [];
 
+    /// <summary>The Azurite this host started (null when the configuration points elsewhere).</summary>
+    public EmbeddedAzurite? Azurite { get; private set; }
+
+    /// <summary>The PostgreSQL this host started (null when the configuration points elsewhere).</summary>
+    public EmbeddedPostgres? Postgres { get; private set; }
+
     public static async Task<EmbeddedServers> StartAsync(IConfiguration configuration, string dataDirectory, ILogger logger, CancellationToken ct = default)
     {
         var servers = new EmbeddedServers();
@@ -28,6 +34,7 @@ public sealed class EmbeddedServers : IAsyncDisposable
             {
                 var azurite = await EmbeddedAzurite.StartAsync(Path.Combine(dataDirectory, "azurite"), ct);
                 servers._started.Add(azurite);
+                servers.Azurite = azurite;
                 servers.Settings["AzureWebJobsStorage"] = azurite.ConnectionString;
                 servers.Describe(logger, $"Azurite (npm) blob:{azurite.BlobPort} queue:{azurite.QueuePort} table:{azurite.TablePort}, data in {dataDirectory}/azurite");
             }
@@ -37,6 +44,7 @@ public sealed class EmbeddedServers : IAsyncDisposable
             {
                 var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetFullPath(dataDirectory), "postgres"), ct);
                 servers._started.Add(postgres);
+                servers.Postgres = postgres;
                 servers.Settings["Store:PostgresConnectionString"] = postgres.ConnectionString;
                 servers.Describe(logger, $"PostgreSQL {postgres.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("Port", StringComparison.OrdinalIgnoreCase))}, data in {dataDirectory}/postgres");
             }

@@ -18,4 +18,10 @@ public sealed class HostingOptions
     /// <summary>When set, routes that are function-key protected in Azure require this key (header x-functions-key or ?code=).
     /// Empty (the default) behaves like `func start`: keys are not enforced.</summary>
     public string FunctionKey { get; set; } = "";
+
+    /// <summary>Local host: requests per second one client address may make to anonymous routes (token bucket; 0 = no limit).</summary>
+    public int AnonymousRequestsPerSecond { get; set; } = 100;
+
+    /// <summary>Local host: burst allowance of that token bucket.</summary>
+    public int AnonymousRequestBurst { get; set; } = 400;
 }

@@ -37,12 +37,18 @@ bootLogger.LogInformation("Durable Task sidecar (DurableTask.AzureStorage, hub {
 
 builder.WebHost.UseUrls(hosting.Urls);
 builder.Services.AddPipelineLauncher(builder.Configuration, sidecar.Address);
+// Embedded servers that exit are restarted, or the launcher stops naming the one that died (exit code below).
+builder.Services.AddHostedService(sp => new EmbeddedServerSupervisor(EmbeddedServerSupervisor.For(embedded),
+    sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<EmbeddedServerSupervisor>>()));
+builder.Services.AddLocalRateLimiting(hosting);
 
 var app = builder.Build();
 app.UseLocalFunctionKeys(hosting);
+app.UseLocalRateLimiting(hosting);
 app.MapPipelineEndpoints();
 app.Lifetime.ApplicationStarted.Register(() =>
     bootLogger.LogInformation("Pipeline local host ready on {Urls}. Dashboard: {Urls}/dashboard. Ctrl-C stops it and every server it started.",
         hosting.Urls, hosting.Urls));
 await app.RunAsync();
-return 0;
+// Non-zero when the supervisor stopped the host because an embedded server died (it logged which one).
+return EmbeddedServerSupervisor.FailedServer is null ? 0 : EmbeddedServerSupervisor.ExitCode;

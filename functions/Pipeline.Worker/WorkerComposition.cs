@@ -27,6 +27,7 @@ public static class WorkerComposition
         services.AddOnce("store", s => s.AddPipelineStore(configuration));
         services.AddOnce("kafka", s => s.AddPipelineKafka(configuration));
         services.AddPipelineConsumer();
+        services.AddPipelineIngestionTelemetry(configuration);
         services.AddPipelinePredictionLogging(configuration);
         return services;
     }

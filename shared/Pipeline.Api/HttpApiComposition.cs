@@ -10,6 +10,7 @@ using Pipeline.Api.Operations;
 using Pipeline.Api.Predict;
 using Pipeline.Api.Trends;
 using Pipeline.Api.Webhooks;
+using Pipeline.Ingestion.Kafka;
 using Pipeline.Ingestion.Webhooks;
 using Pipeline.Orchestration;
 using Pipeline.ServiceDefaults;
@@ -26,6 +27,7 @@ public static class HttpApiComposition
     public static IServiceCollection AddPipelineHttpApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPipelineOrchestrations(configuration);
+        services.AddPipelineIngestionTelemetry(configuration);
         services.AddSingleton<IngestionStatusService>();
         services.AddSingleton<IHealthProbe, BlobStorageProbe>();
         services.AddPipelineWebhooks(configuration);

@@ -44,4 +44,7 @@ public sealed record GitHubEvent(
 
     /// <summary>The repository full name lower-cased: the id of repository-keyed projection documents.</summary>
     public string RepoKey => Normalization.ActivityKey.RepoKey(Repo);
+    /// <summary>W3C trace id (32 hex digits) of the trace that carried the event in (webhook → topic → consumer → store),
+    /// taken from the Kafka message's <c>traceparent</c> header by the consumer; null when it came untraced.</summary>
+    public string? TraceId { get; init; }
 }

@@ -12,7 +12,7 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
     public const string AccountName = "devstoreaccount1";
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly Process _process;
+    private Process _process;
     private readonly string _dataDir;
     private readonly bool _ownsDataDir;
 
@@ -49,30 +49,8 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         }
         StopStale(pidFile);
         var (blob, queue, table) = (PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort());
-        var script = ResolveAzuriteScript();
-        var psi = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     script, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
-                     "--location", dataDir,
-                     "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
-                     "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
-                     "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
-                 })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite");
+        var process = StartProcess(dataDir, blob, queue, table);
         File.WriteAllText(pidFile, string.Join(' ', new[] { process.Id, blob, queue, table }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var azurite = new EmbeddedAzurite(process, dataDir, owns, blob, queue, table);
         try
         {
@@ -87,6 +65,82 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
             throw;
         }
         return azurite;
+    }
+
+    private static Process StartProcess(string dataDir, int blob, int queue, int table)
+    {
+        var script = ResolveAzuriteScript();
+        var psi = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     script, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+                     "--location", dataDir,
+                     "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                 })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>The Azurite process id (supervision, tests that kill it).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>True once the Azurite process has exited (crashed or killed).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The exit code of an exited Azurite, when known.</summary>
+    public int? ExitCode
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited ? _process.ExitCode : null;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Starts Azurite again on the same ports and data folder (after it exited); the connection string stays valid.</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        if (!HasExited) return;
+        _process.Dispose();
+        _process = StartProcess(_dataDir, BlobPort, QueuePort, TablePort);
+        File.WriteAllText(Path.Combine(_dataDir, "azurite.pid"), string.Join(' ', new[] { _process.Id, BlobPort, QueuePort, TablePort }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            await PortFinder.WaitForTcpAsync(port, TimeSpan.FromSeconds(60), ct);
+        }
     }
 
     /// <summary>

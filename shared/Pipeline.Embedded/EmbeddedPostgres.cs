@@ -155,6 +155,34 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await PortFinder.WaitForTcpAsync(Port, TimeSpan.FromSeconds(30), ct);
     }
 
+    /// <summary>True when the postmaster named in <c>postmaster.pid</c> is a live process (false after a crash or a kill).</summary>
+    public bool IsServerAlive()
+    {
+        try
+        {
+            var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+            if (!File.Exists(pidFile)) return false;
+            var first = File.ReadLines(pidFile).FirstOrDefault();
+            return int.TryParse(first, out var pid) && Directory.Exists($"/proc/{pid}")
+                && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true; // cannot tell: assume alive rather than restart a running server
+        }
+    }
+
+    /// <summary>Starts the server again after it died (same port and data; PostgreSQL recovers from its WAL).</summary>
+    public async Task RestartServerAsync(CancellationToken ct = default)
+    {
+        IsRunning = false;
+        await StartServerAsync(ct);
+    }
+
     /// <summary>Stops the server at once (like a crash: <c>pg_ctl stop -m immediate</c>); data stays.</summary>
     public async Task StopServerAsync(CancellationToken ct = default)
     {

@@ -126,6 +126,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Host__DataDirectory', value: '/tmp/pipeline' }
             { name: 'Host__SeedSampleData', value: 'false' }
             { name: 'Host__FunctionKey', value: '' }
+            { name: 'Host__AnonymousRequestsPerSecond', value: '100' }
+            { name: 'Host__AnonymousRequestBurst', value: '400' }
             { name: 'Audit__CloneBaseUrl', value: 'https://github.com/' }
             { name: 'Audit__WorkDir', value: '/tmp/pipeline-audit' }
             { name: 'Audit__GitHubApiBaseUrl', value: 'https://api.github.com/' }
@@ -141,6 +143,11 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'GitHub__RequireSignature', value: 'true' }
             { name: 'GitHub__DuplicateWindow', value: '00:10:00' }
             { name: 'GitHub__DuplicateCacheSize', value: '100000' }
+            { name: 'GitHub__DurableAcceptance', value: 'true' }
+            { name: 'GitHub__DurableWriteTimeout', value: '00:00:05' }
+            { name: 'GitHub__InboxContainer', value: 'webhook-inbox' }
+            { name: 'GitHub__StorageConnectionString', value: '' }
+            { name: 'GitHub__RelaySweepInterval', value: '00:01:00' }
             { name: 'Poller__ApiBaseUrl', value: 'https://api.github.com/' }
             { name: 'Poller__MinRemainingQuota', value: '100' }
             { name: 'Poller__MaxPages', value: '10' }
@@ -162,6 +169,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Kafka__ProducerCompression', value: 'none' }
             { name: 'Kafka__ProducerDeliveryTimeoutMs', value: '120000' }
             { name: 'Kafka__ProducerQueueMaxMessages', value: '200000' }
+            { name: 'Kafka__ClaimCheckThresholdBytes', value: '900000' }
+            { name: 'Kafka__ClaimCheckContainer', value: 'kafka-claims' }
+            { name: 'Kafka__StorageConnectionString', value: '' }
             { name: 'Kafka__ConsumerBatchSize', value: '1000' }
             { name: 'Kafka__ConsumerMaxParallelWrites', value: '2' }
             { name: 'Kafka__ConsumerBatchMaxWaitMs', value: '200' }

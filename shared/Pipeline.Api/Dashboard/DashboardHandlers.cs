@@ -12,7 +12,13 @@ namespace Pipeline.Api.Dashboard;
 public static class DashboardHandlers
 {
     private const string Prefix = "Pipeline.Api.Dashboard.";
-    private static readonly ConcurrentDictionary<string, (byte[] Bytes, string ETag)?> Assets = new(StringComparer.Ordinal);
+    // Bounded by construction: only names of embedded resources are ever cached (an unknown name is a 404, never an entry).
+    private static readonly ConcurrentDictionary<string, (byte[] Bytes, string ETag)> Assets = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> Embedded = typeof(DashboardHandlers).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Select(n => n[Prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Entries in the asset cache (at most the number of embedded assets).</summary>
+    internal static int CachedCount => Assets.Count;
 
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -63,10 +69,10 @@ public static class DashboardHandlers
         return Results.Bytes(bytes, type);
     }
 
-    private static (byte[] Bytes, string ETag)? Load(string file) => Assets.GetOrAdd(file, name =>
+    private static (byte[] Bytes, string ETag)? Load(string file) => !Embedded.Contains(file) ? null : Assets.GetOrAdd(file, name =>
     {
-        using var stream = typeof(DashboardHandlers).Assembly.GetManifestResourceStream(Prefix + name);
-        if (stream is null) return null;
+        using var stream = typeof(DashboardHandlers).Assembly.GetManifestResourceStream(Prefix + name)
+            ?? throw new InvalidOperationException($"Embedded dashboard asset '{name}' is missing");
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         var bytes = buffer.ToArray();

@@ -24,12 +24,44 @@ public sealed record IngestionStatus(
 /// <summary>
 /// Ingestion health from the sources of truth: the store (events received in the last minute, newest event, poller state),
 /// the dead-letter topic's offsets (messages ever dead-lettered and still retained), and the consumer in this process if any.
+/// The route is anonymous, so the answer is cached for <see cref="CacheFor"/>: however many callers, at most one broker
+/// query and one set of store counts per interval, and concurrent callers share the one in flight.
 /// </summary>
 public sealed class IngestionStatusService(IDocumentStore store, ClientConfigFactory kafka, IServiceProvider services)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    public async Task<IngestionStatus> GetAsync(CancellationToken ct)
+    /// <summary>How long one computed status is served.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(3);
+
+    private readonly Lock _gate = new();
+    private Task<IngestionStatus>? _current;
+    private long _computedAt;
+    private int _computations;
+
+    /// <summary>How many times the status was actually computed (tests check the cache with it).</summary>
+    public int Computations => Volatile.Read(ref _computations);
+
+    public Task<IngestionStatus> GetAsync(CancellationToken ct)
+    {
+        Task<IngestionStatus> task;
+        lock (_gate)
+        {
+            var fresh = _current is not null && !_current.IsFaulted && !_current.IsCanceled
+                && (!_current.IsCompleted || System.Diagnostics.Stopwatch.GetElapsedTime(_computedAt) < CacheFor);
+            if (!fresh)
+            {
+                _computedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                Interlocked.Increment(ref _computations);
+                // Not tied to one caller's token: the computation is shared by everyone who asks meanwhile.
+                _current = ComputeAsync(CancellationToken.None);
+            }
+            task = _current!;
+        }
+        return task.WaitAsync(ct);
+    }
+
+    private async Task<IngestionStatus> ComputeAsync(CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
         var since = (now - Window).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -27,7 +27,8 @@ public sealed class EventConsumerService(
     IEventSink sink,
     DeadLetterPublisher deadLetters,
     ConsumerStatusTracker status,
-    ILogger<EventConsumerService> logger) : BackgroundService
+    ILogger<EventConsumerService> logger,
+    ClaimCheckResolver? claimChecks = null) : BackgroundService
 {
     private readonly KafkaOptions _o = configs.Options;
 
@@ -155,7 +156,8 @@ public sealed class EventConsumerService(
             GitHubEvent e;
             try
             {
-                e = GitHubEventSerializer.Deserialize(m.Message.Value);
+                var value = claimChecks is null ? m.Message.Value : await claimChecks.ResolveAsync(m.Message, ct).ConfigureAwait(false);
+                e = ConsumerTracing.WithTraceId(GitHubEventSerializer.Deserialize(value), m.Message.Headers);
             }
             catch (InvalidEventException ex)
             {
@@ -243,6 +245,7 @@ public sealed class EventConsumerService(
     private async Task<(bool Ok, int Written, int Fresh, Exception? Outage)> TryWriteSliceAsync(
         IConsumer<byte[]?, byte[]?> consumer, List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> slice, CancellationToken ct)
     {
+        using var spans = ConsumerTracing.Start(slice, x => x.Message, _o.Topic);
         try
         {
             var (w, f) = await WriteIsolatingAsync(consumer, slice, ct).ConfigureAwait(false);
@@ -250,6 +253,7 @@ public sealed class EventConsumerService(
         }
         catch (Exception ex) when (TransientErrors.IsOutage(ex) && !ct.IsCancellationRequested)
         {
+            spans.Fail(ex);
             return (false, 0, 0, ex);
         }
     }

@@ -9,11 +9,14 @@ namespace Pipeline.Ingestion.Kafka;
 /// Publishes events to <c>github.events</c> keyed by repository full name, through the shared idempotent producer.
 /// All messages of a batch are handed to librdkafka at once (it batches per partition); the returned task completes
 /// only when every delivery report has arrived, and fails with <see cref="EventPublishException"/> naming the events
-/// that were not acknowledged.
+/// that were not acknowledged. An event whose serialised form exceeds <see cref="KafkaOptions.ClaimCheckThresholdBytes"/>
+/// travels as a claim check: its value goes to <see cref="IClaimCheckStore"/> and the message carries the reference in
+/// the <c>claim-check</c> header (resolved by the consumer's <see cref="Consumer.ClaimCheckResolver"/>).
 /// </summary>
-public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOptions> options) : IEventPublisher
+public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOptions> options, IClaimCheckStore? claimChecks = null) : IEventPublisher
 {
     private readonly string _topic = options.Value.Topic;
+    private readonly int _claimCheckThreshold = options.Value.ClaimCheckThresholdBytes;
 
     public Task PublishAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
     {
@@ -31,6 +34,15 @@ public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOp
             var e = events[i];
             var message = ToMessage(e);
             var id = e.Id;
+            if (message.Value is { } value && value.Length > _claimCheckThreshold)
+            {
+                var error = await ClaimCheckAsync(message, id, value, ct).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    batch.Report(id, error);
+                    continue;
+                }
+            }
             Action<DeliveryReport<byte[]?, byte[]?>> onDelivery = r => batch.Report(id, r.Error);
             while (true)
             {
@@ -64,6 +76,28 @@ public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOp
         }
     }
 
+    /// <summary>Moves the value to the claim-check store; returns the error when that is not possible.</summary>
+    private async Task<Error?> ClaimCheckAsync(Message<byte[]?, byte[]?> message, string id, byte[] value, CancellationToken ct)
+    {
+        if (claimChecks is null)
+        {
+            return new Error(ErrorCode.MsgSizeTooLarge,
+                $"event of {value.Length} bytes exceeds Kafka:ClaimCheckThresholdBytes ({_claimCheckThreshold}) and no claim-check store is configured (Kafka:StorageConnectionString or AzureWebJobsStorage)");
+        }
+        try
+        {
+            var reference = await claimChecks.PutAsync(id, value, ct).ConfigureAwait(false);
+            message.Value = null;
+            message.Headers.Add(KafkaHeaders.ClaimCheck, Encoding.UTF8.GetBytes(reference));
+            KafkaMetrics.ClaimChecked.Add(1);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new Error(ErrorCode.Local_Fail, $"claim-check write failed: {ex.Message}");
+        }
+    }
+
     /// <summary>The message for an event: key = repo full name lower-cased (one partition per repository whatever the casing
     /// a source used), value = JSON, headers = type, source, id.</summary>
     public static Message<byte[]?, byte[]?> ToMessage(GitHubEvent e) => new()
@@ -75,7 +109,7 @@ public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOp
             { KafkaHeaders.EventType, SmallVocabulary(e.Type) },
             { KafkaHeaders.Source, SmallVocabulary(e.Source) },
             { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(e.Id) },
-        },
+        }.WithTraceContext(e),
     };
 
     // Event types and sources are a few dozen distinct strings: encode each once (librdkafka copies header bytes).

@@ -11,6 +11,7 @@ public static class KafkaMetrics
 
     public static readonly Counter<long> Published = Meter.CreateCounter<long>("kafka.published", "{event}", "Events acknowledged by the broker");
     public static readonly Counter<long> PublishFailed = Meter.CreateCounter<long>("kafka.publish_failed", "{event}", "Events the broker did not acknowledge");
+    public static readonly Counter<long> ClaimChecked = Meter.CreateCounter<long>("kafka.claim_checked", "{event}", "Events published as a claim check (value in blob storage)");
     public static readonly Counter<long> Consumed = Meter.CreateCounter<long>("consumer.consumed", "{message}", "Messages read from the events topic");
     public static readonly Counter<long> Stored = Meter.CreateCounter<long>("consumer.stored", "{event}", "Events newly written to the store");
     public static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("consumer.duplicates", "{event}", "Events the store already had (redelivery)");

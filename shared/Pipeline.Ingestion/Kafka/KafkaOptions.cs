@@ -57,6 +57,17 @@ public sealed class KafkaOptions
     /// <summary>queue.buffering.max.messages: local queue bound; PublishAsync waits (does not fail) while it is full.</summary>
     public int ProducerQueueMaxMessages { get; set; } = 200_000;
 
+    /// <summary>Serialised events larger than this travel as a claim check: the value is written to blob container
+    /// <see cref="ClaimCheckContainer"/> and the message carries only the <c>claim-check</c> header naming it. Below the
+    /// broker's 1 MB message limit (librdkafka's message.max.bytes, Event Hubs' cap), with room for key and headers.</summary>
+    public int ClaimCheckThresholdBytes { get; set; } = 900_000;
+
+    /// <summary>Blob container for claim-checked message values (give it a lifecycle rule longer than the topic retention).</summary>
+    public string ClaimCheckContainer { get; set; } = "kafka-claims";
+
+    /// <summary>Storage account for claim checks; empty = <c>AzureWebJobsStorage</c>. Without either, oversized events fail to publish.</summary>
+    public string StorageConnectionString { get; set; } = "";
+
     // ---- consumer ----
 
     /// <summary>Most events written to the store in one batch.</summary>

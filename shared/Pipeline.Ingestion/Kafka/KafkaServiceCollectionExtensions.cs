@@ -20,7 +20,10 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>());
         services.TryAddSingleton<ClientConfigFactory>();
         services.TryAddSingleton<KafkaProducerHost>();
-        services.TryAddSingleton<KafkaEventPublisher>();
+        services.TryAddSingleton(sp => new KafkaEventPublisher(
+            sp.GetRequiredService<KafkaProducerHost>(), sp.GetRequiredService<IOptions<KafkaOptions>>(),
+            BlobClaimCheckStore.TryCreate(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, configuration)));
+        services.TryAddSingleton(sp => new ClaimCheckResolver(BlobClaimCheckStore.TryCreate(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, configuration)));
         services.TryAddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
         services.TryAddSingleton<DeadLetterPublisher>();
         services.TryAddSingleton<KafkaHealthProbe>();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Domain.Normalization;
@@ -6,10 +5,13 @@ using Pipeline.Domain.Normalization;
 namespace Pipeline.Ingestion.Webhooks;
 
 /// <summary>
-/// Handles one webhook delivery: size limit (413), signature (401), headers (400), JSON (400), <c>ping</c> (200),
-/// duplicate (200), otherwise normalise and publish the one event to <c>github.events</c> and answer 202.
-/// Publishing to Kafka with an idempotent producer is the durable hand-off; nothing else happens inline, and nothing is
-/// acknowledged before the broker has the event (a publish failure answers 503 so GitHub's delivery log shows it).
+/// Handles one webhook delivery: size limit (413), signature (401), headers (400), JSON or form-encoded JSON (400),
+/// <c>ping</c> (200), duplicate (200), otherwise normalise it and hand it off durably, then answer 202.
+/// With durable acceptance (the default) the hand-off is the inbox write of <see cref="WebhookRelay"/> (blob storage,
+/// bounded in time; the relay publishes to <c>github.events</c> afterwards), so a slow or absent broker never makes
+/// GitHub time out. Without it (<c>GitHub:DurableAcceptance=false</c>) the event is published inline with the idempotent
+/// producer. Either way nothing is acknowledged before it is durable: a failure answers 503 so GitHub's delivery log
+/// shows it and the redelivery timer can request it again.
 /// </summary>
 public sealed class WebhookIngestService
 {
@@ -20,10 +22,17 @@ public sealed class WebhookIngestService
     private readonly RecentDeliveryCache _recent;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookIngestService> _logger;
+    private readonly WebhookRelay? _relay;
 
     public WebhookIngestService(IEventPublisher publisher, IOptions<WebhookOptions> options, ILogger<WebhookIngestService> logger, TimeProvider? time = null)
+        : this(publisher, options, logger, time, null)
+    {
+    }
+
+    internal WebhookIngestService(IEventPublisher publisher, IOptions<WebhookOptions> options, ILogger<WebhookIngestService> logger, TimeProvider? time, WebhookRelay? relay)
     {
         _publisher = publisher;
+        _relay = relay is { Enabled: true } ? relay : null;
         _options = options.Value;
         _logger = logger;
         _time = time ?? TimeProvider.System;
@@ -79,20 +88,10 @@ public sealed class WebhookIngestService
         {
             return WebhookResult.BadRequest($"X-GitHub-Delivery must be at most {MaxDeliveryIdLength} printable characters");
         }
-        var eventId = "delivery:" + deliveryId;
+        var eventId = WebhookNormalization.EventIdOf(deliveryId);
 
-        JsonElement payload;
-        try
-        {
-            // The document keeps pointing into `body` (no copy); it is not disposed because the event carries its root.
-            payload = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 }).RootElement;
-        }
-        catch (JsonException ex)
-        {
-            return WebhookResult.BadRequest(
-                $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message}", eventId);
-        }
-        if (payload.ValueKind != JsonValueKind.Object) return WebhookResult.BadRequest($"the body is a JSON {payload.ValueKind.ToString().ToLowerInvariant()}, not an object", eventId);
+        var (payload, error) = WebhookNormalization.Parse(headers.ContentType, body);
+        if (error is not null) return WebhookResult.BadRequest(error, eventId);
 
         if (eventType == GitHubEventTypes.Ping)
         {
@@ -106,13 +105,24 @@ public sealed class WebhookIngestService
         var published = false;
         try
         {
-            var evt = GitHubEventNormalizer.FromWebhook(eventType, deliveryId, payload, _time.GetUtcNow());
+            var receivedAt = _time.GetUtcNow();
+            var evt = WebhookNormalization.Normalize(eventType, deliveryId, payload, receivedAt);
+            if (_relay is not null)
+            {
+                var raw = new RawDelivery(eventType, deliveryId, headers.ContentType, headers.Signature256, receivedAt, body,
+                    System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current ? current.Id : null);
+                published = await _relay.AcceptAsync(raw, evt, ct).ConfigureAwait(false);
+                return published
+                    ? WebhookResult.Accepted(eventId)
+                    : WebhookResult.Unavailable("the delivery could not be stored durably in time; redeliver it", eventId);
+            }
             await _publisher.PublishAsync([evt], ct).ConfigureAwait(false);
             published = true;
             return WebhookResult.Accepted(eventId);
         }
-        catch (MalformedGitHubEventException ex)
+        catch (FormatException ex)
         {
+            // MalformedGitHubEventException is a FormatException: the payload lacks what the event type needs.
             return WebhookResult.BadRequest(ex.Message, eventId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

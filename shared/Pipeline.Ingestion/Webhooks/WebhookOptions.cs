@@ -28,6 +28,24 @@ public sealed class WebhookOptions
     /// <summary>Most delivery ids remembered at once (the oldest are forgotten first; the store still dedupes by id).</summary>
     public int DuplicateCacheSize { get; set; } = 100_000;
 
+    /// <summary>Write each accepted delivery to the inbox (blob storage) before answering 202, and relay it to the topic
+    /// afterwards. Needs a storage account (<see cref="StorageConnectionString"/> or <c>AzureWebJobsStorage</c>). When false the
+    /// event is published inline and the answer waits for the broker.</summary>
+    public bool DurableAcceptance { get; set; } = true;
+
+    /// <summary>Longest wait for the inbox write; past it the delivery is answered 503 (and counted in <c>webhooks.durable_write_failed</c>).
+    /// Stay well under GitHub's 10 s delivery timeout.</summary>
+    public TimeSpan DurableWriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Blob container of the inbox.</summary>
+    public string InboxContainer { get; set; } = "webhook-inbox";
+
+    /// <summary>Storage account of the inbox; empty = <c>AzureWebJobsStorage</c> (the app's own account, Azurite locally).</summary>
+    public string StorageConnectionString { get; set; } = "";
+
+    /// <summary>How often the relay looks for inbox deliveries older than this that are not queued in memory.</summary>
+    public TimeSpan RelaySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Every configured secret, trimmed, blanks and repeats removed.</summary>
     public IReadOnlyList<string> AllSecrets()
     {
@@ -58,6 +76,13 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         {
             errors.Add("GitHub:MaxBodyBytes must be between 1 and 1073741824");
         }
+        if (o.DurableAcceptance && string.IsNullOrWhiteSpace(o.StorageConnectionString))
+        {
+            errors.Add("GitHub:StorageConnectionString (or AzureWebJobsStorage) is required while GitHub:DurableAcceptance is true");
+        }
+        if (o.DurableWriteTimeout <= TimeSpan.Zero) errors.Add("GitHub:DurableWriteTimeout must be positive");
+        if (o.RelaySweepInterval <= TimeSpan.Zero) errors.Add("GitHub:RelaySweepInterval must be positive");
+        if (string.IsNullOrWhiteSpace(o.InboxContainer)) errors.Add("GitHub:InboxContainer must not be empty");
         if (o.DuplicateWindow < TimeSpan.Zero) errors.Add("GitHub:DuplicateWindow must not be negative");
         if (o.DuplicateCacheSize < 0) errors.Add("GitHub:DuplicateCacheSize must not be negative");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -9,7 +9,8 @@ public static class EventDocument
 {
     /// <summary>Fields: type, action, repo (GitHub's casing), repo_key (lower-cased), activity_key (equal across sources
     /// for the same GitHub activity, see <see cref="Domain.Normalization.ActivityKey"/>), actor, created_at, source,
-    /// delivery_id (only when the event came by webhook), received_at, payload (the raw GitHub payload).</summary>
+    /// delivery_id (only when the event came by webhook), trace_id (only when the event came traced), received_at, payload
+    /// (the raw GitHub payload).</summary>
     public static JsonObject From(GitHubEvent e)
     {
         var doc = new JsonObject
@@ -24,6 +25,7 @@ public static class EventDocument
             ["source"] = e.Source,
         };
         if (e.DeliveryId is not null) doc["delivery_id"] = e.DeliveryId;
+        if (e.TraceId is not null) doc["trace_id"] = e.TraceId;
         doc["received_at"] = StoreTime.Format(e.ReceivedAt);
         doc["payload"] = Payload(e.Payload);
         return doc;

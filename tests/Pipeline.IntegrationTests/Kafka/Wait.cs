@@ -13,4 +13,14 @@ internal static class Wait
             await Task.Delay(25);
         }
     }
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("Timed out waiting until " + what);
+            await Task.Delay(100);
+        }
+    }
 }

@@ -38,6 +38,8 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
             ["GitHub:WebhookSecrets:0"] = Secret,
             ["GitHub:WebhookSecrets:1"] = "previous-secret",
             ["GitHub:MaxBodyBytes"] = Limit.ToString(),
+            // The inline-publish path; DurableAcceptanceTests cover the inbox and relay.
+            ["GitHub:DurableAcceptance"] = "false",
         });
         builder.Services.AddSingleton<IEventPublisher>(_publisher);
         builder.Services.AddPipelineWebhooks(builder.Configuration);

@@ -28,7 +28,7 @@ public sealed class WebhookKafkaTests(KafkaFixture kafka)
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GitHub:WebhookSecret"] = "s3cret" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GitHub:WebhookSecret"] = "s3cret", ["GitHub:DurableAcceptance"] = "false" });
         builder.Services.AddSingleton<IEventPublisher>(pipeline.Publisher);
         builder.Services.AddPipelineWebhooks(builder.Configuration);
         await using var app = builder.Build();
