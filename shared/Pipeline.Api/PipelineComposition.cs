@@ -7,6 +7,7 @@ using Pipeline.Api.Audit;
 using Pipeline.Api.Backfill;
 using Pipeline.Api.Dashboard;
 using Pipeline.Api.Events;
+using Pipeline.Api.Management;
 using Pipeline.Api.Models;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Predict;
@@ -36,7 +37,7 @@ public static class PipelineComposition
     public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration, PipelineRole role)
     {
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.SectionName));
-        services.AddSingleton<HealthService>();
+        services.AddPipelineHealthChecks();
         services.AddSingleton<IngestionStatusService>();
 
         // Data plane: every role writes to or reads from the store and the topic. The consumer's sink logs a prediction
@@ -87,6 +88,7 @@ public static class PipelineComposition
         app.MapModelEndpoints();
         app.MapAuditEndpoints();
         app.MapBackfillEndpoints();
+        app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;
     }

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Pipeline.Api.Management;
 using Pipeline.Api.Models;
+using Pipeline.Functions.Operations;
 using Pipeline.Api.Predict;
 using Pipeline.ML;
 using Pipeline.ML.Monitoring;
@@ -48,13 +50,14 @@ public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrain")] HttpRequest req,
         string name,
         [DurableClient] DurableTaskClient client) =>
-        ModelHandlers.RetrainAsync(req, name, client, req.HttpContext.RequestAborted);
+        ModelHandlers.RetrainAsync(req, name, client, req.HttpContext.RequestAborted,
+            ManagedOperation.RetrainOf(name) is { } op ? DurablePayloads.For(client, req, op) : null);
 
     [Function("GetRetrainRun")]
     public Task<IResult> GetRetrainRun(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/runs/{instanceId}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/retrain/{instanceId}")] HttpRequest req,
         string name,
         string instanceId,
         [DurableClient] DurableTaskClient client) =>
-        ModelHandlers.GetRunAsync(name, instanceId, client, req.HttpContext.RequestAborted);
+        ManagementHandlers.For(ManagedOperation.RetrainOf(name), op => ManagementHandlers.StatusAsync(req, client, op, instanceId));
 }

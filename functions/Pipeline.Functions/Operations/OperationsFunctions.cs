@@ -10,6 +10,14 @@ public sealed class OperationsFunctions(HealthService health, IngestionStatusSer
     public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req)
         => OperationsEndpoints.Health(health, req.HttpContext.RequestAborted);
 
+    [Function("HealthReady")]
+    public Task<IResult> HealthReady([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/ready")] HttpRequest req)
+        => OperationsEndpoints.Health(health, req.HttpContext.RequestAborted);
+
+    [Function("HealthLive")]
+    public Task<IResult> HealthLive([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/live")] HttpRequest req)
+        => OperationsEndpoints.Live(health, req.HttpContext.RequestAborted);
+
     [Function("Metrics")]
     public async Task Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest req)
         => await OperationsEndpoints.Metrics(req.HttpContext);

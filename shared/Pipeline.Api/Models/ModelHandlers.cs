@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Pipeline.Api.Management;
 using Pipeline.Api.Predict;
 using Pipeline.ML.Monitoring;
 using Pipeline.ML.Registry;
@@ -121,8 +122,10 @@ public static class ModelHandlers
         }
     }
 
-    /// <summary><c>POST /api/models/{name}/retrain</c>: starts RetrainModelOrchestrator; 202 with a status URL.</summary>
-    public static async Task<IResult> RetrainAsync(HttpRequest request, string name, DurableTaskClient client, CancellationToken ct = default)
+    /// <summary><c>POST /api/models/{name}/retrain</c>: starts RetrainModelOrchestrator; 202 with the management payload.</summary>
+    /// <param name="payload">The management payload for an instance id (the Functions app's Durable helper); null: this host's routes.</param>
+    public static async Task<IResult> RetrainAsync(HttpRequest request, string name, DurableTaskClient client, CancellationToken ct = default,
+        Func<string, ManagementPayload>? payload = null)
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var reason = "manual retrain";
@@ -135,29 +138,7 @@ public static class ModelHandlers
         var instanceId = $"retrain-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainModelOrchestrator), new RetrainRequest(name, reason, "http"),
             new StartOrchestrationOptions { InstanceId = instanceId }, ct);
-        var statusUrl = $"{request.Scheme}://{request.Host}{request.PathBase}/api/models/{name}/runs/{instanceId}";
-        return new AcceptedWithLocation(
-            Results.Json(new { instance_id = instanceId, model = name, status_url = statusUrl }, MlJson.Options, statusCode: StatusCodes.Status202Accepted), statusUrl);
-    }
-
-    /// <summary><c>GET /api/models/{name}/runs/{instanceId}</c>: status, current stage and result of a retraining run.</summary>
-    public static async Task<IResult> GetRunAsync(string name, string instanceId, DurableTaskClient client, CancellationToken ct = default)
-    {
-        if (!ModelNames.IsKnown(name)) return UnknownModel(name);
-        var meta = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
-        if (meta is null || !meta.InstanceId.StartsWith($"retrain-{name}-", StringComparison.Ordinal))
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"no retraining run '{instanceId}' of {name}");
-        return Results.Json(new
-        {
-            instance_id = meta.InstanceId,
-            model = name,
-            runtime_status = meta.RuntimeStatus.ToString(),
-            created_at = meta.CreatedAt,
-            last_updated_at = meta.LastUpdatedAt,
-            custom_status = Parse(meta.SerializedCustomStatus),
-            output = Parse(meta.SerializedOutput),
-            failure = meta.FailureDetails?.ErrorMessage,
-        }, MlJson.Options);
+        return ManagementHandlers.Accepted(request, payload?.Invoke(instanceId) ?? ManagementHandlers.LocalPayload(request, ManagedOperation.Retrain(name), instanceId));
     }
 
     /// <summary><c>GET /api/models/{name}/monitor</c>: the newest monitoring reports (live metrics, drift, decisions).</summary>
@@ -168,30 +149,17 @@ public static class ModelHandlers
         return Results.Json(new { model = name, reports }, RegistryJson.Options);
     }
 
-    private static JsonElement? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonDocument.Parse(json).RootElement.Clone();
-
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/models");
         group.MapGet("/", (ModelRegistry r, PredictionService p, CancellationToken ct) => ListModelsAsync(r, p, ct)).WithName("ListModels");
         group.MapGet("/{name}", (string name, ModelRegistry r, PredictionService p, CancellationToken ct) => GetModelAsync(name, r, p, ct)).WithName("GetModel");
         group.MapGet("/{name}/versions/{version:int}", (string name, int version, ModelRegistry r, CancellationToken ct) => GetVersionAsync(name, version, r, ct)).WithName("GetModelVersion");
-        group.MapGet("/{name}/runs/{instanceId}", (string name, string instanceId, DurableTaskClient c, CancellationToken ct) => GetRunAsync(name, instanceId, c, ct)).WithName("GetRetrainRun");
         group.MapGet("/{name}/monitor", (string name, ModelMonitor m, CancellationToken ct) => GetMonitorReportsAsync(name, m, ct)).WithName("GetModelMonitorReports");
         group.MapPost("/{name}/retrain", (HttpRequest req, string name, DurableTaskClient c, CancellationToken ct) => RetrainAsync(req, name, c, ct))
             .AddEndpointFilter<MlApiKeyFilter>().WithName("RetrainModel");
         group.MapPost("/{name}/aliases/champion", (HttpRequest req, string name, ModelRegistry r, PredictionService p, CancellationToken ct) => SetChampionAsync(req, name, r, p, ct))
             .AddEndpointFilter<MlApiKeyFilter>().WithName("SetModelChampion");
         return app;
-    }
-
-    /// <summary>A 202 JSON result that also sets the Location header to the status URL.</summary>
-    private sealed class AcceptedWithLocation(IResult inner, string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return inner.ExecuteAsync(httpContext);
-        }
     }
 }
