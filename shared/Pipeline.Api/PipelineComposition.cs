@@ -9,6 +9,7 @@ using Pipeline.Api.Dashboard;
 using Pipeline.Api.Events;
 using Pipeline.Api.Management;
 using Pipeline.Api.Models;
+using Pipeline.Api.OpenApi;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Predict;
 using Pipeline.Api.Trends;
@@ -38,6 +39,7 @@ public static class PipelineComposition
     {
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.SectionName));
         services.AddPipelineHealthChecks();
+        services.AddPipelineOpenApi();
         services.AddSingleton<IngestionStatusService>();
 
         // Data plane: every role writes to or reads from the store and the topic. The consumer's sink logs a prediction
@@ -77,6 +79,7 @@ public static class PipelineComposition
     public static IEndpointRouteBuilder MapPipelineEndpoints(this IEndpointRouteBuilder app, PipelineRole role)
     {
         app.MapOperationsEndpoints();
+        app.MapPipelineOpenApi();
         if (role == PipelineRole.Consumer)
         {
             return app;

@@ -17,7 +17,12 @@ internal static class DurablePayloads
         try
         {
             var p = client.CreateHttpManagementPayload(instanceId);
-            return new ManagementPayload(p.Id, p.StatusQueryGetUri, p.SendEventPostUri, p.TerminatePostUri, p.RewindPostUri, p.PurgeHistoryDeleteUri);
+            if (p.Id is { } id && p.StatusQueryGetUri is { } status && p.SendEventPostUri is { } send && p.TerminatePostUri is { } terminate
+                && p.RewindPostUri is { } rewind && p.PurgeHistoryDeleteUri is { } purge)
+            {
+                return new ManagementPayload(id, status, send, terminate, rewind, purge);
+            }
+            return ManagementHandlers.LocalPayload(request, operation, instanceId);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException)
         {

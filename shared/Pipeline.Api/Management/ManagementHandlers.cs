@@ -223,17 +223,38 @@ public static class ManagementHandlers
     private static bool IsRunning(OrchestrationRuntimeStatus status) =>
         status is OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running;
 
+    // Orchestration state is stored by the Durable data converter (PascalCase .NET names); the API answers in the one camelCase
+    // policy, so property names are re-cased on the way out (values, and names already camelCase, are unchanged).
     private static JsonElement? Parse(string? json)
     {
         if (string.IsNullOrEmpty(json)) return null;
         try
         {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.Clone();
+            var node = System.Text.Json.Nodes.JsonNode.Parse(json);
+            return JsonSerializer.SerializeToElement(CamelCase(node), PipelineJson.Options);
         }
         catch (JsonException)
         {
             return JsonSerializer.SerializeToElement(json, PipelineJson.Options);
+        }
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? CamelCase(System.Text.Json.Nodes.JsonNode? node)
+    {
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonObject o:
+                var copy = new System.Text.Json.Nodes.JsonObject();
+                foreach (var (key, value) in o.ToList())
+                {
+                    var name = JsonNamingPolicy.CamelCase.ConvertName(key);
+                    copy[copy.ContainsKey(name) ? key : name] = CamelCase(value?.DeepClone());
+                }
+                return copy;
+            case System.Text.Json.Nodes.JsonArray a:
+                return new System.Text.Json.Nodes.JsonArray(a.Select(v => CamelCase(v?.DeepClone())).ToArray());
+            default:
+                return node?.DeepClone();
         }
     }
 

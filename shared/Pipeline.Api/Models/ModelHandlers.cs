@@ -44,18 +44,18 @@ public static class ModelHandlers
             models.Add(new
             {
                 name,
-                primary_metric = ModelNames.PrimaryMetric(name),
+                primaryMetric = ModelNames.PrimaryMetric(name),
                 champion = head?.Champion,
                 challenger = head?.Challenger,
-                latest_version = head?.LatestVersion ?? 0,
-                serving_version = predictions.ServingVersion(name),
-                champion_test_metrics = champion?.TestMetrics,
-                champion_trainer = champion?.Trainer,
-                champion_created_at = champion?.CreatedAt,
-                champion_dataset = champion?.Dataset,
+                latestVersion = head?.LatestVersion ?? 0,
+                servingVersion = predictions.ServingVersion(name),
+                championTestMetrics = champion?.TestMetrics,
+                championTrainer = champion?.Trainer,
+                championCreatedAt = champion?.CreatedAt,
+                championDataset = champion?.Dataset,
             });
         }
-        return Results.Json(new { models }, MlJson.Options);
+        return TypedResults.Json(new { models }, MlJson.Options);
     }
 
     /// <summary><c>GET /api/models/{name}</c>: aliases, alias history and the versions (newest first) with their metrics.</summary>
@@ -64,14 +64,14 @@ public static class ModelHandlers
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var head = await registry.GetHeadAsync(name, ct);
         var versions = await registry.ListVersionsAsync(name, 100, ct);
-        return Results.Json(new
+        return TypedResults.Json(new
         {
             name,
-            primary_metric = ModelNames.PrimaryMetric(name),
+            primaryMetric = ModelNames.PrimaryMetric(name),
             champion = head?.Champion,
             challenger = head?.Challenger,
-            latest_version = head?.LatestVersion ?? 0,
-            serving_version = predictions.ServingVersion(name),
+            latestVersion = head?.LatestVersion ?? 0,
+            servingVersion = predictions.ServingVersion(name),
             history = head?.History ?? [],
             versions = versions.Select(v => new
             {
@@ -80,7 +80,7 @@ public static class ModelHandlers
                 v.Aliases,
                 v.Trainer,
                 v.Hyperparameters,
-                text_featurizer = v.TextFeaturizer,
+                textFeaturizer = v.TextFeaturizer,
                 v.Dataset,
                 v.CvMetrics,
                 v.TestMetrics,
@@ -99,7 +99,7 @@ public static class ModelHandlers
         var v = await registry.GetVersionAsync(name, version, ct);
         return v is null
             ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: $"{name} has no version {version}")
-            : Results.Json(v, RegistryJson.Options);
+            : TypedResults.Json(v, MlJson.Options);
     }
 
     /// <summary><c>POST /api/models/{name}/aliases/champion</c> {version, reason?}: manual promotion or rollback; serving swaps at once.</summary>
@@ -114,7 +114,7 @@ public static class ModelHandlers
         {
             var head = await registry.PromoteAsync(name, version, body.Reason is { Length: > 0 } r ? $"manual: {r}" : "manual promotion", ct);
             await predictions.ActivateAsync(name, version, ct);
-            return Results.Json(new { name, champion = head.Champion, challenger = head.Challenger, serving_version = predictions.ServingVersion(name), history = head.History }, MlJson.Options);
+            return TypedResults.Json(new { name, champion = head.Champion, challenger = head.Challenger, servingVersion = predictions.ServingVersion(name), history = head.History }, MlJson.Options);
         }
         catch (KeyNotFoundException ex)
         {
@@ -146,7 +146,7 @@ public static class ModelHandlers
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var reports = await monitor.RecentReportsAsync(name, 50, ct);
-        return Results.Json(new { model = name, reports }, RegistryJson.Options);
+        return TypedResults.Json(new { model = name, reports }, MlJson.Options);
     }
 
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.Domain.Json;
@@ -32,22 +30,19 @@ public static class OperationsEndpoints
 
     public static IEndpointRouteBuilder MapOperationsEndpoints(this IEndpointRouteBuilder app)
     {
-        // ASP.NET Core's health check middleware, filtered by tag, writing the same document as the Functions triggers.
-        app.MapHealthChecks("/api/health", Options(HealthCheckRegistrations.ReadyTag)).WithName("Health").WithTags("Operations");
-        app.MapHealthChecks("/api/health/ready", Options(HealthCheckRegistrations.ReadyTag)).WithName("HealthReady").WithTags("Operations");
-        app.MapHealthChecks("/api/health/live", Options(HealthCheckRegistrations.LiveTag)).WithName("HealthLive").WithTags("Operations");
-        app.MapGet("/api/metrics", Metrics).WithName("Metrics").WithTags("Operations");
-        app.MapGet("/api/ingestion/status", IngestionStatusService.Handle).WithName("IngestionStatus").WithTags("Operations");
+        // The same handlers as the Functions triggers, over ASP.NET Core's HealthCheckService filtered by tag.
+        app.MapGet("/api/health", (HealthService h, CancellationToken ct) => Health(h, ct)).WithName("Health").WithTags("Operations")
+            .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/api/health/ready", (HealthService h, CancellationToken ct) => Health(h, ct)).WithName("HealthReady").WithTags("Operations")
+            .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/api/health/live", (HealthService h, CancellationToken ct) => Live(h, ct)).WithName("HealthLive").WithTags("Operations")
+            .Produces<HealthReport>();
+        app.MapGet("/api/metrics", async (HttpContext context) =>
+            {
+                await Metrics(context);
+                return Results.Empty;
+            }).WithName("Metrics").WithTags("Operations").Produces<string>(contentType: "text/plain");
+        app.MapGet("/api/ingestion/status", IngestionStatusService.Handle).WithName("IngestionStatus").WithTags("Operations").Produces<IngestionStatus>();
         return app;
     }
-
-    private static HealthCheckOptions Options(string tag) => new()
-    {
-        Predicate = r => r.Tags.Contains(tag),
-        ResponseWriter = (context, report) =>
-        {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            return JsonSerializer.SerializeAsync(context.Response.Body, HealthService.ToDocument(report), PipelineJson.Options, context.RequestAborted);
-        },
-    };
 }
