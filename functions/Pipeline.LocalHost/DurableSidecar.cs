@@ -3,6 +3,7 @@ using DurableTask.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Pipeline.Embedded;
+using Pipeline.LocalHost.Durable;
 
 namespace Pipeline.LocalHost;
 
@@ -10,6 +11,10 @@ namespace Pipeline.LocalHost;
 /// A Durable Task gRPC sidecar (the protocol the Functions host speaks to isolated workers) backed by
 /// DurableTask.AzureStorage — the storage provider Durable Functions uses by default — on Azurite or a real account.
 /// Orchestration state lives in storage, so it survives a kill -9 of this process.
+/// <para>The gRPC server is <c>TaskHubGrpcServer</c> from Microsoft.DurableTask.InProcessTestHost; it reaches the provider
+/// only through <see cref="CoreTypesOrchestrationService"/>, which maps what it writes to DurableTask.Core's own types
+/// (without it, every sub-orchestration's start message is unreadable to DurableTask.AzureStorage).
+/// tests/Pipeline.IntegrationTests/Durable is the conformance suite for this backend.</para>
 /// </summary>
 public sealed class DurableSidecar : IAsyncDisposable
 {
@@ -32,9 +37,9 @@ public sealed class DurableSidecar : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             LoggerFactory = loggerFactory,
             PartitionCount = 4,
-            // A restarted host must not pass for the worker that died (same machine name): a distinct worker id makes it
-            // take over the dead worker's partition leases once they expire.
-            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
+            // A restarted host must not pass for the worker that died (same machine name, and in tests the same process): a
+            // distinct worker id per start makes it take over the dead worker's partition leases once they expire.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}",
             // Locally there is one worker: poll queues briskly so orchestrations feel immediate.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
             // After a crash, messages the dead process had dequeued reappear only when their visibility timeout ends
@@ -44,8 +49,9 @@ public sealed class DurableSidecar : IAsyncDisposable
             LeaseInterval = TimeSpan.FromSeconds(15),
             LeaseRenewInterval = TimeSpan.FromSeconds(5),
         };
-        var service = new AzureStorageOrchestrationService(settings);
-        await service.CreateIfNotExistsAsync();
+        var storage = new AzureStorageOrchestrationService(settings);
+        await storage.CreateIfNotExistsAsync();
+        var service = new CoreTypesOrchestrationService(storage, storage);
 
         var port = PortFinder.FreeTcpPort();
         var address = $"http://127.0.0.1:{port}";

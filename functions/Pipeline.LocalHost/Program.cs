@@ -1,12 +1,11 @@
-using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
 using Pipeline.Api;
-using Pipeline.Api.Operations;
 using Pipeline.Embedded;
 using Pipeline.LocalHost;
-using Pipeline.Orchestration;
 
-// Pipeline's local host: the same services and /api routes as the Azure Functions app, without `func`.
+// Pipeline's local development launcher (`make run`): the embedded servers (Azurite, PostgreSQL, librdkafka's mock
+// cluster), the Durable Task sidecar, then in one process the same /api routes as the Azure Functions app and the
+// worker's consumer, durable worker and schedulers (see LauncherComposition). Production runs neither this project nor
+// the embedded servers: it runs functions/Pipeline.Functions and functions/Pipeline.Worker.
 // `dotnet run --project functions/Pipeline.LocalHost`            serves on http://localhost:7071 until Ctrl-C
 // `dotnet run --project functions/Pipeline.LocalHost -- <command>` runs a CLI command (see CliCommands).
 if (args.Length > 0 && CliCommands.IsCommand(args[0]))
@@ -24,11 +23,6 @@ using var bootLoggerFactory = LoggerFactory.Create(l => l
     .AddFilter("Grpc", LogLevel.Warning));
 var bootLogger = bootLoggerFactory.CreateLogger("Pipeline.LocalHost");
 
-if (hosting.Role == PipelineRole.Init)
-{
-    return await InitCommand.RunAsync(builder.Configuration, bootLogger);
-}
-
 var dataDirectory = Path.GetFullPath(Path.IsPathRooted(hosting.DataDirectory)
     ? hosting.DataDirectory
     : Path.Combine(RepositoryPaths.TryFindRoot() ?? Directory.GetCurrentDirectory(), hosting.DataDirectory));
@@ -40,24 +34,13 @@ await using var sidecar = await DurableSidecar.StartAsync(builder.Configuration[
 bootLogger.LogInformation("Durable Task sidecar (DurableTask.AzureStorage, hub {Hub}) at {Address}", hubName, sidecar.Address);
 
 builder.WebHost.UseUrls(hosting.Urls);
-builder.Services.AddPipeline(builder.Configuration, hosting.Role);
-builder.Services.AddLocalHostServices(builder.Configuration, hosting);
-builder.Services.AddDurableTaskClient(b => b.UseGrpc(sidecar.Address));
-builder.Services.AddSingleton<IHealthProbe, DurableProbe>();
-if (hosting.Role != PipelineRole.Consumer)
-{
-    builder.Services.AddDurableTaskWorker(b =>
-    {
-        b.UseGrpc(sidecar.Address);
-        b.AddTasks(PipelineDurable.Register);
-    });
-}
+builder.Services.AddPipelineLauncher(builder.Configuration, sidecar.Address);
 
 var app = builder.Build();
 app.UseLocalFunctionKeys(hosting);
-app.MapPipelineEndpoints(hosting.Role);
+app.MapPipelineEndpoints();
 app.Lifetime.ApplicationStarted.Register(() =>
-    bootLogger.LogInformation("Pipeline local host ready on {Urls} (role {Role}). Dashboard: {Urls}/dashboard. Ctrl-C stops it and every server it started.",
-        hosting.Urls, hosting.Role, hosting.Urls));
+    bootLogger.LogInformation("Pipeline local host ready on {Urls}. Dashboard: {Urls}/dashboard. Ctrl-C stops it and every server it started.",
+        hosting.Urls, hosting.Urls));
 await app.RunAsync();
 return 0;

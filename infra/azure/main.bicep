@@ -64,8 +64,8 @@ param functionsHostSystemKey string = newGuid()
 @secure()
 param functionsHostDurableTaskKey string = newGuid()
 
-@description('Consumer image (pushed by .github/workflows/release.yml), e.g. ghcr.io/<owner>/pipeline-localhost:1.2.3.')
-param consumerImage string = 'ghcr.io/example-org/pipeline-localhost:0.1.0'
+@description('Consumer image (pushed by .github/workflows/release.yml), e.g. ghcr.io/<owner>/pipeline-worker:1.2.3.')
+param consumerImage string = 'ghcr.io/example-org/pipeline-worker:0.1.0'
 
 @description('OIDC issuer URL of an AKS cluster running infra/k8s/overlays/aks; empty skips the workload identity federation.')
 param aksOidcIssuerUrl string = ''

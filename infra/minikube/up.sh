@@ -56,10 +56,10 @@ if [[ "${USE_DOCKER_ENV:-0}" == "1" ]]; then
   need docker "https://docs.docker.com/get-docker/"
   eval "$(minikube -p "$PROFILE" docker-env)"
   docker build -f "$ROOT/docker/Dockerfile.functions" -t "pipeline-functions:$TAG" "$ROOT"
-  docker build -f "$ROOT/docker/Dockerfile.localhost" -t "pipeline-localhost:$TAG" "$ROOT"
+  docker build -f "$ROOT/docker/Dockerfile.worker" -t "pipeline-worker:$TAG" "$ROOT"
 else
   (cd "$ROOT" && minikube -p "$PROFILE" image build -t "pipeline-functions:$TAG" -f docker/Dockerfile.functions .)
-  (cd "$ROOT" && minikube -p "$PROFILE" image build -t "pipeline-localhost:$TAG" -f docker/Dockerfile.localhost .)
+  (cd "$ROOT" && minikube -p "$PROFILE" image build -t "pipeline-worker:$TAG" -f docker/Dockerfile.worker .)
 fi
 
 log "Namespace $NAMESPACE and Functions host keys"
@@ -81,7 +81,7 @@ kubectl apply -k "$OVERLAY"
 if [[ "$TAG" != "dev" ]]; then
   kubectl -n "$NAMESPACE" set image deployment/pipeline-functions-http functions="pipeline-functions:$TAG"
   kubectl -n "$NAMESPACE" set image deployment/pipeline-functions functions="pipeline-functions:$TAG"
-  kubectl -n "$NAMESPACE" set image deployment/pipeline-consumer consumer="pipeline-localhost:$TAG"
+  kubectl -n "$NAMESPACE" set image deployment/pipeline-consumer consumer="pipeline-worker:$TAG"
 fi
 
 log "Waiting for readiness (timeout $WAIT_TIMEOUT)"

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Pipeline.ServiceDefaults;
 using Pipeline.Storage.Events;
 using Pipeline.Storage.Mongo;
 using Pipeline.Storage.Postgres;
@@ -25,6 +26,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<EventQueryService>();
         services.TryAddSingleton(sp => new StoreSchema(sp.GetRequiredService<IDocumentStore>(), sp.GetServices<CollectionDefinition>()));
         services.TryAddSingleton(sp => new StoreHealth(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<StoreSchema>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthProbe, StoreProbe>());
         services.AddHostedService(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Pipeline.Api.Operations;
+using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Functions.Operations;
 
@@ -8,19 +9,19 @@ public sealed class OperationsFunctions(HealthService health, IngestionStatusSer
 {
     [Function("Health")]
     public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req)
-        => OperationsEndpoints.Health(health, req.HttpContext.RequestAborted);
+        => OperationsDefaults.Health(health, req.HttpContext.RequestAborted);
 
     [Function("HealthReady")]
     public Task<IResult> HealthReady([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/ready")] HttpRequest req)
-        => OperationsEndpoints.Health(health, req.HttpContext.RequestAborted);
+        => OperationsDefaults.Health(health, req.HttpContext.RequestAborted);
 
     [Function("HealthLive")]
     public Task<IResult> HealthLive([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/live")] HttpRequest req)
-        => OperationsEndpoints.Live(health, req.HttpContext.RequestAborted);
+        => OperationsDefaults.Live(health, req.HttpContext.RequestAborted);
 
     [Function("Metrics")]
     public async Task Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest req)
-        => await OperationsEndpoints.Metrics(req.HttpContext);
+        => await OperationsDefaults.Metrics(req.HttpContext);
 
     [Function("IngestionStatus")]
     public Task<IResult> IngestionStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ingestion/status")] HttpRequest req)

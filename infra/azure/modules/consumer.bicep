@@ -1,4 +1,4 @@
-// The Kafka consumer in Azure: the local-host image with Host__Role=consumer as an Azure Container App, scaled by
+// The Kafka consumer in Azure: the worker image (functions/Pipeline.Worker) with Host__Role=consumer as an Azure Container App, scaled by
 // KEDA's Kafka scaler on the consumer group's lag against Event Hubs' Kafka endpoint (SASL PLAIN over TLS).
 // (The Functions app cannot host it: the Kafka/Event Hubs Functions extensions are not used, see ARCHITECTURE.md.)
 param location string

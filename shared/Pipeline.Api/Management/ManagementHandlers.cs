@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 using Pipeline.Domain.Json;
 
 namespace Pipeline.Api.Management;
@@ -49,7 +49,8 @@ public static class ManagementHandlers
     /// <summary>The payload from this host's routes, with the local function key (Host:FunctionKey) when one is set.</summary>
     public static ManagementPayload LocalPayload(HttpRequest request, ManagedOperation operation, string instanceId)
     {
-        var key = request.HttpContext.RequestServices.GetService<IOptions<HostingOptions>>()?.Value.FunctionKey;
+        // Host:FunctionKey is the local launcher's setting (HostingOptions in functions/Pipeline.LocalHost).
+        var key = request.HttpContext.RequestServices.GetService<IConfiguration>()?["Host:FunctionKey"];
         return ManagementUrls.Create(request, operation, instanceId, key);
     }
 

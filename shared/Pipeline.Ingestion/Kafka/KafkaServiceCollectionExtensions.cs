@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Pipeline.Ingestion.Consumer;
+using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Ingestion.Kafka;
 
@@ -23,15 +24,20 @@ public static class KafkaServiceCollectionExtensions
         services.TryAddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
         services.TryAddSingleton<DeadLetterPublisher>();
         services.TryAddSingleton<KafkaHealthProbe>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthProbe, KafkaProbe>());
         return services;
     }
 
-    /// <summary>The hosted consumer (<see cref="EventConsumerService"/>) and its status tracker. Needs an
-    /// <see cref="Pipeline.Storage.IEventSink"/> registered (the store area's AddPipelineStore) and <see cref="AddPipelineKafka"/>.</summary>
+    /// <summary>The hosted consumer (<see cref="EventConsumerService"/>), its status tracker and probe. Its downstream is
+    /// <see cref="ConsumerDownstream"/>: the store's <see cref="Pipeline.Storage.IEventSink"/> (AddPipelineStore) first, then the
+    /// <see cref="IEventBatchHandler"/>s modules add with <see cref="EventBatchHandlerRegistration.AddEventBatchHandler{THandler}"/>.
+    /// Needs <see cref="AddPipelineKafka"/>.</summary>
     public static IServiceCollection AddPipelineConsumer(this IServiceCollection services)
     {
         services.TryAddSingleton<ConsumerStatusTracker>();
-        services.TryAddSingleton<EventConsumerService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthProbe, ConsumerProbe>());
+        services.TryAddSingleton<ConsumerDownstream>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<EventConsumerService>(sp, (Pipeline.Storage.IEventSink)sp.GetRequiredService<ConsumerDownstream>()));
         services.AddHostedService(sp => sp.GetRequiredService<EventConsumerService>());
         return services;
     }

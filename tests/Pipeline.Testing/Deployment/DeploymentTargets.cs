@@ -52,8 +52,8 @@ public static class DeploymentTargets
         return env;
     }
 
-    /// <summary>Whether an image reference is one of ours (pipeline-functions / pipeline-localhost, any registry and tag).</summary>
-    public static bool IsPipelineImage(string? image) => image is not null && ImageNames.Repository(image) is "pipeline-functions" or "pipeline-localhost";
+    /// <summary>Whether an image reference is one of ours (pipeline-functions / pipeline-worker, any registry and tag).</summary>
+    public static bool IsPipelineImage(string? image) => image is not null && ImageNames.Repository(image) is "pipeline-functions" or "pipeline-worker";
 
     /// <summary>Each app Deployment of a built overlay: container env + envFrom ConfigMaps + envFrom Secrets (from the
     /// overlay's Secrets or the SecretProviderClass that syncs them).</summary>

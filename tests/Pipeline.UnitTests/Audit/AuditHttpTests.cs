@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Audit;
 using Pipeline.Api.Management;
+using Pipeline.Orchestration.Audit;
 using Pipeline.Audit;
 using Pipeline.Storage;
 

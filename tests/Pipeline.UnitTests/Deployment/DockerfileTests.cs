@@ -18,7 +18,7 @@ public sealed class DockerfileTests
     {
         var files = ((IEnumerable<object[]>)Dockerfiles()).Select(r => (string)r[0]).ToList();
         Assert.Contains("docker/Dockerfile.functions", files);
-        Assert.Contains("docker/Dockerfile.localhost", files);
+        Assert.Contains("docker/Dockerfile.worker", files);
     }
 
     [Theory]
@@ -159,7 +159,7 @@ public sealed class DockerfileTests
             Assert.Contains(pattern, ignore);
         }
         // Nothing a Dockerfile copies may be excluded by the ignore file.
-        foreach (var file in new[] { "docker/Dockerfile.functions", "docker/Dockerfile.localhost" })
+        foreach (var file in new[] { "docker/Dockerfile.functions", "docker/Dockerfile.worker" })
         {
             foreach (var source in DockerfileModel.Load(file).Stages.SelectMany(s => s.Instructions).SelectMany(DockerfileModel.ContextSources))
             {
@@ -167,5 +167,24 @@ public sealed class DockerfileTests
                 Assert.DoesNotContain(source, ignore);
             }
         }
+    }
+
+    /// <summary>Production images publish the Functions app and the worker only: neither the local launcher nor the
+    /// embedded servers (Azurite, PostgreSQL, mock Kafka, Durable Task sidecar) are in their project closure.</summary>
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
+    public void Production_images_contain_no_embedded_servers(string file)
+    {
+        var projects = DockerfileModel.Load(file).Stages.SelectMany(DockerfileModel.DotnetProjects).Distinct().ToList();
+        Assert.NotEmpty(projects);
+        foreach (var project in projects)
+        {
+            var closure = ProjectGraph.TransitiveReferences(project);
+            Assert.DoesNotContain("shared/Pipeline.Embedded/Pipeline.Embedded.csproj", closure);
+            Assert.DoesNotContain("functions/Pipeline.LocalHost/Pipeline.LocalHost.csproj", closure);
+        }
+        var text = RepoFiles.Read(file);
+        Assert.DoesNotContain("Pipeline.Embedded", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pipeline.LocalHost", text, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ public sealed class ImageNameTests
     private static readonly Dictionary<string, string> DockerfileImage = new()
     {
         ["docker/Dockerfile.functions"] = "pipeline-functions",
-        ["docker/Dockerfile.localhost"] = "pipeline-localhost",
+        ["docker/Dockerfile.worker"] = "pipeline-worker",
     };
 
     /// <summary>Pairs (Dockerfile, image repository) from `docker build -f X -t Y` / `minikube image build -f X -t Y` lines.</summary>
@@ -81,7 +81,7 @@ public sealed class ImageNameTests
             }
             // The Functions host image runs the Functions deployments, the local-host image the consumer.
             Assert.All(ours.Where(p => p.Describe.Contains("pipeline-functions", StringComparison.Ordinal)), p => Assert.Equal("pipeline-functions", ImageNames.Repository(p.image)));
-            Assert.All(ours.Where(p => p.Describe.Contains("pipeline-consumer", StringComparison.Ordinal)), p => Assert.Equal("pipeline-localhost", ImageNames.Repository(p.image)));
+            Assert.All(ours.Where(p => p.Describe.Contains("pipeline-consumer", StringComparison.Ordinal)), p => Assert.Equal("pipeline-worker", ImageNames.Repository(p.image)));
         }
     }
 }

@@ -93,7 +93,7 @@ public sealed class MinikubeScriptRunTests(ITestOutputHelper output) : IDisposab
             Index("minikube start -p pipeline"), Index("--cni=calico"), Index("addons enable metrics-server"),
             Index("helm upgrade --install keda kedacore/keda"), Index("helm upgrade --install spark-operator spark-operator/spark-operator"),
             Index("image build -t pipeline-functions:dev -f docker/Dockerfile.functions"),
-            Index("image build -t pipeline-localhost:dev -f docker/Dockerfile.localhost"),
+            Index("image build -t pipeline-worker:dev -f docker/Dockerfile.worker"),
             Index("create secret generic pipeline-functions-keys"), Index("delete job -l app.kubernetes.io/component=init"),
             Index("apply -k"), Index("wait --for=condition=complete job/pipeline-init-topics job/pipeline-init-store"),
             Index("wait --for=condition=available deployment --all"), Index("service pipeline-functions-http -n pipeline --url"),
@@ -115,7 +115,7 @@ public sealed class MinikubeScriptRunTests(ITestOutputHelper output) : IDisposab
         Assert.DoesNotContain(calls, c => c.StartsWith("minikube start", StringComparison.Ordinal));
         Assert.Contains(calls, c => c.Contains("docker-env", StringComparison.Ordinal));
         Assert.Contains(calls, c => c.StartsWith("docker build -f", StringComparison.Ordinal) && c.Contains("-t pipeline-functions:dev", StringComparison.Ordinal));
-        Assert.Contains(calls, c => c.StartsWith("docker build -f", StringComparison.Ordinal) && c.Contains("-t pipeline-localhost:dev", StringComparison.Ordinal));
+        Assert.Contains(calls, c => c.StartsWith("docker build -f", StringComparison.Ordinal) && c.Contains("-t pipeline-worker:dev", StringComparison.Ordinal));
     }
 
     [SkippableFact]

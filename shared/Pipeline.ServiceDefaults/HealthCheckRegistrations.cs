@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Pipeline.Api.Operations;
+namespace Pipeline.ServiceDefaults;
 
 /// <summary>
 /// Health the ASP.NET Core way (Microsoft.Extensions.Diagnostics.HealthChecks): every registered <see cref="IHealthProbe"/>
@@ -22,7 +23,7 @@ public static class HealthCheckRegistrations
     {
         services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy("the process answers"), tags: [LiveTag]);
         services.AddSingleton<IConfigureOptions<HealthCheckServiceOptions>, ProbeRegistrations>();
-        services.AddSingleton<HealthService>();
+        services.TryAddSingleton<HealthService>();
         return services;
     }
 

@@ -1,30 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Pipeline.Api.Operations;
-
-/// <summary>One dependency's contribution to <c>GET /api/health/ready</c>.</summary>
-public interface IHealthProbe
-{
-    /// <summary>Stable name shown in the health document (<c>store</c>, <c>kafka</c>, <c>blobs</c>, <c>durable</c>, ...).</summary>
-    string Name { get; }
-
-    Task<ProbeResult> CheckAsync(CancellationToken ct);
-}
-
-public sealed record ProbeResult(bool Healthy, string Detail)
-{
-    public static ProbeResult Ok(string detail) => new(true, detail);
-
-    public static ProbeResult Down(string detail) => new(false, detail);
-}
-
-public sealed record DependencyHealth(string Status, string Detail, double ElapsedMs);
-
-/// <summary>The health document: overall status, when it was checked, and each check's status, detail and time.</summary>
-public sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IReadOnlyDictionary<string, DependencyHealth> Dependencies)
-{
-    public bool Healthy => Status == "healthy";
-}
+namespace Pipeline.ServiceDefaults;
 
 /// <summary>Runs the registered health checks of one tag (<c>live</c> or <c>ready</c>) through ASP.NET Core's HealthCheckService.</summary>
 public sealed class HealthService(HealthCheckService checks)

@@ -5,9 +5,8 @@ using Microsoft.Extensions.Options;
 using Pipeline.Audit;
 using Pipeline.Audit.Catalog;
 using Pipeline.Audit.Scoring;
-using Pipeline.Orchestration.Audit;
 
-namespace Pipeline.Api.Audit;
+namespace Pipeline.Orchestration.Audit;
 
 public static class AuditServiceCollectionExtensions
 {

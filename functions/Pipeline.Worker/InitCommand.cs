@@ -1,12 +1,12 @@
 using Pipeline.Storage;
 
-namespace Pipeline.LocalHost;
+namespace Pipeline.Worker;
 
 /// <summary>
 /// Host__Role=init: the one-shot initialiser of docker compose and the Kubernetes init Job. Creates every collection and index
 /// in the configured store (retrying while it starts up), then exits 0; exits 1 if the store stays unreachable.
 /// </summary>
-public static class InitCommand
+internal static class InitCommand
 {
     public static async Task<int> RunAsync(IConfiguration configuration, ILogger logger)
     {

@@ -1,0 +1,124 @@
+using DurableTask.Core;
+using DurableTask.Core.History;
+using DurableTask.Core.Query;
+
+namespace Pipeline.LocalHost.Durable;
+
+/// <summary>
+/// The storage provider as the gRPC sidecar sees it, with every message, history event and state the sidecar writes passed
+/// through <see cref="CoreHistoryNormalizer"/> first, so the provider persists only DurableTask.Core's own types. Everything
+/// else is forwarded unchanged, including the query and purge clients the sidecar looks for by type.
+/// </summary>
+internal sealed class CoreTypesOrchestrationService(IOrchestrationService service, IOrchestrationServiceClient client)
+    : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
+{
+    // ---- the writes the sidecar makes: normalised ----
+
+    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState,
+        IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages,
+        TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        outboundMessages = CoreHistoryNormalizer.Normalize(outboundMessages);
+        orchestratorMessages = CoreHistoryNormalizer.Normalize(orchestratorMessages);
+        timerMessages = CoreHistoryNormalizer.Normalize(timerMessages);
+        if (continuedAsNewMessage is not null) continuedAsNewMessage = CoreHistoryNormalizer.Normalize(continuedAsNewMessage);
+        CoreHistoryNormalizer.Normalize(newOrchestrationRuntimeState);
+        if (!ReferenceEquals(workItem.OrchestrationRuntimeState, newOrchestrationRuntimeState)) CoreHistoryNormalizer.Normalize(workItem.OrchestrationRuntimeState);
+        CopySubOrchestrationTags(newOrchestrationRuntimeState, orchestratorMessages);
+        CoreHistoryNormalizer.Normalize(orchestrationState);
+        return service.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages,
+            timerMessages, continuedAsNewMessage!, orchestrationState);
+    }
+
+    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
+        service.CompleteTaskActivityWorkItemAsync(workItem, CoreHistoryNormalizer.Normalize(responseMessage));
+
+    public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) =>
+        client.CreateTaskOrchestrationAsync(CoreHistoryNormalizer.Normalize(creationMessage));
+
+    public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses) =>
+        client.CreateTaskOrchestrationAsync(CoreHistoryNormalizer.Normalize(creationMessage), dedupeStatuses);
+
+    public Task SendTaskOrchestrationMessageAsync(TaskMessage message) =>
+        client.SendTaskOrchestrationMessageAsync(CoreHistoryNormalizer.Normalize(message));
+
+    public Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return client.SendTaskOrchestrationMessageBatchAsync([.. messages.Select(CoreHistoryNormalizer.Normalize)]);
+    }
+
+    /// <summary>Core's dispatcher records a sub-orchestration's tags on its SubOrchestrationInstanceCreated event; the sidecar
+    /// puts them only on the child's ExecutionStarted message, so copy them across.</summary>
+    private static void CopySubOrchestrationTags(OrchestrationRuntimeState? state, IList<TaskMessage> orchestratorMessages)
+    {
+        if (state is null) return;
+        foreach (var created in state.NewEvents.OfType<SubOrchestrationInstanceCreatedEvent>())
+        {
+            if (created.Tags is not null) continue;
+            var started = orchestratorMessages.Select(m => m.Event).OfType<ExecutionStartedEvent>()
+                .FirstOrDefault(s => s.OrchestrationInstance?.InstanceId == created.InstanceId);
+            if (started?.Tags is { Count: > 0 } tags) created.Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal);
+        }
+    }
+
+    // ---- IOrchestrationService: forwarded ----
+
+    public int TaskOrchestrationDispatcherCount => service.TaskOrchestrationDispatcherCount;
+    public int MaxConcurrentTaskOrchestrationWorkItems => service.MaxConcurrentTaskOrchestrationWorkItems;
+    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => service.EventBehaviourForContinueAsNew;
+    public int TaskActivityDispatcherCount => service.TaskActivityDispatcherCount;
+    public int MaxConcurrentTaskActivityWorkItems => service.MaxConcurrentTaskActivityWorkItems;
+    public Task StartAsync() => service.StartAsync();
+    public Task StopAsync() => service.StopAsync();
+    public Task StopAsync(bool isForced) => service.StopAsync(isForced);
+    public Task CreateAsync() => service.CreateAsync();
+    public Task CreateAsync(bool recreateInstanceStore) => service.CreateAsync(recreateInstanceStore);
+    public Task CreateIfNotExistsAsync() => service.CreateIfNotExistsAsync();
+    public Task DeleteAsync() => service.DeleteAsync();
+    public Task DeleteAsync(bool deleteInstanceStore) => service.DeleteAsync(deleteInstanceStore);
+    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) =>
+        service.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
+    public int GetDelayInSecondsAfterOnProcessException(Exception exception) => service.GetDelayInSecondsAfterOnProcessException(exception);
+    public int GetDelayInSecondsAfterOnFetchException(Exception exception) => service.GetDelayInSecondsAfterOnFetchException(exception);
+    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+        service.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => service.RenewTaskOrchestrationWorkItemLockAsync(workItem);
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => service.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => service.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+        service.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+    public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => service.RenewTaskActivityWorkItemLockAsync(workItem);
+    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => service.AbandonTaskActivityWorkItemAsync(workItem);
+
+    // ---- IOrchestrationServiceClient: reads forwarded ----
+
+    public Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        client.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
+    public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) => client.ForceTerminateTaskOrchestrationAsync(instanceId, reason);
+    public Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
+        client.GetOrchestrationStateAsync(instanceId, allExecutions);
+    public Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string executionId) =>
+        client.GetOrchestrationStateAsync(instanceId, executionId);
+    public Task<string> GetOrchestrationHistoryAsync(string instanceId, string executionId) => client.GetOrchestrationHistoryAsync(instanceId, executionId);
+    public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc, OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
+        client.PurgeOrchestrationHistoryAsync(thresholdDateTimeUtc, timeRangeFilterType);
+
+    // ---- the optional clients the sidecar probes for ----
+
+    public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) =>
+        client is IOrchestrationServiceQueryClient q
+            ? q.GetOrchestrationWithQueryAsync(query, cancellationToken)
+            : throw new NotSupportedException($"{client.GetType().Name} doesn't support query operations.");
+
+    public Task<PurgeResult> PurgeInstanceStateAsync(string instanceId) =>
+        client is IOrchestrationServicePurgeClient p
+            ? p.PurgeInstanceStateAsync(instanceId)
+            : throw new NotSupportedException($"{client.GetType().Name} doesn't support purge operations.");
+
+    public Task<PurgeResult> PurgeInstanceStateAsync(PurgeInstanceFilter purgeInstanceFilter) =>
+        client is IOrchestrationServicePurgeClient p
+            ? p.PurgeInstanceStateAsync(purgeInstanceFilter)
+            : throw new NotSupportedException($"{client.GetType().Name} doesn't support purge operations.");
+}

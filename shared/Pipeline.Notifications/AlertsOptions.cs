@@ -1,0 +1,59 @@
+namespace Pipeline.Notifications;
+
+/// <summary>Section <c>Alerts</c>: where administrator e-mails go and which kinds are sent.</summary>
+public sealed class AlertsOptions
+{
+    public const string SectionName = "Alerts";
+
+    /// <summary>The SMTP relay; e-mail is off while <see cref="SmtpOptions.Host"/> is empty.</summary>
+    public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Which notification kinds are e-mailed.</summary>
+    public EmailKindsOptions Email { get; set; } = new();
+}
+
+/// <summary>Section <c>Alerts:Smtp</c>.</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>SMTP server host name; empty disables e-mail (notifications are still logged).</summary>
+    public string Host { get; set; } = "";
+
+    /// <summary>SMTP port: 587 (submission with STARTTLS) by default; 465 for implicit TLS; 25 or 1025 for a local relay.</summary>
+    public int Port { get; set; } = 587;
+
+    /// <summary>Auto (STARTTLS when offered), None, StartTls (required) or SslOnConnect (implicit TLS).</summary>
+    public string Security { get; set; } = "Auto";
+
+    /// <summary>User name for SMTP AUTH; empty sends without authenticating.</summary>
+    public string Username { get; set; } = "";
+
+    /// <summary>Password for SMTP AUTH (a secret: environment variable or Key Vault reference, never the repository).</summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>The sender address, e.g. <c>pipeline@example.com</c>.</summary>
+    public string From { get; set; } = "";
+
+    /// <summary>Recipients (<c>Alerts__Smtp__To__0=admin@example.com</c>).</summary>
+    public List<string> To { get; set; } = [];
+
+    /// <summary>Give up on one message after this many seconds (a slow relay never stalls an orchestration).</summary>
+    public int TimeoutSeconds { get; set; } = 15;
+}
+
+/// <summary>Section <c>Alerts:Email</c>: one switch per <see cref="NotificationKind"/>.</summary>
+public sealed class EmailKindsOptions
+{
+    public bool Drift { get; set; } = true;
+    public bool GateRejected { get; set; } = true;
+    public bool BackfillCompleted { get; set; } = true;
+    public bool RetrainCompleted { get; set; } = true;
+
+    public bool IsEnabled(NotificationKind kind) => kind switch
+    {
+        NotificationKind.Drift => Drift,
+        NotificationKind.GateRejected => GateRejected,
+        NotificationKind.BackfillCompleted => BackfillCompleted,
+        NotificationKind.RetrainCompleted => RetrainCompleted,
+        _ => false,
+    };
+}
