@@ -53,6 +53,9 @@ param mlApiKey string
 @description('Where drift alerts are posted; empty logs only.')
 @secure()
 param mlAlertWebhookUrl string = ''
+@secure()
+@description('SMTP password for administrator e-mail (Alerts:Smtp:Password); the host and addresses are app settings.')
+param alertsSmtpPassword string = ''
 
 @description('Functions host keys for the AKS deployment (Secret pipeline-functions-keys); generated when not given.')
 @secure()
@@ -147,6 +150,7 @@ module keyVault 'modules/keyvault.bicep' = {
     githubToken: githubToken
     mlApiKey: mlApiKey
     mlAlertWebhookUrl: mlAlertWebhookUrl
+    alertsSmtpPassword: alertsSmtpPassword
     functionsHostMasterKey: functionsHostMasterKey
     functionsHostFunctionKey: functionsHostFunctionKey
     functionsHostSystemKey: functionsHostSystemKey

@@ -33,8 +33,11 @@ public sealed class SmtpOptions
     /// <summary>The sender address, e.g. <c>pipeline@example.com</c>.</summary>
     public string From { get; set; } = "";
 
-    /// <summary>Recipients (<c>Alerts__Smtp__To__0=admin@example.com</c>).</summary>
+    /// <summary>Recipients (<c>Alerts__Smtp__To__0=admin@example.com</c>); blank entries (as in the sample settings) are ignored.</summary>
     public List<string> To { get; set; } = [];
+
+    /// <summary>The recipients that are set.</summary>
+    public IReadOnlyList<string> Recipients => To.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
 
     /// <summary>Give up on one message after this many seconds (a slow relay never stalls an orchestration).</summary>
     public int TimeoutSeconds { get; set; } = 15;

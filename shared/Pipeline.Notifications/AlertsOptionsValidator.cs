@@ -19,10 +19,11 @@ internal sealed class AlertsOptionsValidator : IValidateOptions<AlertsOptions>
         if (!SmtpSecurity.TryParse(smtp.Security, out _))
             errors.Add($"{s}:Security '{smtp.Security}' is not one of Auto, None, StartTls, SslOnConnect");
         if (!IsAddress(smtp.From)) errors.Add($"{s}:From is required when {s}:Host is set (an e-mail address such as pipeline@example.com)");
-        if (smtp.To.Count == 0) errors.Add($"{s}:To needs at least one recipient when {s}:Host is set ({s}:To:0)");
+        if (smtp.Recipients.Count == 0) errors.Add($"{s}:To needs at least one recipient when {s}:Host is set ({s}:To:0)");
         for (var i = 0; i < smtp.To.Count; i++)
         {
-            if (!IsAddress(smtp.To[i])) errors.Add($"{s}:To:{i} '{smtp.To[i]}' is not an e-mail address");
+            if (!string.IsNullOrWhiteSpace(smtp.To[i]) && !IsAddress(smtp.To[i].Trim()))
+                errors.Add($"{s}:To:{i} '{smtp.To[i]}' is not an e-mail address");
         }
         if (string.IsNullOrEmpty(smtp.Username) != string.IsNullOrEmpty(smtp.Password))
             errors.Add($"{s}:Username and {s}:Password are set together or not at all");

@@ -26,7 +26,7 @@ public sealed partial class EmailNotifier(IOptions<AlertsOptions> options, ILogg
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(o.Smtp.TimeoutSeconds));
             await SendAsync(o.Smtp, Compose(o.Smtp, notification), timeout.Token).ConfigureAwait(false);
-            LogSent(notification.Kind, o.Smtp.To.Count, o.Smtp.Host);
+            LogSent(notification.Kind, o.Smtp.Recipients.Count, o.Smtp.Host);
             return NotificationResult.Sent;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -41,7 +41,7 @@ public sealed partial class EmailNotifier(IOptions<AlertsOptions> options, ILogg
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(smtp.From));
-        foreach (var to in smtp.To)
+        foreach (var to in smtp.Recipients)
         {
             message.To.Add(MailboxAddress.Parse(to));
         }

@@ -5,10 +5,12 @@ using Pipeline.Ingestion.Archive;
 using Pipeline.Ingestion.Kafka;
 using Pipeline.Ingestion.Polling;
 using Pipeline.ML;
+using Pipeline.Notifications;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Orchestration.Backfill;
 using Pipeline.Orchestration.ML;
+using Pipeline.Orchestration.Notifications;
 using Pipeline.ServiceDefaults;
 using Pipeline.Storage;
 
@@ -37,6 +39,8 @@ public static class OrchestrationComposition
             s.AddPipelineAnalyticsOrchestration();
             s.AddPipelineMlActivities();
             s.AddPipelineAudit(configuration);
+            s.AddPipelineNotifications(configuration);
+            s.AddTransient<NotifyAdministratorActivity>();
         });
     }
 }

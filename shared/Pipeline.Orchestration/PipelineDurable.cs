@@ -3,6 +3,7 @@ using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Orchestration.Backfill;
 using Pipeline.Orchestration.ML;
+using Pipeline.Orchestration.Notifications;
 
 namespace Pipeline.Orchestration;
 
@@ -19,5 +20,6 @@ public static class PipelineDurable
         MlDurable.Register(registry);
         AuditDurable.Register(registry);
         BackfillDurable.Register(registry);
+        registry.AddActivity<NotifyAdministratorActivity>();
     }
 }

@@ -55,8 +55,9 @@ internal static class CoreHistoryNormalizer
     public static void Normalize(OrchestrationRuntimeState? state)
     {
         if (state is null) return;
-        ReplaceAll(state.Events);
-        ReplaceAll(state.NewEvents);
+        var replaced = new Dictionary<HistoryEvent, HistoryEvent>(ReferenceEqualityComparer.Instance);
+        ReplaceAll(state.Events, replaced);
+        ReplaceAll(state.NewEvents, replaced);
     }
 
     public static void Normalize(OrchestrationState? state)
@@ -127,12 +128,17 @@ internal static class CoreHistoryNormalizer
         _ => new Dictionary<string, string>(tags, StringComparer.Ordinal),
     };
 
-    private static void ReplaceAll(IList<HistoryEvent> events)
+    private static void ReplaceAll(IList<HistoryEvent> events, Dictionary<HistoryEvent, HistoryEvent> replaced)
     {
         for (var i = 0; i < events.Count; i++)
         {
-            var normalized = Normalize(events[i]);
-            if (!ReferenceEquals(normalized, events[i])) events[i] = normalized;
+            var original = events[i];
+            if (!replaced.TryGetValue(original, out var normalized))
+            {
+                normalized = Normalize(original);
+                replaced[original] = normalized;
+            }
+            if (!ReferenceEquals(normalized, original)) events[i] = normalized;
         }
     }
 }

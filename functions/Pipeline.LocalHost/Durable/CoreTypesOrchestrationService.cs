@@ -82,8 +82,27 @@ internal sealed class CoreTypesOrchestrationService(IOrchestrationService servic
         service.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
     public int GetDelayInSecondsAfterOnProcessException(Exception exception) => service.GetDelayInSecondsAfterOnProcessException(exception);
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) => service.GetDelayInSecondsAfterOnFetchException(exception);
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        service.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        var workItem = await service.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken).ConfigureAwait(false);
+        await HoldEarlyTimersAsync(workItem, cancellationToken).ConfigureAwait(false);
+        return workItem;
+    }
+
+    /// <summary>
+    /// Azure Storage queues take visibility delays in whole seconds, so a timer message can become visible up to a second
+    /// before its FireAt (the conformance suite measured 2.5 s for a 3 s timer). Core's contract is that a durable timer
+    /// never fires early: hold such a work item (its lock is far longer than the wait) until the latest FireAt it carries.
+    /// </summary>
+    private static async Task HoldEarlyTimersAsync(TaskOrchestrationWorkItem? workItem, CancellationToken ct)
+    {
+        if (workItem?.NewMessages is not { Count: > 0 } messages) return;
+        var due = messages.Select(m => m.Event).OfType<TimerFiredEvent>().Select(t => t.FireAt.ToUniversalTime()).DefaultIfEmpty(DateTime.MinValue).Max();
+        var wait = due - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero && wait <= MaxTimerHold) await Task.Delay(wait, ct).ConfigureAwait(false);
+    }
+
+    private static readonly TimeSpan MaxTimerHold = TimeSpan.FromSeconds(5);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => service.RenewTaskOrchestrationWorkItemLockAsync(workItem);
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => service.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => service.ReleaseTaskOrchestrationWorkItemAsync(workItem);

@@ -47,7 +47,8 @@ var requiredSecrets = [
 ]
 var optionalSecrets = concat(
   empty(keyVaultSecretUris.githubToken) ? [] : [{ name: 'github-token', keyVaultUrl: keyVaultSecretUris.githubToken, identity: identityId }],
-  empty(keyVaultSecretUris.mlAlertWebhookUrl) ? [] : [{ name: 'ml-alert-webhook-url', keyVaultUrl: keyVaultSecretUris.mlAlertWebhookUrl, identity: identityId }]
+  empty(keyVaultSecretUris.mlAlertWebhookUrl) ? [] : [{ name: 'ml-alert-webhook-url', keyVaultUrl: keyVaultSecretUris.mlAlertWebhookUrl, identity: identityId }],
+  empty(keyVaultSecretUris.alertsSmtpPassword) ? [] : [{ name: 'alerts-smtp-password', keyVaultUrl: keyVaultSecretUris.alertsSmtpPassword, identity: identityId }]
 )
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
@@ -208,6 +209,18 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Ml__Drift__MaxWindowSamples', value: '5000' }
             { name: 'Ml__Monitor__Schedule', value: '0 */30 * * * *' }
             { name: 'Ml__Monitor__RetrainSchedule', value: '0 0 3 * * 0' }
+            { name: 'Alerts__Smtp__Host', value: '' }
+            { name: 'Alerts__Smtp__Port', value: '587' }
+            { name: 'Alerts__Smtp__Security', value: 'Auto' }
+            { name: 'Alerts__Smtp__Username', value: '' }
+            { name: 'Alerts__Smtp__From', value: '' }
+            { name: 'Alerts__Smtp__To__0', value: '' }
+            { name: 'Alerts__Smtp__TimeoutSeconds', value: '15' }
+            { name: 'Alerts__Email__Drift', value: 'true' }
+            { name: 'Alerts__Email__GateRejected', value: 'true' }
+            { name: 'Alerts__Email__BackfillCompleted', value: 'true' }
+            { name: 'Alerts__Email__RetrainCompleted', value: 'true' }
+            empty(keyVaultSecretUris.alertsSmtpPassword) ? { name: 'Alerts__Smtp__Password', value: '' } : { name: 'Alerts__Smtp__Password', secretRef: 'alerts-smtp-password' }
             { name: 'Ml__Monitor__LiveWindow', value: '200' }
             { name: 'Ml__Monitor__MinLiveSamples', value: '30' }
             { name: 'Ml__Monitor__MinLiveLabelerAccuracy', value: '0.5' }

@@ -17,6 +17,9 @@ param mlApiKey string
 @secure()
 param mlAlertWebhookUrl string
 @secure()
+@description('SMTP password for administrator e-mail (Alerts:Smtp:Password); empty: no secret is created.')
+param alertsSmtpPassword string = ''
+@secure()
 param functionsHostMasterKey string
 @secure()
 param functionsHostFunctionKey string
@@ -114,6 +117,14 @@ resource token 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(githu
   }
 }
 
+resource alertsSmtp 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(alertsSmtpPassword)) {
+  parent: vault
+  name: 'alerts-smtp-password'
+  properties: {
+    value: alertsSmtpPassword
+  }
+}
+
 resource alertWebhook 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(mlAlertWebhookUrl)) {
   parent: vault
   name: 'ml-alert-webhook-url'
@@ -165,4 +176,5 @@ output secretUris object = {
   githubToken: token.?properties.secretUri ?? ''
   mlApiKey: mlKey.properties.secretUri
   mlAlertWebhookUrl: alertWebhook.?properties.secretUri ?? ''
+  alertsSmtpPassword: alertsSmtp.?properties.secretUri ?? ''
 }

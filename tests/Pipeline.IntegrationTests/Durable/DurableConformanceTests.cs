@@ -60,7 +60,7 @@ public sealed class DurableConformanceTests(DurableBackendFixture backend)
                     return ex.FailureDetails.ErrorMessage;
                 }
             });
-            r.AddOrchestratorFunc<string, string>("Child", (_, _) => throw new InvalidOperationException("child broke"));
+            r.AddOrchestratorFunc<string, string>("Child", (_, _) => Task.FromException<string>(new InvalidOperationException("child broke")));
         });
 
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent", "x");

@@ -8,12 +8,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Analytics;
 using Pipeline.Analytics.Engines;
 using Pipeline.Analytics.Seed;
-using Pipeline.Analytics.Spark;
 using Pipeline.Analytics.Snapshot;
+using Pipeline.Analytics.Spark;
 using Pipeline.Audit;
 using Pipeline.Audit.Model;
 using Pipeline.Domain;
 using Pipeline.Ingestion;
+using Pipeline.Ingestion.Archive;
 using Pipeline.ML;
 using Pipeline.ML.Training;
 using Pipeline.Orchestration;
@@ -147,7 +148,7 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
         Assert.True(result.Jobs > 0 && result.Rows > 0, $"{result.Jobs} jobs, {result.Rows} rows");
         Assert.Equal(result.Jobs, SparkStandIn.Polls.Count);
         Assert.All(SparkStandIn.Polls.Values, polls => Assert.Equal(2, polls));
-        var jobs = await host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = $"{id}:spark:" }).ToListAsync();
+        var jobs = await ListAsync(host.Client, $"{id}:spark:");
         Assert.Equal(result.Jobs, jobs.Count);
         Assert.All(jobs, j => Assert.Equal(OrchestrationRuntimeStatus.Completed, j.RuntimeStatus));
     }
@@ -208,7 +209,7 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
         var retrain = Assert.Single(result.Retrains);
         Assert.Equal(ModelNames.IssueLabeler, retrain.Model);
         Assert.True(retrain.Version >= 1, $"registered version {retrain.Version}");
-        var runs = await host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = $"retrain-{ModelNames.IssueLabeler}-" }).ToListAsync();
+        var runs = await ListAsync(host.Client, $"retrain-{ModelNames.IssueLabeler}-");
         Assert.Equal(OrchestrationRuntimeStatus.Completed, Assert.Single(runs).RuntimeStatus);
     }
 
@@ -258,6 +259,13 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
         // sub-orchestration with activities, timers and retries) are those of the conformance tests.
         Assert.Equal(["AggregateTrendsOrchestrator", "AuditRepositoryOrchestrator", "BackfillOrchestrator", "MonitorModelsOrchestrator",
             "RetrainModelOrchestrator", "RunSparkTrendsJobOrchestrator"], names);
+    }
+
+    private static async Task<List<OrchestrationMetadata>> ListAsync(DurableTaskClient client, string prefix)
+    {
+        var list = new List<OrchestrationMetadata>();
+        await foreach (var m in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix })) list.Add(m);
+        return list;
     }
 
     /// <summary>The consumer's job without the Kafka hop: each published batch goes to the real store sink.</summary>

@@ -23,6 +23,7 @@ public sealed class FunctionsMetadataTests
         ["GetSparkTrendsJobStateActivity"] = new("activityTrigger"),
         ["ImportArchiveFileActivity"] = new("activityTrigger"),
         ["MonitorModelActivity"] = new("activityTrigger"),
+        ["NotifyAdministratorActivity"] = new("activityTrigger"),
         ["PrepareTrendsSnapshotActivity"] = new("activityTrigger"),
         ["RecordTrendsRunActivity"] = new("activityTrigger"),
         ["ResolveOutcomesActivity"] = new("activityTrigger"),
