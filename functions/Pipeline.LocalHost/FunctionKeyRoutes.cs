@@ -22,6 +22,27 @@ public static class FunctionKeyRoutes
         "GET api/audit/{}/charts/{}",
         "POST api/jobs/aggregate",
         "GET api/jobs/aggregate/{}",
+        // The management API of the long-running operations (Pipeline.Api/Management).
+        "GET api/backfill",
+        "POST api/backfill/{}/terminate",
+        "POST api/backfill/{}/raiseEvent/{}",
+        "POST api/backfill/{}/rewind",
+        "DELETE api/backfill/{}",
+        "GET api/jobs/aggregate",
+        "POST api/jobs/aggregate/{}/terminate",
+        "POST api/jobs/aggregate/{}/raiseEvent/{}",
+        "POST api/jobs/aggregate/{}/rewind",
+        "DELETE api/jobs/aggregate/{}",
+        "GET api/models/{}/retrain",
+        "POST api/models/{}/retrain/{}/terminate",
+        "POST api/models/{}/retrain/{}/raiseEvent/{}",
+        "POST api/models/{}/retrain/{}/rewind",
+        "DELETE api/models/{}/retrain/{}",
+        "POST api/audit/{}/terminate",
+        "POST api/audit/{}/raiseEvent/{}",
+        "POST api/audit/{}/rewind",
+        "DELETE api/audit/{}",
+        "GET api/audit/{}/report",
     };
 
     /// <summary>"METHOD api/a/{}/b" for a route template such as "/api/a/{id:int}/b".</summary>

@@ -5,7 +5,9 @@ using Pipeline.Api.Audit;
 using Pipeline.Api.Backfill;
 using Pipeline.Api.Dashboard;
 using Pipeline.Api.Events;
+using Pipeline.Api.Management;
 using Pipeline.Api.Models;
+using Pipeline.Api.OpenApi;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Predict;
 using Pipeline.Api.Trends;
@@ -31,6 +33,7 @@ public static class HttpApiComposition
         services.AddSingleton<IngestionStatusService>();
         services.AddSingleton<IHealthProbe, BlobStorageProbe>();
         services.AddPipelineWebhooks(configuration);
+        services.AddPipelineOpenApi();
         return services;
     }
 
@@ -38,6 +41,7 @@ public static class HttpApiComposition
     public static IEndpointRouteBuilder MapPipelineEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapOperationsEndpoints();
+        app.MapPipelineOpenApi();
         app.MapWebhookEndpoints();
         app.MapEventsEndpoints();
         app.MapTrendsEndpoints();
@@ -45,6 +49,7 @@ public static class HttpApiComposition
         app.MapModelEndpoints();
         app.MapAuditEndpoints();
         app.MapBackfillEndpoints();
+        app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;
     }

@@ -1,37 +1,28 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Pipeline.ServiceDefaults;
 
-/// <summary>Runs every registered probe in parallel with a per-probe timeout; healthy only when all are.</summary>
-public sealed class HealthService(IEnumerable<IHealthProbe> probes)
+/// <summary>Runs the registered health checks of one tag (<c>live</c> or <c>ready</c>) through ASP.NET Core's HealthCheckService.</summary>
+public sealed class HealthService(HealthCheckService checks)
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
-
-    public async Task<HealthReport> CheckAsync(CancellationToken ct)
+    public async Task<HealthReport> CheckAsync(string tag, CancellationToken ct)
     {
-        var results = await Task.WhenAll(probes.Select(p => RunAsync(p, ct)));
-        var dependencies = results.ToDictionary(r => r.Name, r => r.Health);
-        var healthy = results.All(r => r.Health.Status == "healthy");
-        return new HealthReport(healthy ? "healthy" : "unhealthy", DateTimeOffset.UtcNow, dependencies);
+        var report = await checks.CheckHealthAsync(r => r.Tags.Contains(tag), ct);
+        return ToDocument(report);
     }
 
-    private static async Task<(string Name, DependencyHealth Health)> RunAsync(IHealthProbe probe, CancellationToken ct)
+    /// <summary>Readiness: every dependency.</summary>
+    public Task<HealthReport> CheckAsync(CancellationToken ct) => CheckAsync(HealthCheckRegistrations.ReadyTag, ct);
+
+    public static HealthReport ToDocument(Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
     {
-        var sw = Stopwatch.StartNew();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ProbeTimeout);
-        try
-        {
-            var result = await probe.CheckAsync(timeout.Token).WaitAsync(timeout.Token);
-            return (probe.Name, new DependencyHealth(result.Healthy ? "healthy" : "unhealthy", result.Detail, sw.Elapsed.TotalMilliseconds));
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return (probe.Name, new DependencyHealth("unhealthy", $"no answer within {ProbeTimeout.TotalSeconds:0}s", sw.Elapsed.TotalMilliseconds));
-        }
-        catch (Exception ex)
-        {
-            return (probe.Name, new DependencyHealth("unhealthy", ex.GetType().Name + ": " + ex.Message, sw.Elapsed.TotalMilliseconds));
-        }
+        ArgumentNullException.ThrowIfNull(report);
+        var dependencies = report.Entries.ToDictionary(e => e.Key, e => new DependencyHealth(
+            Name(e.Value.Status),
+            e.Value.Description ?? (e.Value.Exception is { } x ? x.GetType().Name + ": " + x.Message : e.Value.Status.ToString()),
+            e.Value.Duration.TotalMilliseconds));
+        return new HealthReport(Name(report.Status), DateTimeOffset.UtcNow, dependencies);
     }
+
+    private static string Name(HealthStatus status) => status == HealthStatus.Healthy ? "healthy" : "unhealthy";
 }

@@ -9,6 +9,8 @@ using Pipeline.Analytics.Runs;
 using Pipeline.Analytics.Spark;
 using Pipeline.Analytics.Trends;
 using Pipeline.Api.Dashboard;
+using Pipeline.Api.Management;
+using Pipeline.Functions.Operations;
 using Pipeline.Api.Trends;
 using Pipeline.Orchestration.Analytics;
 
@@ -42,14 +44,14 @@ public sealed class AnalyticsFunctions(
     public Task<IResult> StartAggregation(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs/aggregate")] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
-        TrendsHandlers.StartAggregationAsync(req, client, starter);
+        TrendsHandlers.StartAggregationAsync(req, client, starter, DurablePayloads.For(client, req, ManagedOperation.Aggregation));
 
     [Function("GetAggregation")]
     public Task<IResult> GetAggregation(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/aggregate/{id}")] HttpRequest req,
         string id,
         [DurableClient] DurableTaskClient client) =>
-        TrendsHandlers.GetAggregationAsync(req, id, client);
+        ManagementHandlers.StatusAsync(req, client, ManagedOperation.Aggregation, id);
 
     [Function("GetJobRuns")]
     public Task<IResult> GetJobRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "jobs/runs")] HttpRequest req) =>

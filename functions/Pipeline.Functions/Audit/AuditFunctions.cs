@@ -5,6 +5,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Pipeline.Api.Audit;
+using Pipeline.Api.Management;
+using Pipeline.Functions.Operations;
 using Pipeline.Audit.Model;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Storage;
@@ -18,18 +20,22 @@ public sealed class AuditFunctions(IDocumentStore store, RunRepositoryAuditActiv
     public Task<IResult> Start(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "audit")] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
-        AuditHandlers.StartAsync(req, client, req.HttpContext.RequestAborted);
+        AuditHandlers.StartAsync(req, client, req.HttpContext.RequestAborted, DurablePayloads.For(client, req, ManagedOperation.Audit));
 
     [Function("AuditList")]
-    public Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit")] HttpRequest req) =>
-        AuditHandlers.ListAsync(store, req.HttpContext.RequestAborted);
+    public Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        ManagementHandlers.ListAsync(req, client, ManagedOperation.Audit);
 
     [Function("AuditStatus")]
     public Task<IResult> Status(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit/{id}")] HttpRequest req,
         string id,
         [DurableClient] DurableTaskClient client) =>
-        AuditHandlers.GetAsync(id, client, store, req.HttpContext.RequestAborted);
+        ManagementHandlers.StatusAsync(req, client, ManagedOperation.Audit, id);
+
+    [Function("AuditReport")]
+    public Task<IResult> Report([HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit/{id}/report")] HttpRequest req, string id) =>
+        AuditHandlers.GetReportAsync(id, store, req.HttpContext.RequestAborted);
 
     [Function("AuditChart")]
     public Task<IResult> Chart(

@@ -4,6 +4,8 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Backfill;
+using Pipeline.Api.Management;
+using Pipeline.Functions.Operations;
 using Pipeline.Ingestion.Archive;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Backfill;
@@ -18,7 +20,7 @@ public sealed class BackfillFunctions(ImportArchiveFileActivity importFile, IOpt
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfill")] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
-        => BackfillEndpoints.StartAsync(req, client, options.Value, ct, aggregation);
+        => BackfillEndpoints.StartAsync(req, client, options.Value, ct, aggregation, DurablePayloads.For(client, req, ManagedOperation.Backfill));
 
     [Function("BackfillStatus")]
     public Task<IResult> BackfillStatus(
@@ -26,7 +28,7 @@ public sealed class BackfillFunctions(ImportArchiveFileActivity importFile, IOpt
         string instanceId,
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
-        => BackfillEndpoints.StatusAsync(instanceId, client, ct);
+        => ManagementHandlers.StatusAsync(req, client, ManagedOperation.Backfill, instanceId);
 
     [Function(nameof(BackfillOrchestrator))]
     public Task<BackfillJobResult?> RunBackfillOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx)

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Pipeline.Api.Management;
 using Pipeline.Api.Models;
+using Pipeline.Functions.Operations;
 using Pipeline.Api.Predict;
 using Pipeline.ML;
 using Pipeline.ML.Monitoring;
@@ -49,7 +51,8 @@ public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrain")] HttpRequest req,
         string name,
         [DurableClient] DurableTaskClient client) =>
-        ModelHandlers.RetrainAsync(req, name, client, store, options, req.HttpContext.RequestAborted);
+        ModelHandlers.RetrainAsync(req, name, client, store, options, req.HttpContext.RequestAborted,
+            ManagedOperation.RetrainOf(name) is { } op ? DurablePayloads.For(client, req, op) : null);
 
     [Function("GetModelRunsDashboard")]
     public IResult GetModelRunsDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/runs")] HttpRequest req) =>
@@ -59,11 +62,15 @@ public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry
     public Task<IResult> ListModelRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/runs")] HttpRequest req, string name) =>
         ModelHandlers.ListRunsAsync(req, name, runs, req.HttpContext.RequestAborted);
 
+    [Function("GetModelRun")]
+    public Task<IResult> GetModelRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/runs/{id}")] HttpRequest req, string name, string id) =>
+        ModelHandlers.GetRunAsync(name, id, runs, req.HttpContext.RequestAborted);
+
     [Function("GetRetrainRun")]
     public Task<IResult> GetRetrainRun(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/runs/{instanceId}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/retrain/{instanceId}")] HttpRequest req,
         string name,
         string instanceId,
         [DurableClient] DurableTaskClient client) =>
-        ModelHandlers.GetRunAsync(name, instanceId, client, runs, req.HttpContext.RequestAborted);
+        ManagementHandlers.For(ManagedOperation.RetrainOf(name), op => ManagementHandlers.StatusAsync(req, client, op, instanceId));
 }

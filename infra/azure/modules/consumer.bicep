@@ -262,19 +262,19 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           probes: [
             {
               type: 'Startup'
-              httpGet: { path: '/api/health', port: 7071 }
+              httpGet: { path: '/api/health/ready', port: 7071 }
               periodSeconds: 5
               failureThreshold: 36
             }
             {
               type: 'Readiness'
-              httpGet: { path: '/api/health', port: 7071 }
+              httpGet: { path: '/api/health/ready', port: 7071 }
               periodSeconds: 10
               failureThreshold: 3
             }
             {
               type: 'Liveness'
-              httpGet: { path: '/api/health', port: 7071 }
+              httpGet: { path: '/api/health/live', port: 7071 }
               periodSeconds: 20
               failureThreshold: 6
             }

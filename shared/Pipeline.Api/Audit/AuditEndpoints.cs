@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask.Client;
+using Pipeline.Api.Management;
 using Pipeline.Storage;
 
 namespace Pipeline.Api.Audit;
@@ -12,9 +13,11 @@ public static class AuditEndpoints
     /// <summary>Maps the audit API under /api/audit and the page at /dashboard/audit.</summary>
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/audit", (HttpRequest req, DurableTaskClient client, CancellationToken ct) => AuditHandlers.StartAsync(req, client, ct));
-        app.MapGet("/api/audit", (IDocumentStore store, CancellationToken ct) => AuditHandlers.ListAsync(store, ct));
-        app.MapGet("/api/audit/{id}", (string id, DurableTaskClient client, IDocumentStore store, CancellationToken ct) => AuditHandlers.GetAsync(id, client, store, ct));
+        // List, status, terminate and purge: ManagementEndpoints.
+        app.MapPost("/api/audit", (HttpRequest req, DurableTaskClient client, CancellationToken ct) => AuditHandlers.StartAsync(req, client, ct))
+            .WithName("AuditStart").WithTags("Audit").Produces<ManagementPayload>(StatusCodes.Status202Accepted);
+        app.MapGet("/api/audit/{id}/report", (string id, IDocumentStore store, CancellationToken ct) => AuditHandlers.GetReportAsync(id, store, ct))
+            .WithName("AuditReport").WithTags("Audit");
         app.MapGet("/api/audit/{id}/charts/{name}", (string id, string name, IDocumentStore store, CancellationToken ct) => AuditHandlers.GetChartAsync(id, name, store, ct));
         app.MapGet("/dashboard/audit", AuditHandlers.Dashboard);
         return app;

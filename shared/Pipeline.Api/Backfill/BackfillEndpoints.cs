@@ -3,7 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Pipeline.Api.Management;
+using Pipeline.Domain.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Ingestion.Archive;
 using Pipeline.Orchestration.Analytics;
@@ -12,8 +15,8 @@ using Pipeline.Orchestration.Backfill;
 namespace Pipeline.Api.Backfill;
 
 /// <summary>
-/// <c>POST /api/backfill</c> starts a GH Archive import as a durable orchestration and answers 202 with its status URL;
-/// <c>GET /api/backfill/{instanceId}</c> reports progress and, when done, the result.
+/// <c>POST /api/backfill</c> starts a GH Archive import as a durable orchestration and answers 202 with the Durable management
+/// payload; <c>GET /api/backfill/{instanceId}</c> (ManagementEndpoints) reports progress (customStatus) and, when done, the output.
 /// Body: <c>{"files": ["path-or-url", ...]}</c> or <c>{"from": "2024-01-01T00", "to": "2024-01-01T05", "baseUrl": "..."}</c>, with
 /// optional filters <c>repos</c>, <c>orgs</c>, <c>types</c>. Local files must lie under <c>Backfill:AllowedRoots</c> and URLs
 /// (files and baseUrl) name a host of <c>Backfill:AllowedHosts</c>; otherwise 400, the same whether or not the path exists.
@@ -22,22 +25,22 @@ public static class BackfillEndpoints
 {
     public const string Route = "/api/backfill";
 
-    // Relaxed escaping keeps reasons readable ('to' rather than \u0027to\u0027); the answers are JSON, never HTML.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static JsonSerializerOptions Json => PipelineJson.Options;
 
     public static IEndpointRouteBuilder MapBackfillEndpoints(this IEndpointRouteBuilder app)
     {
+        // Status, list, terminate and purge: ManagementEndpoints.
         app.MapPost(Route, (HttpRequest req, DurableTaskClient client, IOptions<BackfillOptions> options, CancellationToken ct) =>
                 StartAsync(req, client, options.Value, ct, req.HttpContext.RequestServices.GetService<AggregateTrendsStarter>()))
-            .WithName("StartBackfill").DisableAntiforgery();
-        app.MapGet(Route + "/{instanceId}", (string instanceId, DurableTaskClient client, CancellationToken ct) => StatusAsync(instanceId, client, ct))
-            .WithName("BackfillStatus");
+            .WithName("StartBackfill").WithTags("Backfill").DisableAntiforgery()
+            .Produces<ManagementPayload>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
     /// <param name="aggregation">When given, the backfill ends by running the trend aggregation over what it imported.</param>
+    /// <param name="payload">The management payload for an instance id (the Functions app's Durable helper); null: this host's routes.</param>
     public static async Task<IResult> StartAsync(HttpRequest req, DurableTaskClient client, BackfillOptions options, CancellationToken ct,
-        AggregateTrendsStarter? aggregation = null)
+        AggregateTrendsStarter? aggregation = null, Func<string, ManagementPayload>? payload = null)
     {
         BackfillRequest? request;
         try
@@ -70,27 +73,9 @@ public static class BackfillEndpoints
             ChunkFiles = options.ChunkFiles,
             AggregateAfter = aggregation?.CreateInput(new AggregateTrendsRequest(), "backfill"),
         };
-        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), job, ct);
-        var statusUrl = $"{Route}/{instanceId}";
-        req.HttpContext.Response.Headers.Location = statusUrl;
-        return Results.Json(new { instanceId, statusUrl, files = sources.Count }, Json, statusCode: StatusCodes.Status202Accepted);
-    }
-
-    public static async Task<IResult> StatusAsync(string instanceId, DurableTaskClient client, CancellationToken ct)
-    {
-        var meta = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
-        if (meta is null) return Results.Json(new { error = $"no backfill with id {instanceId}" }, Json, statusCode: StatusCodes.Status404NotFound);
-        var done = meta.RuntimeStatus == OrchestrationRuntimeStatus.Completed;
-        return Results.Json(new
-        {
-            instanceId = meta.InstanceId,
-            runtimeStatus = meta.RuntimeStatus.ToString(),
-            createdAt = meta.CreatedAt,
-            lastUpdatedAt = meta.LastUpdatedAt,
-            progress = meta.SerializedCustomStatus is null ? null : meta.ReadCustomStatusAs<BackfillJobStatus>(),
-            result = done ? meta.ReadOutputAs<BackfillJobResult>() : null,
-            failure = meta.FailureDetails?.ErrorMessage,
-        }, Json);
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), job,
+            new StartOrchestrationOptions(ManagedOperation.Backfill.NewInstanceId()), ct);
+        return ManagementHandlers.Accepted(req, payload?.Invoke(instanceId) ?? ManagementHandlers.LocalPayload(req, ManagedOperation.Backfill, instanceId));
     }
 
     private static IResult Problem(string error, IReadOnlyList<string>? errors = null) =>

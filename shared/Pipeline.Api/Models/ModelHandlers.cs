@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Pipeline.Api.Management;
 using Pipeline.Api.Predict;
 using Pipeline.ML;
 using Pipeline.ML.Monitoring;
@@ -46,18 +47,18 @@ public static class ModelHandlers
             models.Add(new
             {
                 name,
-                primary_metric = ModelNames.PrimaryMetric(name),
+                primaryMetric = ModelNames.PrimaryMetric(name),
                 champion = head?.Champion,
                 challenger = head?.Challenger,
-                latest_version = head?.LatestVersion ?? 0,
-                serving_version = predictions.ServingVersion(name),
-                champion_test_metrics = champion?.TestMetrics,
-                champion_trainer = champion?.Trainer,
-                champion_created_at = champion?.CreatedAt,
-                champion_dataset = champion?.Dataset,
+                latestVersion = head?.LatestVersion ?? 0,
+                servingVersion = predictions.ServingVersion(name),
+                championTestMetrics = champion?.TestMetrics,
+                championTrainer = champion?.Trainer,
+                championCreatedAt = champion?.CreatedAt,
+                championDataset = champion?.Dataset,
             });
         }
-        return Results.Json(new { models }, MlJson.Options);
+        return TypedResults.Json(new { models }, MlJson.Options);
     }
 
     /// <summary><c>GET /api/models/{name}</c>: aliases, alias history and the versions (newest first) with their metrics.</summary>
@@ -66,14 +67,14 @@ public static class ModelHandlers
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var head = await registry.GetHeadAsync(name, ct);
         var versions = await registry.ListVersionsAsync(name, 100, ct);
-        return Results.Json(new
+        return TypedResults.Json(new
         {
             name,
-            primary_metric = ModelNames.PrimaryMetric(name),
+            primaryMetric = ModelNames.PrimaryMetric(name),
             champion = head?.Champion,
             challenger = head?.Challenger,
-            latest_version = head?.LatestVersion ?? 0,
-            serving_version = predictions.ServingVersion(name),
+            latestVersion = head?.LatestVersion ?? 0,
+            servingVersion = predictions.ServingVersion(name),
             history = head?.History ?? [],
             versions = versions.Select(v => new
             {
@@ -82,7 +83,7 @@ public static class ModelHandlers
                 v.Aliases,
                 v.Trainer,
                 v.Hyperparameters,
-                text_featurizer = v.TextFeaturizer,
+                textFeaturizer = v.TextFeaturizer,
                 v.Dataset,
                 v.CvMetrics,
                 v.TestMetrics,
@@ -101,7 +102,7 @@ public static class ModelHandlers
         var v = await registry.GetVersionAsync(name, version, ct);
         return v is null
             ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: $"{name} has no version {version}")
-            : Results.Json(v, RegistryJson.Options);
+            : TypedResults.Json(v, MlJson.Options);
     }
 
     /// <summary><c>POST /api/models/{name}/aliases/champion</c> {version, reason?}: manual promotion or rollback; serving swaps at once.</summary>
@@ -116,7 +117,7 @@ public static class ModelHandlers
         {
             var head = await registry.PromoteAsync(name, version, body.Reason is { Length: > 0 } r ? $"manual: {r}" : "manual promotion", ct);
             await predictions.ActivateAsync(name, version, ct);
-            return Results.Json(new { name, champion = head.Champion, challenger = head.Challenger, serving_version = predictions.ServingVersion(name), history = head.History }, MlJson.Options);
+            return TypedResults.Json(new { name, champion = head.Champion, challenger = head.Challenger, servingVersion = predictions.ServingVersion(name), history = head.History }, MlJson.Options);
         }
         catch (KeyNotFoundException ex)
         {
@@ -124,9 +125,11 @@ public static class ModelHandlers
         }
     }
 
-    /// <summary><c>POST /api/models/{name}/retrain</c>: starts RetrainModelOrchestrator; 202 with a status URL.</summary>
+    /// <summary><c>POST /api/models/{name}/retrain</c>: starts RetrainModelOrchestrator (single-flight per model); 202 with the
+    /// management payload of the run, the running one when a retrain of this model is already in progress.</summary>
+    /// <param name="payload">The management payload for an instance id (the Functions app's Durable helper); null: this host's routes.</param>
     public static async Task<IResult> RetrainAsync(HttpRequest request, string name, DurableTaskClient client, IDocumentStore store, IOptions<MlOptions> options,
-        CancellationToken ct = default)
+        CancellationToken ct = default, Func<string, ManagementPayload>? payload = null)
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var reason = "manual retrain";
@@ -136,13 +139,11 @@ public static class ModelHandlers
             if (error is not null) return error;
             if (body?.Reason is { Length: > 0 } r) reason = r.Length > 500 ? r[..500] : r;
         }
-        // Single-flight: while a retrain of this model runs, the request gets that instance (already_running = true).
+        // Single-flight: while a retrain of this model runs, the request gets that instance (header X-Already-Running: true).
         var start = await RetrainStarter.StartAsync(client, store, options.Value, name, reason, RetrainStarter.Manual, ct);
         var instanceId = start.InstanceId!;
-        var statusUrl = $"{request.Scheme}://{request.Host}{request.PathBase}/api/models/{name}/runs/{instanceId}";
-        return new AcceptedWithLocation(
-            Results.Json(new { instance_id = instanceId, model = name, status_url = statusUrl, already_running = !start.Started }, MlJson.Options,
-                statusCode: StatusCodes.Status202Accepted), statusUrl);
+        if (!start.Started) request.HttpContext.Response.Headers["X-Already-Running"] = "true";
+        return ManagementHandlers.Accepted(request, payload?.Invoke(instanceId) ?? ManagementHandlers.LocalPayload(request, ManagedOperation.Retrain(name), instanceId));
     }
 
     /// <summary>
@@ -177,28 +178,13 @@ public static class ModelHandlers
         return Results.Json(new { model = name, count = list.Count, runs = list }, TrainingRun.Json);
     }
 
-    /// <summary>
-    /// <c>GET /api/models/{name}/runs/{id}</c>: a tracked training run with its folds (<c>id</c> = the run id), or, for a
-    /// retrain instance id (as returned by POST retrain), the instance's status, current stage and result.
-    /// </summary>
-    public static async Task<IResult> GetRunAsync(string name, string instanceId, DurableTaskClient client, TrainingRunStore runs, CancellationToken ct = default)
+    /// <summary><c>GET /api/models/{name}/runs/{id}</c>: a tracked training run with its folds (<c>id</c> = the run id); the
+    /// retrain orchestration's own status is <c>GET /api/models/{name}/retrain/{instanceId}</c> (management API).</summary>
+    public static async Task<IResult> GetRunAsync(string name, string id, TrainingRunStore runs, CancellationToken ct = default)
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
-        if (await runs.GetAsync(name, instanceId, ct) is { } run) return Results.Json(run, TrainingRun.Json);
-        var meta = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
-        if (meta is null || !meta.InstanceId.StartsWith($"retrain-{name}-", StringComparison.Ordinal))
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"no retraining run '{instanceId}' of {name}");
-        return Results.Json(new
-        {
-            instance_id = meta.InstanceId,
-            model = name,
-            runtime_status = meta.RuntimeStatus.ToString(),
-            created_at = meta.CreatedAt,
-            last_updated_at = meta.LastUpdatedAt,
-            custom_status = Parse(meta.SerializedCustomStatus),
-            output = Parse(meta.SerializedOutput),
-            failure = meta.FailureDetails?.ErrorMessage,
-        }, MlJson.Options);
+        if (await runs.GetAsync(name, id, ct) is { } run) return Results.Json(run, TrainingRun.Json);
+        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"no training run '{id}' of {name}");
     }
 
     /// <summary><c>GET /api/models/{name}/monitor</c>: the newest monitoring reports (live metrics, drift, decisions).</summary>
@@ -206,10 +192,8 @@ public static class ModelHandlers
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var reports = await monitor.RecentReportsAsync(name, 50, ct);
-        return Results.Json(new { model = name, reports }, RegistryJson.Options);
+        return TypedResults.Json(new { model = name, reports }, MlJson.Options);
     }
-
-    private static JsonElement? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonDocument.Parse(json).RootElement.Clone();
 
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
@@ -218,8 +202,7 @@ public static class ModelHandlers
         group.MapGet("/{name}", (string name, ModelRegistry r, PredictionService p, CancellationToken ct) => GetModelAsync(name, r, p, ct)).WithName("GetModel");
         group.MapGet("/{name}/versions/{version:int}", (string name, int version, ModelRegistry r, CancellationToken ct) => GetVersionAsync(name, version, r, ct)).WithName("GetModelVersion");
         group.MapGet("/{name}/runs", (HttpRequest req, string name, TrainingRunStore runs, CancellationToken ct) => ListRunsAsync(req, name, runs, ct)).WithName("ListModelRuns");
-        group.MapGet("/{name}/runs/{instanceId}", (string name, string instanceId, DurableTaskClient c, TrainingRunStore runs, CancellationToken ct) =>
-            GetRunAsync(name, instanceId, c, runs, ct)).WithName("GetRetrainRun");
+        group.MapGet("/{name}/runs/{id}", (string name, string id, TrainingRunStore runs, CancellationToken ct) => GetRunAsync(name, id, runs, ct)).WithName("GetModelRun");
         group.MapGet("/{name}/monitor", (string name, ModelMonitor m, CancellationToken ct) => GetMonitorReportsAsync(name, m, ct)).WithName("GetModelMonitorReports");
         group.MapPost("/{name}/retrain", (HttpRequest req, string name, DurableTaskClient c, IDocumentStore s, IOptions<MlOptions> o, CancellationToken ct) =>
                 RetrainAsync(req, name, c, s, o, ct))
@@ -227,15 +210,5 @@ public static class ModelHandlers
         group.MapPost("/{name}/aliases/champion", (HttpRequest req, string name, ModelRegistry r, PredictionService p, CancellationToken ct) => SetChampionAsync(req, name, r, p, ct))
             .AddEndpointFilter<MlApiKeyFilter>().WithName("SetModelChampion");
         return app;
-    }
-
-    /// <summary>A 202 JSON result that also sets the Location header to the status URL.</summary>
-    private sealed class AcceptedWithLocation(IResult inner, string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return inner.ExecuteAsync(httpContext);
-        }
     }
 }

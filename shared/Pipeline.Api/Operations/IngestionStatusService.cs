@@ -114,5 +114,6 @@ public sealed class IngestionStatusService(IDocumentStore store, ClientConfigFac
         node is JsonValue v && v.TryGetValue<string>(out var s) && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
     /// <summary><c>GET /api/ingestion/status</c>.</summary>
-    public static async Task<IResult> Handle(IngestionStatusService status, CancellationToken ct) => Results.Json(await status.GetAsync(ct));
+    public static async Task<IResult> Handle(IngestionStatusService status, CancellationToken ct) =>
+        TypedResults.Json(await status.GetAsync(ct), Pipeline.Domain.Json.PipelineJson.Options);
 }

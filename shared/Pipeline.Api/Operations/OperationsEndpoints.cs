@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.ServiceDefaults;
 
@@ -10,7 +11,7 @@ public static class OperationsEndpoints
     public static IEndpointRouteBuilder MapOperationsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPipelineServiceDefaults();
-        app.MapGet("/api/ingestion/status", IngestionStatusService.Handle);
+        app.MapGet("/api/ingestion/status", IngestionStatusService.Handle).WithName("IngestionStatus").WithTags("Operations").Produces<IngestionStatus>();
         return app;
     }
 }

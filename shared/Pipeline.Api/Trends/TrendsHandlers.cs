@@ -1,11 +1,12 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Pipeline.Analytics;
 using Pipeline.Analytics.Planning;
 using Pipeline.Analytics.Runs;
 using Pipeline.Analytics.Trends;
+using Pipeline.Api.Management;
+using Pipeline.Domain.Json;
 using Pipeline.Orchestration.Analytics;
 
 namespace Pipeline.Api.Trends;
@@ -13,7 +14,7 @@ namespace Pipeline.Api.Trends;
 /// <summary>HTTP handlers of the trends API and the aggregation jobs, shared by the local host and the Functions app.</summary>
 public static class TrendsHandlers
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => PipelineJson.Options;
 
     /// <summary><c>GET /api/trends/{metric}?repo=&amp;language=&amp;from=&amp;to=&amp;compareYears=N</c> (plus kind, measure, limit).</summary>
     public static async Task<IResult> GetTrendAsync(HttpRequest request, string metric, TrendsQueryService trends)
@@ -30,8 +31,10 @@ public static class TrendsHandlers
     public static async Task<IResult> GetDimensionsAsync(HttpRequest request, TrendsQueryService trends) =>
         Results.Json(await trends.DimensionsAsync(request.HttpContext.RequestAborted), Json);
 
-    /// <summary><c>POST /api/jobs/aggregate</c> with an optional body <c>{from, to, force, engine}</c>: 202 + status URL.</summary>
-    public static async Task<IResult> StartAggregationAsync(HttpRequest request, DurableTaskClient client, AggregateTrendsStarter starter)
+    /// <summary><c>POST /api/jobs/aggregate</c> with an optional body <c>{from, to, force, engine}</c>: 202 + the management payload.</summary>
+    /// <param name="payload">The management payload for an instance id (the Functions app's Durable helper); null: this host's routes.</param>
+    public static async Task<IResult> StartAggregationAsync(HttpRequest request, DurableTaskClient client, AggregateTrendsStarter starter,
+        Func<string, ManagementPayload>? payload = null)
     {
         AggregateTrendsRequest body = new();
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
@@ -63,29 +66,7 @@ public static class TrendsHandlers
                 title: "Invalid aggregation request");
         }
         var instanceId = await starter.StartAsync(client, body, "manual", ct: request.HttpContext.RequestAborted);
-        var statusUrl = StatusUrl(request, instanceId);
-        return new WithLocation(Results.Json(new { instanceId, statusUrl }, Json, statusCode: StatusCodes.Status202Accepted), statusUrl);
-    }
-
-    /// <summary><c>GET /api/jobs/aggregate/{id}</c>: the orchestration's status, with its output or failure; 404 if unknown.</summary>
-    public static async Task<IResult> GetAggregationAsync(HttpRequest request, string id, DurableTaskClient client)
-    {
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
-        if (instance is null)
-        {
-            return Results.Problem($"No aggregation run '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        }
-        return Results.Json(new
-        {
-            instanceId = instance.InstanceId,
-            name = instance.Name,
-            runtimeStatus = instance.RuntimeStatus.ToString(),
-            createdAt = instance.CreatedAt,
-            lastUpdatedAt = instance.LastUpdatedAt,
-            output = instance.SerializedOutput is { } o ? JsonNode.Parse(o) : null,
-            failure = instance.FailureDetails is { } f ? new { f.ErrorType, f.ErrorMessage } : null,
-            statusUrl = StatusUrl(request, instance.InstanceId),
-        }, Json);
+        return ManagementHandlers.Accepted(request, payload?.Invoke(instanceId) ?? ManagementHandlers.LocalPayload(request, ManagedOperation.Aggregation, instanceId));
     }
 
     /// <summary><c>GET /api/jobs/runs?limit=20</c>: the latest run documents, newest first.</summary>
@@ -94,20 +75,5 @@ public static class TrendsHandlers
         var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), out var l) ? Math.Clamp(l, 1, 200) : 20;
         var docs = await runs.RecentAsync(limit, request.HttpContext.RequestAborted);
         return Results.Json(new { runs = docs }, Json);
-    }
-
-    private static string StatusUrl(HttpRequest request, string instanceId)
-    {
-        // Same path shape under both hosts: the local host maps /api/..., the Functions host adds the api/ prefix.
-        return $"{request.Scheme}://{request.Host}{request.PathBase}/api/jobs/aggregate/{Uri.EscapeDataString(instanceId)}";
-    }
-
-    private sealed class WithLocation(IResult inner, string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return inner.ExecuteAsync(httpContext);
-        }
     }
 }

@@ -4,7 +4,7 @@ using Pipeline.ML.Training;
 
 namespace Pipeline.ML.Serving;
 
-/// <summary>Body of <c>POST /api/predict/issue</c> (snake_case JSON).</summary>
+/// <summary>Body of <c>POST /api/predict/issue</c> (camelCase JSON).</summary>
 public sealed class IssuePredictionRequest
 {
     public string? Title { get; set; }
@@ -42,7 +42,7 @@ public sealed record LabelerPrediction(string Model, int Version, string Label, 
 }
 
 public sealed record TimeToClosePrediction(string Model, int Version,
-    [property: System.Text.Json.Serialization.JsonPropertyName("closes_within_7_days")] bool ClosesWithin7Days,
+    bool ClosesWithin7Days,
     double Probability, double ExpectedDays)
 {
     /// <summary>Source of the data set the serving version was trained on (<c>store</c> or <c>synthetic</c>).</summary>
@@ -60,13 +60,8 @@ public sealed record IssueBatchPredictionResponse(int Count, IReadOnlyList<Issue
 
 public static class MlJson
 {
-    /// <summary>Serializer settings of the ML HTTP API: snake_case, enums as strings.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    /// <summary>Serializer settings of the ML HTTP API: the one policy of every route (camelCase, <see cref="Pipeline.Domain.Json.PipelineJson"/>).</summary>
+    public static JsonSerializerOptions Options => Pipeline.Domain.Json.PipelineJson.Options;
 }
 
 /// <summary>Field-level validation of prediction requests, with the size limits of <c>Ml:Serving</c>.</summary>

@@ -196,6 +196,7 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
         builder.Services.AddPipelineBackfill(builder.Configuration);
         await using var app = builder.Build();
         app.MapBackfillEndpoints();
+        Pipeline.Api.Management.ManagementEndpoints.MapManagementEndpoints(app);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
@@ -210,8 +211,8 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
         var started = await http.PostAsJsonAsync("/api/backfill", new { from = "2024-03-01T00", to = "2024-03-01T01", baseUrl = _files.BaseUrl.AbsoluteUri });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var body = await started.Content.ReadFromJsonAsync<JsonElement>();
-        var statusUrl = body.GetProperty("statusUrl").GetString()!;
-        Assert.Equal($"/api/backfill/{body.GetProperty("instanceId").GetString()}", statusUrl);
+        var statusUrl = body.GetProperty("statusQueryGetUri").GetString()!;
+        Assert.Equal(new Uri(http.BaseAddress!, $"/api/backfill/{body.GetProperty("id").GetString()}"), new Uri(statusUrl));
         Assert.Equal(statusUrl, started.Headers.Location?.OriginalString);
 
         JsonElement status = default;
@@ -222,8 +223,8 @@ public sealed class BackfillIntegrationTests : IAsyncLifetime
             await Task.Delay(100);
         }
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
-        Assert.Equal(2000, status.GetProperty("result").GetProperty("events").GetInt64());
-        Assert.Equal(2, status.GetProperty("progress").GetProperty("filesDone").GetInt32());
+        Assert.Equal(2000, status.GetProperty("output").GetProperty("events").GetInt64());
+        Assert.Equal(2, status.GetProperty("customStatus").GetProperty("filesDone").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/backfill/does-not-exist")).StatusCode);
         Assert.Equal(2000, publisher.Events.Count);
     }

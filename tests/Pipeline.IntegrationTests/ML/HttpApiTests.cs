@@ -52,20 +52,20 @@ public class HttpApiTests(MlServersFixture fx) : IAsyncLifetime
     public async Task Predict_returns_both_models_with_version_and_latency()
     {
         using var r = await _app.Http.PostAsync("/api/predict/issue", Json("""
-            {"title":"App crashes with NullReferenceException","body":"Stack trace below. <b>broken</b>","repo":"acme/api","number":12,"author":"bob","author_association":"CONTRIBUTOR","labels":["bug"]}
+            {"title":"App crashes with NullReferenceException","body":"Stack trace below. <b>broken</b>","repo":"acme/api","number":12,"author":"bob","authorAssociation":"CONTRIBUTOR","labels":["bug"]}
             """));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var json = await r.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("acme/api#12", json.GetProperty("issue_ref").GetString());
-        var labeler = json.GetProperty("issue_labeler");
+        Assert.Equal("acme/api#12", json.GetProperty("issueRef").GetString());
+        var labeler = json.GetProperty("issueLabeler");
         Assert.Equal(ModelNames.IssueLabeler, labeler.GetProperty("model").GetString());
         Assert.Equal(1, labeler.GetProperty("version").GetInt32());
         Assert.Equal("bug", labeler.GetProperty("label").GetString());
         Assert.Equal(3, labeler.GetProperty("top").GetArrayLength());
-        var ttc = json.GetProperty("time_to_close");
+        var ttc = json.GetProperty("timeToClose");
         Assert.InRange(ttc.GetProperty("probability").GetDouble(), 0, 1);
-        Assert.True(ttc.GetProperty("expected_days").GetDouble() >= 0);
-        Assert.True(json.GetProperty("latency_ms").GetDouble() > 0);
+        Assert.True(ttc.GetProperty("expectedDays").GetDouble() >= 0);
+        Assert.True(json.GetProperty("latencyMs").GetDouble() > 0);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class HttpApiTests(MlServersFixture fx) : IAsyncLifetime
         var json = await ok.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1000, json.GetProperty("count").GetInt32());
         Assert.Equal(1000, json.GetProperty("items").GetArrayLength());
-        Assert.Equal("question", json.GetProperty("items")[0].GetProperty("issue_labeler").GetProperty("label").GetString());
+        Assert.Equal("question", json.GetProperty("items")[0].GetProperty("issueLabeler").GetProperty("label").GetString());
 
         var tooMany = Enumerable.Range(0, 1001).Select(i => new { title = "x", repo = "a/b" }).ToArray();
         var errors = (await Problem(await _app.Http.PostAsJsonAsync("/api/predict/issues", new { items = tooMany }), HttpStatusCode.BadRequest)).GetProperty("errors");
@@ -115,10 +115,10 @@ public class HttpApiTests(MlServersFixture fx) : IAsyncLifetime
         Assert.Equal(2, list.GetProperty("models").GetArrayLength());
         var model = await (await _app.Http.GetAsync("/api/models/time-to-close")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, model.GetProperty("champion").GetInt32());
-        Assert.Equal(1, model.GetProperty("serving_version").GetInt32());
+        Assert.Equal(1, model.GetProperty("servingVersion").GetInt32());
         var version = await (await _app.Http.GetAsync("/api/models/time-to-close/versions/1")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("promoted", version.GetProperty("gate").GetProperty("decision").GetString());
-        Assert.True(version.GetProperty("test_metrics").GetProperty("auc").GetDouble() > 0.5);
+        Assert.True(version.GetProperty("testMetrics").GetProperty("auc").GetDouble() > 0.5);
         Assert.Equal(64, version.GetProperty("dataset").GetProperty("hash").GetString()!.Length);
 
         await Problem(await _app.Http.GetAsync("/api/models/nope"), HttpStatusCode.NotFound);
@@ -136,7 +136,8 @@ public class HttpApiTests(MlServersFixture fx) : IAsyncLifetime
         using var r = await _app.Http.PostAsync("/api/models/issue-labeler/retrain", Json("""{"reason":"test"}"""));
         Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         var json = await r.Content.ReadFromJsonAsync<JsonElement>();
-        var statusUrl = json.GetProperty("status_url").GetString()!;
+        var statusUrl = json.GetProperty("statusQueryGetUri").GetString()!;
+        Assert.Contains("/api/models/issue-labeler/retrain/retrain-issue-labeler-", statusUrl);
         Assert.Equal(statusUrl, r.Headers.Location!.ToString());
         JsonElement status;
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -145,12 +146,13 @@ public class HttpApiTests(MlServersFixture fx) : IAsyncLifetime
             await Task.Delay(300);
             status = await (await _app.Http.GetAsync(statusUrl)).Content.ReadFromJsonAsync<JsonElement>();
         }
-        while (status.GetProperty("runtime_status").GetString() is "Pending" or "Running" && DateTime.UtcNow < deadline);
-        Assert.Equal("Completed", status.GetProperty("runtime_status").GetString());
+        while (status.GetProperty("runtimeStatus").GetString() is "Pending" or "Running" && DateTime.UtcNow < deadline);
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
         var output = status.GetProperty("output");
-        Assert.Equal(2, output.GetProperty("Version").GetInt32());
-        Assert.Contains(output.GetProperty("Decision").GetString(), new[] { "promoted", "rejected" });
-        await Problem(await _app.Http.GetAsync("/api/models/issue-labeler/runs/retrain-issue-labeler-missing"), HttpStatusCode.NotFound);
+        Assert.Equal(2, output.GetProperty("version").GetInt32());
+        Assert.Contains(output.GetProperty("decision").GetString(), new[] { "promoted", "rejected" });
+        await Problem(await _app.Http.GetAsync("/api/models/issue-labeler/retrain/retrain-issue-labeler-missing"), HttpStatusCode.NotFound);
+        await Problem(await _app.Http.GetAsync("/api/models/time-to-close/retrain/" + json.GetProperty("id").GetString()), HttpStatusCode.NotFound);
         await Problem(await _app.Http.PostAsync("/api/models/nope/retrain", null), HttpStatusCode.NotFound);
     }
 }

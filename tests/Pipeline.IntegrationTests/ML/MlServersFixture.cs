@@ -111,6 +111,7 @@ public sealed class MlTestApp : IAsyncDisposable
         var app = builder.Build();
         app.MapPredictEndpoints();
         app.MapModelEndpoints();
+        Pipeline.Api.Management.ManagementEndpoints.MapManagementEndpoints(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new MlTestApp(app, store, faulty, address);

@@ -51,7 +51,7 @@ public class ServingTests(MlServersFixture fx)
                     continue;
                 }
                 var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-                versions.AddOrUpdate(json.GetProperty("issue_labeler").GetProperty("version").GetInt32(), 1, (_, n) => n + 1);
+                versions.AddOrUpdate(json.GetProperty("issueLabeler").GetProperty("version").GetInt32(), 1, (_, n) => n + 1);
             }
         })).ToArray();
 

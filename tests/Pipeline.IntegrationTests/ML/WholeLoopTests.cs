@@ -105,7 +105,7 @@ public class WholeLoopTests(MlServersFixture fx)
         using var response = await app.Http.PostAsJsonAsync("/api/predict/issue", new { title = sample.Title, body = sample.Body, repo = sample.Repo, models = new[] { ModelNames.IssueLabeler } });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(2, json.GetProperty("issue_labeler").GetProperty("version").GetInt32());
+        Assert.Equal(2, json.GetProperty("issueLabeler").GetProperty("version").GetInt32());
         var live = await app.Get<Pipeline.ML.Monitoring.ContinuousEvaluator>().LiveMetricsAsync(ModelNames.IssueLabeler, 1);
         Assert.True(live[MetricNames.Count] >= newest.Count);
     }

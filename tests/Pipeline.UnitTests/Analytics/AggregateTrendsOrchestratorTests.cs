@@ -219,8 +219,8 @@ public sealed class AggregateTrendsOrchestratorTests
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        var instanceId = body!["instanceId"]!.GetValue<string>();
-        var statusUrl = body["statusUrl"]!.GetValue<string>();
+        var instanceId = body!["id"]!.GetValue<string>();
+        var statusUrl = body["statusQueryGetUri"]!.GetValue<string>();
         Assert.Equal(statusUrl, response.Headers.Location!.ToString());
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await app.Client.WaitForInstanceCompletionAsync(instanceId, cts.Token);

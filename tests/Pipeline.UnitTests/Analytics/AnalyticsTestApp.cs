@@ -83,6 +83,7 @@ public sealed class AnalyticsTestApp : IAsyncDisposable
         builder.Services.AddInMemoryDurableTask(AnalyticsDurable.Register, new Microsoft.DurableTask.Testing.InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
         var app = builder.Build();
         app.MapTrendsEndpoints();
+        Pipeline.Api.Management.ManagementEndpoints.MapManagementEndpoints(app);
         app.MapDashboardEndpoints();
         mapExtra?.Invoke(app);
         await app.StartAsync();

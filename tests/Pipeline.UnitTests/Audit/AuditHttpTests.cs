@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Audit;
+using Pipeline.Api.Management;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Audit;
 using Pipeline.Storage;
@@ -49,6 +50,7 @@ public sealed class AuditHttpTests : IAsyncLifetime
         builder.Services.AddSingleton(_host.Client);
         _app = builder.Build();
         _app.MapAuditEndpoints();
+        _app.MapManagementEndpoints();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
@@ -86,8 +88,9 @@ public sealed class AuditHttpTests : IAsyncLifetime
         var post = await PostAsync($$"""{"path": "{{_repoPath}}", "topN": 2, "file": "src/training.py"}""");
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
         var accepted = (await post.Content.ReadFromJsonAsync<JsonObject>())!;
-        var id = (string)accepted["instanceId"]!;
-        var statusUrl = (string)accepted["statusUrl"]!;
+        var id = (string)accepted["id"]!;
+        Assert.StartsWith("audit-", id);
+        var statusUrl = (string)accepted["statusQueryGetUri"]!;
         Assert.Equal(new Uri(_http.BaseAddress!, $"/api/audit/{id}"), new Uri(statusUrl));
         Assert.Equal(statusUrl, post.Headers.Location!.ToString());
 
@@ -103,7 +106,9 @@ public sealed class AuditHttpTests : IAsyncLifetime
             await Task.Delay(200);
         }
         Assert.Equal("Completed", (string?)body["runtimeStatus"]);
-        var report = body["report"]!;
+        Assert.Equal("AuditRepositoryOrchestrator", (string?)body["name"]);
+        Assert.Equal(7, (int)body["output"]!["commitsAnalyzed"]!);
+        var report = (await _http.GetFromJsonAsync<JsonObject>($"/api/audit/{id}/report"))!;
         Assert.Equal(7, (int)report["statistics"]!["commitsAnalyzed"]!);
         Assert.Equal(["data", "model", "infrastructure", "monitoring"], report["mlTestScore"]!["sections"]!.AsObject().Select(p => p.Key));
         Assert.Equal(2, report["topFilesByMonth"]![2]!["files"]!.AsArray().Count);
@@ -121,8 +126,8 @@ public sealed class AuditHttpTests : IAsyncLifetime
         }
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/audit/{id}/charts/pie.png")).StatusCode);
 
-        var list = (await _http.GetFromJsonAsync<JsonArray>("/api/audit"))!;
-        Assert.Contains(list, i => (string?)i!["instanceId"] == id && (string?)i["repository"] == _repoPath);
+        var list = (await _http.GetFromJsonAsync<JsonObject>("/api/audit?runtimeStatus=Completed"))!["instances"]!.AsArray();
+        Assert.Contains(list, i => (string?)i!["instanceId"] == id && (string?)i["input"]!["path"] == _repoPath);
     }
 
     [Theory]
@@ -152,6 +157,7 @@ public sealed class AuditHttpTests : IAsyncLifetime
     public async Task An_unknown_audit_is_404()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/audit/does-not-exist")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/audit/does-not-exist/report")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/audit/does-not-exist/charts/scores.png")).StatusCode);
     }
 
@@ -160,7 +166,7 @@ public sealed class AuditHttpTests : IAsyncLifetime
     {
         var post = await PostAsync("""{"repo": "acme/widgets"}""");
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var statusUrl = (string)(await post.Content.ReadFromJsonAsync<JsonObject>())!["statusUrl"]!;
+        var statusUrl = (string)(await post.Content.ReadFromJsonAsync<JsonObject>())!["statusQueryGetUri"]!;
         JsonObject body;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -172,8 +178,8 @@ public sealed class AuditHttpTests : IAsyncLifetime
             await Task.Delay(200);
         }
         Assert.Equal("Failed", (string?)body["runtimeStatus"]);
-        Assert.Contains($"Could not clone http://127.0.0.1:{_closedPort}/acme/widgets.git", (string?)body["error"]);
-        Assert.Contains("only local clones can be audited", (string?)body["error"]);
+        Assert.Contains($"Could not clone http://127.0.0.1:{_closedPort}/acme/widgets.git", (string?)body["output"]);
+        Assert.Contains("only local clones can be audited", (string?)body["output"]);
     }
 
     [Fact]

@@ -34,10 +34,11 @@ public sealed class FunctionRoutesTests(ITestOutputHelper output)
     public void Kubernetes_function_lists_split_functions_metadata_like_func_kubernetes_deploy()
     {
         var functions = FunctionsMetadata.Load();
-        var health = functions.FirstOrDefault(f => f.IsHttp && FunctionsMetadata.NormalizeRoute(f.Route ?? "") == "/api/health");
+        var health = functions.Where(f => f.IsHttp && FunctionsMetadata.NormalizeRoute(f.Route ?? "") is "/api/health" or "/api/health/live" or "/api/health/ready")
+            .Select(f => f.Name).ToList();
         var http = functions.Where(f => f.IsHttp).Select(f => f.Name).Order(StringComparer.Ordinal).ToList();
-        // The health function runs in both deployments so both can be probed on /api/health.
-        var nonHttp = functions.Where(f => !f.IsHttp).Select(f => f.Name).Concat(health is null ? [] : [health.Name]).Order(StringComparer.Ordinal).ToList();
+        // The health functions run in both deployments so both can be probed on /api/health/live and /api/health/ready.
+        var nonHttp = functions.Where(f => !f.IsHttp).Select(f => f.Name).Concat(health).Order(StringComparer.Ordinal).ToList();
         var expectedHttp = Render(HttpListFile, http);
         var expectedNonHttp = Render(NonHttpListFile, nonHttp);
         if (Environment.GetEnvironmentVariable("PIPELINE_UPDATE_FUNCTION_LISTS") == "1")

@@ -145,10 +145,11 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
                 }
                 if (DeploymentTargets.IsPipelineImage(image))
                 {
-                    foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+                    // Liveness asks the process only; readiness and start-up ask every dependency.
+                    foreach (var (probe, expected) in new[] { ("startupProbe", "/api/health/ready"), ("readinessProbe", "/api/health/ready"), ("livenessProbe", "/api/health/live") })
                     {
                         var path = (string?)c[probe]?["httpGet"]?["path"];
-                        if (path != "/api/health") problems.Add($"{where}: {probe} must GET /api/health (is {path ?? "none"})");
+                        if (path != expected) problems.Add($"{where}: {probe} must GET {expected} (is {path ?? "none"})");
                         var port = c[probe]?["httpGet"]?["port"]?.ToString();
                         var ports = (c["ports"] as JsonArray)?.OfType<JsonObject>().SelectMany(p => new[] { (string?)p["name"], p["containerPort"]?.ToString() }) ?? [];
                         if (port is not null && !ports.Contains(port)) problems.Add($"{where}: {probe} port '{port}' is not a container port");

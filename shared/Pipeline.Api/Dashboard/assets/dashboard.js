@@ -466,11 +466,11 @@
       const res = await fetch(api + '/jobs/aggregate', { method: 'POST', headers: keyHeaders });
       const body = await res.json();
       if (res.status !== 202) { status.textContent = 'Could not start: ' + (body.detail || res.status); return; }
-      status.textContent = 'Run ' + body.instanceId + ' started.';
+      status.textContent = 'Run ' + body.id + ' started.';
       for (let i = 0; i < 120; i++) {
         await new Promise((r) => setTimeout(r, 1500));
-        const st = await getJson(body.statusUrl);
-        if (st.body) status.textContent = 'Run ' + body.instanceId + ': ' + st.body.runtimeStatus;
+        const st = await getJson(body.statusQueryGetUri);
+        if (st.body) status.textContent = 'Run ' + body.id + ': ' + st.body.runtimeStatus;
         if (st.body && ['Completed', 'Failed', 'Terminated'].includes(st.body.runtimeStatus)) break;
       }
       await refresh();
