@@ -9,7 +9,18 @@ public sealed class DurableBackendFixture : IAsyncLifetime
 
     public string ConnectionString => Azurite.ConnectionString;
 
-    public async Task InitializeAsync() => Azurite = await EmbeddedAzurite.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // On a loaded machine several Azurites starting at once can miss the 60 s readiness wait; one more try, then fail.
+        try
+        {
+            Azurite = await EmbeddedAzurite.StartAsync();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            Azurite = await EmbeddedAzurite.StartAsync();
+        }
+    }
 
     public async Task DisposeAsync()
     {

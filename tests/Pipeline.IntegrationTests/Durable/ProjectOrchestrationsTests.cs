@@ -17,6 +17,7 @@ using Pipeline.Ingestion;
 using Pipeline.Ingestion.Archive;
 using Pipeline.ML;
 using Pipeline.ML.Training;
+using Pipeline.Notifications;
 using Pipeline.Orchestration;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Audit;
@@ -199,6 +200,7 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
         {
             services.AddSingleton<IDocumentStore>(store);
             services.AddPipelineMl(configuration);
+            services.AddPipelineNotifications(configuration);
         });
 
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MonitorModelsOrchestrator), new MonitorRequest([ModelNames.IssueLabeler]));
