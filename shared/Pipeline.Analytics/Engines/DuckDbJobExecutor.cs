@@ -27,7 +27,7 @@ public sealed class DuckDbJobExecutor(
         var repositories = await cache.EnsureRepositoriesLocalAsync(ct);
         var rows = await Task.Run(() => runner.Run(job, files, repositoriesFile: repositories), ct);
         var docs = TrendsResultWriter.ToDocuments(plan, rows, request.RunId, request.ComputedAt);
-        await writer.WriteAsync(job.Output, docs, ct);
+        await writer.ReplacePeriodsAsync(plan, docs, request.RunId, ct);
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         logger.LogInformation("Trends job {Job} on duckdb: {Rows} rows for {Periods} periods from {Files} partitions in {Ms} ms",
             job.Name, docs.Count, plan.Periods.Count, files.Count, elapsed);

@@ -48,4 +48,25 @@ public sealed class TrendsResultWriter(IDocumentStore store)
         }
         return documents.Count;
     }
+
+    /// <summary>
+    /// Writes the run's documents, then deletes the documents of the recomputed periods this run did not write: a key
+    /// that no longer exists (a repository's events moving from <c>unknown</c> to the language learnt since) must not
+    /// keep its old counts next to the new ones. Jobs without a period only upsert.
+    /// </summary>
+    public async Task<int> ReplacePeriodsAsync(JobPlan plan, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, string runId, CancellationToken ct = default)
+    {
+        var written = await WriteAsync(plan.Job.Output, documents, ct);
+        if (plan.Job.PeriodColumn is { } column && plan.Periods.Count > 0)
+        {
+            foreach (var periods in plan.Periods.Order().Chunk(500))
+            {
+                await store.DeleteManyAsync(plan.Job.Output, DocumentQuery.Where(
+                    new FieldFilter("job", FilterOp.Eq, JsonValue.Create(plan.Job.Name)),
+                    new FieldFilter(column, FilterOp.In, new JsonArray(periods.Select(p => (JsonNode?)JsonValue.Create(Periods.Format(p))).ToArray())),
+                    new FieldFilter("run_id", FilterOp.Ne, JsonValue.Create(runId))), ct);
+            }
+        }
+        return written;
+    }
 }

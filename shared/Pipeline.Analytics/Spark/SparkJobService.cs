@@ -74,7 +74,7 @@ public sealed class SparkJobService(
         {
             var rows = DuckDbJobRunner.ReadParquet(files);
             var docs = TrendsResultWriter.ToDocuments(plan, rows, request.RunId, request.ComputedAt);
-            await writer.WriteAsync(job.Output, docs, ct);
+            await writer.ReplacePeriodsAsync(plan, docs, request.RunId, ct);
             var total = elapsedMs + (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             return new JobOutcome(job.Name, EngineName, JobRunStatus.Succeeded, docs.Count, plan.Periods.Count, plan.InputDays.Count, total);
         }
