@@ -42,7 +42,8 @@ internal static class IssueEventFixture
             foreach (var l in i.Labels.Except(atCreation))
             {
                 labels.Add(l);
-                events.Add(Event(i, "labeled", i.CreatedAt.AddHours(2), labels, l, closed: false, languageOf));
+                var at = i.CreatedAt.AddHours(2);
+                events.Add(Event(i, "labeled", at, labels, l, closed: i.ClosedAt <= at, languageOf)); // fast closers are closed by then
             }
             if (i.ClosedAt is { } c)
             {
