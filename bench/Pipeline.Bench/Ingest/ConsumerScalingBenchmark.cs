@@ -18,6 +18,8 @@ namespace Pipeline.Bench.Ingest;
 /// </summary>
 internal static class ConsumerScalingBenchmark
 {
+    private const int MaxEventsPerPartition = 4_000;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var events = IntArg(args, "--events", 50_000);
@@ -36,22 +38,25 @@ internal static class ConsumerScalingBenchmark
         {
             foreach (var consumers in consumerSet)
             {
+                // The mock broker keeps only about 5 MiB per partition: publish at most ~4,000 events (~4.4 MB) per partition
+                // before draining, or the oldest are gone before a consumer reads them.
+                var sample = generated.Count <= MaxEventsPerPartition * partitions ? generated : generated.GetRange(0, MaxEventsPerPartition * partitions);
                 var rates = new List<double>();
                 for (var run = 1; run <= runs; run++)
                 {
                     var topic = $"scale-{partitions}-{consumers}-{run}-{id++}";
-                    rates.Add(await DrainAsync(broker, topic, partitions, consumers, generated, writeMs));
+                    rates.Add(await DrainAsync(broker, topic, partitions, consumers, sample, writeMs));
                 }
                 var median = Median(rates);
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"| {partitions} | {consumers} | {median:N0} | {string.Join(" / ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} |");
+                    $"| {partitions} | {consumers} | {sample.Count:N0} | {median:N0} | {string.Join(" / ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} |");
                 Console.WriteLine(line);
                 results.Add(line);
             }
         }
         Console.WriteLine();
-        Console.WriteLine("| partitions | consumers | median events/s | runs |");
-        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine("| partitions | consumers | events | median events/s | runs |");
+        Console.WriteLine("|---|---|---|---|---|");
         foreach (var r in results) Console.WriteLine(r);
         Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
