@@ -9,6 +9,7 @@ using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Orchestration.Backfill;
 using Pipeline.Orchestration.ML;
+using Pipeline.Orchestration.Scheduling;
 using Pipeline.ServiceDefaults;
 using Pipeline.Storage;
 
@@ -17,7 +18,7 @@ namespace Pipeline.Orchestration;
 /// <summary>
 /// What the durable tasks of <see cref="PipelineDurable"/> need, for every host that runs them (the Functions app and
 /// the worker's Durable Task worker): the store, the Kafka producer (backfill publishes), analytics, ML, audit, the
-/// activities as DI services, the poller and the starters. Safe to call more than once (a host that serves HTTP and runs
+/// activities as DI services, the poller, the starters and the scheduled jobs. Safe to call more than once (a host that serves HTTP and runs
 /// the durable worker calls it twice).
 /// </summary>
 public static class OrchestrationComposition
@@ -37,6 +38,7 @@ public static class OrchestrationComposition
             s.AddPipelineAnalyticsOrchestration();
             s.AddPipelineMlActivities();
             s.AddPipelineAudit(configuration);
+            s.AddPipelineScheduledJobs();
         });
     }
 }

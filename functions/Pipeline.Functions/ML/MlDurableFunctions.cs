@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Pipeline.ML.Monitoring;
 using Pipeline.ML.Training;
 using Pipeline.Orchestration.ML;
+using Pipeline.Orchestration.Scheduling;
 
 namespace Pipeline.Functions.ML;
 
@@ -17,7 +18,10 @@ public sealed class MlDurableFunctions(
     ActivateChampionActivity activateChampion,
     ResolveOutcomesActivity resolveOutcomes,
     MonitorModelActivity monitorModel,
-    SendAlertActivity sendAlert)
+    SendAlertActivity sendAlert,
+    MonitorModelsJob monitorJob,
+    RetrainModelsJob retrainJob,
+    TimeProvider clock)
 {
     [Function(nameof(RetrainModelOrchestrator))]
     public Task<RetrainResult> RetrainModelOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx) =>
@@ -54,20 +58,13 @@ public sealed class MlDurableFunctions(
     [Function(nameof(SendAlertActivity))]
     public Task<bool> SendAlertActivity([ActivityTrigger] MlAlert input) => sendAlert.ExecuteAsync(input);
 
-    /// <summary>Monitoring pass on the schedule in setting <c>Ml:Monitor:Schedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
+    /// <summary>Runs <see cref="MonitorModelsJob"/> on <c>Ml:Monitor:Schedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
     [Function("MonitorModelsTimer")]
-    public Task<string> MonitorModelsTimer([TimerTrigger("%Ml:Monitor:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
-        client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline.Orchestration.ML.MonitorModelsOrchestrator), new MonitorRequest(null));
+    public Task MonitorModelsTimer([TimerTrigger("%Ml:Monitor:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+        monitorJob.RunFiredAsync(client, clock.GetUtcNow());
 
-    /// <summary>Scheduled retraining of both models on setting <c>Ml:Monitor:RetrainSchedule</c> (NCRONTAB, e.g. "0 0 3 * * 0").</summary>
+    /// <summary>Runs <see cref="RetrainModelsJob"/> (both models) on <c>Ml:Monitor:RetrainSchedule</c> (e.g. "0 0 3 * * 0").</summary>
     [Function("RetrainModelsTimer")]
-    public async Task RetrainModelsTimer([TimerTrigger("%Ml:Monitor:RetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client)
-    {
-        foreach (var model in ModelNames.All)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline.Orchestration.ML.RetrainModelOrchestrator),
-                new RetrainRequest(model, "scheduled retraining", "schedule"),
-                new StartOrchestrationOptions { InstanceId = $"retrain-{model}-{DateTime.UtcNow:yyyyMMddHHmmss}-sched" });
-        }
-    }
+    public Task RetrainModelsTimer([TimerTrigger("%Ml:Monitor:RetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+        retrainJob.RunFiredAsync(client, clock.GetUtcNow());
 }

@@ -96,12 +96,3 @@ public sealed class ImportArchiveFileActivity(BackfillService backfill) : Pipeli
         return file;
     }
 }
-
-public static class BackfillDurable
-{
-    public static void Register(DurableTaskRegistry registry)
-    {
-        registry.AddOrchestrator<BackfillOrchestrator>();
-        registry.AddActivity<ImportArchiveFileActivity>();
-    }
-}

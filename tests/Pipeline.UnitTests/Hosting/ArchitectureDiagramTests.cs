@@ -83,7 +83,7 @@ public sealed partial class ArchitectureDiagramTests
         var diagram = ParseDiagram();
         var actual = ProjectReferences().SelectMany(p => p.Value.Select(r => (p.Key, r))).ToHashSet();
         Assert.Empty(actual.Except(diagram.Arrows).Select(a => $"{a.Item1} --> {a.Item2} is in a csproj but not in the diagram"));
-        Assert.Empty(diagram.Arrows.Except(actual).Select(a => $"{a.From} --> {a.To} is in the diagram but in no csproj"));
+        Assert.Empty(diagram.Arrows.Except(actual).Select(a => $"{a.Item1} --> {a.Item2} is in the diagram but in no csproj"));
     }
 
     [Fact]

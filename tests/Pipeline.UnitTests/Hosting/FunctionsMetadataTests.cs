@@ -11,26 +11,12 @@ public sealed class FunctionsMetadataTests
 {
     private sealed record Expected(string Trigger, string? Route = null, string? AuthLevel = null, string[]? Methods = null);
 
-    // Every function of the app. HTTP routes are relative to host.json's "api" prefix.
-    private static readonly Dictionary<string, Expected> ExpectedFunctions = new()
+    // Every function of the app: the durable tasks come from their one list (PipelineDurable.Tasks); HTTP routes are
+    // relative to host.json's "api" prefix.
+    private static readonly Dictionary<string, Expected> ExpectedFunctions = new Dictionary<string, Expected>(
+        Pipeline.Orchestration.PipelineDurable.Tasks.Select(t => KeyValuePair.Create(t.Name,
+            new Expected(t.Kind == Pipeline.Orchestration.DurableTaskKind.Orchestrator ? "orchestrationTrigger" : "activityTrigger"))))
     {
-        ["ActivateChampionActivity"] = new("activityTrigger"),
-        ["BuildDatasetActivity"] = new("activityTrigger"),
-        ["CollectSparkTrendsJobActivity"] = new("activityTrigger"),
-        ["CrossValidateActivity"] = new("activityTrigger"),
-        ["EvaluateModelActivity"] = new("activityTrigger"),
-        ["GateAndRegisterActivity"] = new("activityTrigger"),
-        ["GetSparkTrendsJobStateActivity"] = new("activityTrigger"),
-        ["ImportArchiveFileActivity"] = new("activityTrigger"),
-        ["MonitorModelActivity"] = new("activityTrigger"),
-        ["PrepareTrendsSnapshotActivity"] = new("activityTrigger"),
-        ["RecordTrendsRunActivity"] = new("activityTrigger"),
-        ["ResolveOutcomesActivity"] = new("activityTrigger"),
-        ["RunDuckDbTrendsJobActivity"] = new("activityTrigger"),
-        ["RunRepositoryAuditActivity"] = new("activityTrigger"),
-        ["SendAlertActivity"] = new("activityTrigger"),
-        ["SubmitSparkTrendsJobActivity"] = new("activityTrigger"),
-        ["TrainBestActivity"] = new("activityTrigger"),
         ["AuditChart"] = new("httpTrigger", "audit/{id}/charts/{name}", "Function", ["get"]),
         ["AuditDashboard"] = new("httpTrigger", "dashboard/audit", "Anonymous", ["get"]),
         ["AuditList"] = new("httpTrigger", "audit", "Function", ["get"]),
@@ -60,12 +46,6 @@ public sealed class FunctionsMetadataTests
         ["SetModelChampion"] = new("httpTrigger", "models/{name}/aliases/champion", "Function", ["post"]),
         ["StartAggregation"] = new("httpTrigger", "jobs/aggregate", "Function", ["post"]),
         ["StartBackfill"] = new("httpTrigger", "backfill", "Function", ["post"]),
-        ["AggregateTrendsOrchestrator"] = new("orchestrationTrigger"),
-        ["AuditRepositoryOrchestrator"] = new("orchestrationTrigger"),
-        ["BackfillOrchestrator"] = new("orchestrationTrigger"),
-        ["MonitorModelsOrchestrator"] = new("orchestrationTrigger"),
-        ["RetrainModelOrchestrator"] = new("orchestrationTrigger"),
-        ["RunSparkTrendsJobOrchestrator"] = new("orchestrationTrigger"),
         ["AggregateTrendsTimer"] = new("timerTrigger"),
         ["GitHubPoller"] = new("timerTrigger"),
         ["MonitorModelsTimer"] = new("timerTrigger"),
