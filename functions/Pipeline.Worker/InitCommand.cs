@@ -6,7 +6,7 @@ namespace Pipeline.Worker;
 /// Host__Role=init: the one-shot initialiser of docker compose and the Kubernetes init Job. Creates every collection and index
 /// in the configured store (retrying while it starts up), then exits 0; exits 1 if the store stays unreachable.
 /// </summary>
-internal static class InitCommand
+internal static partial class InitCommand
 {
     public static async Task<int> RunAsync(IConfiguration configuration, ILogger logger)
     {
@@ -18,19 +18,28 @@ internal static class InitCommand
             try
             {
                 await StoreSchema.EnsureAsync(store);
-                logger.LogInformation("Store schema ensured on {Provider}", store.Provider);
+                LogEnsured(logger, store.Provider);
                 return 0;
             }
             catch (StoreUnavailableException ex) when (DateTime.UtcNow < deadline)
             {
-                logger.LogWarning("Store not reachable yet ({Message}); retrying", ex.Message);
+                LogNotReachable(logger, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Could not initialise the store");
+                LogFailed(logger, ex);
                 return 1;
             }
         }
     }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Store schema ensured on {Provider}")]
+    private static partial void LogEnsured(ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Store not reachable yet ({Message}); retrying")]
+    private static partial void LogNotReachable(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "Could not initialise the store")]
+    private static partial void LogFailed(ILogger logger, Exception ex);
 }

@@ -4,8 +4,7 @@ using Pipeline.Ingestion.Kafka;
 using Pipeline.Ingestion.Polling;
 using Pipeline.ML.Serving;
 using Pipeline.Orchestration;
-using Pipeline.Orchestration.Analytics;
-using Pipeline.Orchestration.ML;
+using Pipeline.Orchestration.Scheduling;
 using Pipeline.ServiceDefaults;
 using Pipeline.Storage;
 
@@ -48,8 +47,7 @@ public static class WorkerComposition
         });
         services.AddSingleton<IHealthProbe, DurableProbe>();
         services.AddPipelinePollerHostedService();
-        services.AddHostedService<AggregateTrendsScheduler>();
-        services.AddHostedService<MlScheduler>();
+        services.AddPipelineSchedulers();
         return services;
     }
 }

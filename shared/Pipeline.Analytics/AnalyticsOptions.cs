@@ -88,8 +88,8 @@ public sealed class AnalyticsOptionsValidator : IValidateOptions<AnalyticsOption
         var errors = new List<string>();
         if (o.Engine is not (AnalyticsOptions.DuckDbEngine or AnalyticsOptions.SparkEngine))
             errors.Add($"Analytics:Engine must be '{AnalyticsOptions.DuckDbEngine}' or '{AnalyticsOptions.SparkEngine}' (was '{o.Engine}')");
-        if (string.IsNullOrWhiteSpace(o.Schedule) || !Pipeline.Domain.Scheduling.CronSchedule.TryParse(o.Schedule, out _))
-            errors.Add($"Analytics:Schedule is required and must be a 6-field NCRONTAB expression (was '{o.Schedule}')");
+        if (string.IsNullOrWhiteSpace(o.Schedule) || !Pipeline.Domain.Scheduling.TimerSchedule.TryParse(o.Schedule, out _))
+            errors.Add($"Analytics:Schedule is required and must be an NCRONTAB expression or a TimeSpan hh:mm:ss (was '{o.Schedule}')");
         if (o.MaxParallelJobs < 1) errors.Add("Analytics:MaxParallelJobs must be at least 1");
         if (o.JobMaxAttempts < 1) errors.Add("Analytics:JobMaxAttempts must be at least 1");
         if (string.IsNullOrWhiteSpace(o.SnapshotContainer)) errors.Add("Analytics:SnapshotContainer is required");

@@ -180,7 +180,7 @@ public sealed class MlOptionsValidator : IValidateOptions<MlOptions>
         {
             try
             {
-                Pipeline.Domain.Scheduling.CronSchedule.Parse(cron);
+                Pipeline.Domain.Scheduling.TimerSchedule.Parse(cron);
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {

@@ -11,6 +11,7 @@ using Pipeline.Orchestration.Audit;
 using Pipeline.Orchestration.Backfill;
 using Pipeline.Orchestration.ML;
 using Pipeline.Orchestration.Notifications;
+using Pipeline.Orchestration.Scheduling;
 using Pipeline.ServiceDefaults;
 using Pipeline.Storage;
 
@@ -19,7 +20,7 @@ namespace Pipeline.Orchestration;
 /// <summary>
 /// What the durable tasks of <see cref="PipelineDurable"/> need, for every host that runs them (the Functions app and
 /// the worker's Durable Task worker): the store, the Kafka producer (backfill publishes), analytics, ML, audit, the
-/// activities as DI services, the poller and the starters. Safe to call more than once (a host that serves HTTP and runs
+/// activities as DI services, the poller, the starters and the scheduled jobs. Safe to call more than once (a host that serves HTTP and runs
 /// the durable worker calls it twice).
 /// </summary>
 public static class OrchestrationComposition
@@ -40,7 +41,8 @@ public static class OrchestrationComposition
             s.AddPipelineMlActivities();
             s.AddPipelineAudit(configuration);
             s.AddPipelineNotifications(configuration);
-            s.AddTransient<NotifyAdministratorActivity>();
+            s.AddActivities(NotificationsDurable.Tasks);
+            s.AddPipelineScheduledJobs();
         });
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Orchestration.Backfill;
@@ -8,18 +9,34 @@ using Pipeline.Orchestration.Notifications;
 namespace Pipeline.Orchestration;
 
 /// <summary>
-/// The one place every orchestrator and activity is registered. The local host's Durable Task worker calls it;
-/// the Azure Functions app exposes the same classes through thin [OrchestrationTrigger]/[ActivityTrigger] wrappers.
+/// Every orchestrator and activity of the project: the modules' lists (each declared once, in its *Durable class)
+/// concatenated. The worker's Durable Task worker registers from <see cref="Register"/>; the Azure Functions app exposes the
+/// same classes through thin [OrchestrationTrigger]/[ActivityTrigger] wrappers, which a test holds to this list.
 /// </summary>
 public static class PipelineDurable
 {
-    public static void Register(DurableTaskRegistry registry)
+    public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
+        [.. AnalyticsDurable.Tasks, .. MlDurable.Tasks, .. AuditDurable.Tasks, .. BackfillDurable.Tasks, .. NotificationsDurable.Tasks];
+
+    public static void Register(DurableTaskRegistry registry) => Register(registry, Tasks);
+
+    /// <summary>Registers <paramref name="tasks"/> (one module's list, or all) with a Durable Task worker.</summary>
+    public static void Register(DurableTaskRegistry registry, IEnumerable<DurableTaskDeclaration> tasks)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        AnalyticsDurable.Register(registry);
-        MlDurable.Register(registry);
-        AuditDurable.Register(registry);
-        BackfillDurable.Register(registry);
-        registry.AddActivity<NotifyAdministratorActivity>();
+        foreach (var task in tasks)
+        {
+            task.AddTo(registry);
+        }
+    }
+
+    /// <summary>The activities of <paramref name="tasks"/> as transient DI services.</summary>
+    public static IServiceCollection AddActivities(this IServiceCollection services, IEnumerable<DurableTaskDeclaration> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            task.AddServiceTo(services);
+        }
+        return services;
     }
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 using Pipeline.Analytics.Engines;
 using Pipeline.Analytics.Runs;
 using Pipeline.Analytics.Spark;
@@ -13,6 +12,7 @@ using Pipeline.Api.Management;
 using Pipeline.Functions.Operations;
 using Pipeline.Api.Trends;
 using Pipeline.Orchestration.Analytics;
+using Pipeline.Orchestration.Scheduling;
 
 namespace Pipeline.Functions.Analytics;
 
@@ -28,7 +28,8 @@ public sealed class AnalyticsFunctions(
     GetSparkTrendsJobStateActivity sparkState,
     CollectSparkTrendsJobActivity collectSpark,
     RecordTrendsRunActivity record,
-    ILogger<AnalyticsFunctions> logger)
+    AggregateTrendsJob aggregateJob,
+    TimeProvider clock)
 {
     // ---- HTTP ----
 
@@ -67,18 +68,11 @@ public sealed class AnalyticsFunctions(
 
     // ---- Timer ----
 
-    /// <summary>Runs the aggregation on <c>Analytics:Schedule</c> (NCRONTAB, default hourly); one instance per occurrence.</summary>
+    /// <summary>Runs <see cref="AggregateTrendsJob"/> on <c>Analytics:Schedule</c> (honouring <c>Analytics:ScheduleEnabled</c>);
+    /// one instance per occurrence, the same id the worker's scheduler uses.</summary>
     [Function("AggregateTrendsTimer")]
-    public async Task AggregateTrendsTimer([TimerTrigger("%Analytics:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client)
-    {
-        var occurrence = timer.ScheduleStatus?.Last ?? DateTime.UtcNow;
-        var instanceId = $"aggregate-trends-timer-{occurrence.ToUniversalTime():yyyyMMddTHHmm}";
-        if (await client.GetInstanceAsync(instanceId) is null)
-        {
-            await starter.StartAsync(client, new AggregateTrendsRequest(), "timer", instanceId);
-            logger.LogInformation("Scheduled trends aggregation {InstanceId}", instanceId);
-        }
-    }
+    public Task AggregateTrendsTimer([TimerTrigger("%Analytics:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+        aggregateJob.RunFiredAsync(client, clock.GetUtcNow());
 
     // ---- Durable ----
 

@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Pipeline.ML.Monitoring;
 using Pipeline.ML.Training;
 using Pipeline.Orchestration.ML;
+using Pipeline.Orchestration.Scheduling;
 
 namespace Pipeline.Functions.ML;
 
@@ -19,7 +20,10 @@ public sealed class MlDurableFunctions(
     MonitorModelActivity monitorModel,
     SendAlertActivity sendAlert,
     Pipeline.Storage.IDocumentStore store,
-    Microsoft.Extensions.Options.IOptions<Pipeline.ML.MlOptions> options)
+    Microsoft.Extensions.Options.IOptions<Pipeline.ML.MlOptions> options,
+    MonitorModelsJob monitorJob,
+    RetrainModelsJob retrainJob,
+    TimeProvider clock)
 {
     [Function(nameof(RetrainModelOrchestrator))]
     public Task<RetrainResult> RetrainModelOrchestrator([OrchestrationTrigger] TaskOrchestrationContext ctx) =>
@@ -61,16 +65,13 @@ public sealed class MlDurableFunctions(
     public Task<RetrainStart> StartRetrainActivity([ActivityTrigger] StartRetrainInput input, [DurableClient] DurableTaskClient client) =>
         RetrainStarter.StartAsync(client, store, options.Value, input.Model, input.Reason, input.Trigger);
 
-    /// <summary>Monitoring pass on the schedule in setting <c>Ml:Monitor:Schedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
+    /// <summary>Runs <see cref="MonitorModelsJob"/> on <c>Ml:Monitor:Schedule</c> (NCRONTAB, e.g. "0 */30 * * * *").</summary>
     [Function("MonitorModelsTimer")]
-    public Task<string> MonitorModelsTimer([TimerTrigger("%Ml:Monitor:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
-        client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline.Orchestration.ML.MonitorModelsOrchestrator), new MonitorRequest(null));
+    public Task MonitorModelsTimer([TimerTrigger("%Ml:Monitor:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+        monitorJob.RunFiredAsync(client, clock.GetUtcNow());
 
-    /// <summary>Scheduled retraining of both models on setting <c>Ml:Monitor:RetrainSchedule</c> (NCRONTAB, e.g. "0 0 3 * * 0").</summary>
+    /// <summary>Runs <see cref="RetrainModelsJob"/> (both models) on <c>Ml:Monitor:RetrainSchedule</c> (e.g. "0 0 3 * * 0").</summary>
     [Function("RetrainModelsTimer")]
-    public async Task RetrainModelsTimer([TimerTrigger("%Ml:Monitor:RetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client)
-    {
-        foreach (var model in ModelNames.All)
-            await RetrainStarter.StartAsync(client, store, options.Value, model, "scheduled retraining", "schedule");
-    }
+    public Task RetrainModelsTimer([TimerTrigger("%Ml:Monitor:RetrainSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+        retrainJob.RunFiredAsync(client, clock.GetUtcNow());
 }

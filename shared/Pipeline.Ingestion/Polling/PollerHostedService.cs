@@ -7,7 +7,7 @@ namespace Pipeline.Ingestion.Polling;
 
 /// <summary>
 /// The local host's stand-in for the Functions timer: runs <see cref="GitHubPoller.PollAllAsync"/> on
-/// <c>Poller:Schedule</c> (the same six-field NCRONTAB the timer trigger reads, evaluated by the shared <see cref="CronSchedule"/>), or every
+/// <c>Poller:Schedule</c> (the same six-field NCRONTAB the timer trigger reads, evaluated by the shared <see cref="TimerSchedule"/>), or every
 /// <c>Poller:IntervalSeconds</c> when that is set. Does nothing when no repository is configured or <c>Poller:Enabled</c> is false.
 /// A failed run is logged and the schedule goes on.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOpti
             logger.LogInformation("GitHub poller idle: {Why}", !o.Enabled ? "Poller:Enabled is false" : "no Poller:Repositories configured");
             return;
         }
-        var cron = o.IntervalSeconds > 0 ? null : CronSchedule.Parse(o.Schedule);
+        var cron = o.IntervalSeconds > 0 ? null : TimerSchedule.Parse(o.Schedule);
         logger.LogInformation("GitHub poller polls {Repos} on {Schedule}", string.Join(", ", o.RepositoryList()),
             cron is null ? $"every {o.IntervalSeconds} s (Poller:IntervalSeconds)" : $"'{o.Schedule}' (Poller:Schedule)");
         while (!stoppingToken.IsCancellationRequested)

@@ -89,7 +89,7 @@ public sealed class PollerOptionsValidator : IValidateOptions<PollerOptions>
         {
             try
             {
-                CronSchedule.Parse(o.Schedule ?? "");
+                TimerSchedule.Parse(o.Schedule ?? "");
             }
             catch (FormatException ex)
             {

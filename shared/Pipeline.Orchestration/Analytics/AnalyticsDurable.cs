@@ -6,30 +6,26 @@ namespace Pipeline.Orchestration.Analytics;
 
 public static class AnalyticsDurable
 {
-    /// <summary>Orchestrators (with their input types, from the TaskOrchestrator generic arguments) and activities of the
-    /// trends aggregation, under their class names.</summary>
-    public static void Register(DurableTaskRegistry registry)
-    {
-        registry.AddOrchestrator<AggregateTrendsOrchestrator>();
-        registry.AddOrchestrator<RunSparkTrendsJobOrchestrator>();
-        registry.AddActivity<PrepareTrendsSnapshotActivity>();
-        registry.AddActivity<RunDuckDbTrendsJobActivity>();
-        registry.AddActivity<SubmitSparkTrendsJobActivity>();
-        registry.AddActivity<GetSparkTrendsJobStateActivity>();
-        registry.AddActivity<CollectSparkTrendsJobActivity>();
-        registry.AddActivity<RecordTrendsRunActivity>();
-    }
+    /// <summary>The trends aggregation's orchestrators and activities, declared once (see <see cref="PipelineDurable"/>).</summary>
+    public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
+    [
+        DurableTaskDeclaration.Orchestrator<AggregateTrendsOrchestrator>(),
+        DurableTaskDeclaration.Orchestrator<RunSparkTrendsJobOrchestrator>(),
+        DurableTaskDeclaration.Activity<PrepareTrendsSnapshotActivity>(),
+        DurableTaskDeclaration.Activity<RunDuckDbTrendsJobActivity>(),
+        DurableTaskDeclaration.Activity<SubmitSparkTrendsJobActivity>(),
+        DurableTaskDeclaration.Activity<GetSparkTrendsJobStateActivity>(),
+        DurableTaskDeclaration.Activity<CollectSparkTrendsJobActivity>(),
+        DurableTaskDeclaration.Activity<RecordTrendsRunActivity>(),
+    ];
 
-    /// <summary>The activities as DI services (the Functions wrappers resolve them), the starter and the local scheduler's
-    /// dependencies. Call after <c>AddPipelineAnalytics</c>.</summary>
+    public static void Register(DurableTaskRegistry registry) => PipelineDurable.Register(registry, Tasks);
+
+    /// <summary>The activities as DI services (the Functions wrappers resolve them) and the starter. Call after
+    /// <c>AddPipelineAnalytics</c>.</summary>
     public static IServiceCollection AddPipelineAnalyticsOrchestration(this IServiceCollection services)
     {
-        services.TryAddTransient<PrepareTrendsSnapshotActivity>();
-        services.TryAddTransient<RunDuckDbTrendsJobActivity>();
-        services.TryAddTransient<SubmitSparkTrendsJobActivity>();
-        services.TryAddTransient<GetSparkTrendsJobStateActivity>();
-        services.TryAddTransient<CollectSparkTrendsJobActivity>();
-        services.TryAddTransient<RecordTrendsRunActivity>();
+        services.AddActivities(Tasks);
         services.TryAddSingleton<AggregateTrendsStarter>();
         return services;
     }

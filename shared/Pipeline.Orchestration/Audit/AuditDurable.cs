@@ -3,12 +3,14 @@ using Microsoft.DurableTask;
 
 namespace Pipeline.Orchestration.Audit;
 
-/// <summary>Registers the audit orchestrator and activity under their class names.</summary>
+/// <summary>The audit orchestrator and activity, declared once (see <see cref="PipelineDurable"/>).</summary>
 public static class AuditDurable
 {
-    public static void Register(DurableTaskRegistry registry)
-    {
-        registry.AddOrchestrator<AuditRepositoryOrchestrator>();
-        registry.AddActivity<RunRepositoryAuditActivity>();
-    }
+    public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
+    [
+        DurableTaskDeclaration.Orchestrator<AuditRepositoryOrchestrator>(),
+        DurableTaskDeclaration.Activity<RunRepositoryAuditActivity>(),
+    ];
+
+    public static void Register(DurableTaskRegistry registry) => PipelineDurable.Register(registry, Tasks);
 }

@@ -32,7 +32,7 @@ public static class AuditServiceCollectionExtensions
             sp.GetRequiredService<ToolCatalog>(),
             sp.GetRequiredService<MlTestScoreRules>(),
             sp.GetService<TimeProvider>()));
-        services.AddTransient<RunRepositoryAuditActivity>();
+        services.AddActivities(AuditDurable.Tasks);
         return services;
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Pipeline.Orchestration.Backfill;
 
@@ -9,7 +8,7 @@ public static class BackfillServiceCollectionExtensions
     /// Call after <c>AddPipelineBackfill(configuration)</c>.</summary>
     public static IServiceCollection AddBackfillOrchestration(this IServiceCollection services)
     {
-        services.TryAddTransient<ImportArchiveFileActivity>();
+        services.AddActivities(BackfillDurable.Tasks);
         return services;
     }
 }

@@ -3,38 +3,27 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline.Orchestration.ML;
 
-/// <summary>Durable registrations of the ML lifecycle (orchestrators with the input type GetInput reads, and activities).</summary>
+/// <summary>The ML lifecycle's orchestrators and activities, declared once (see <see cref="PipelineDurable"/>).</summary>
 public static class MlDurable
 {
-    public static void Register(DurableTaskRegistry r)
-    {
-        r.AddOrchestrator<RetrainModelOrchestrator>();
-        r.AddOrchestrator<MonitorModelsOrchestrator>();
-        r.AddActivity<BuildDatasetActivity>();
-        r.AddActivity<CrossValidateActivity>();
-        r.AddActivity<TrainBestActivity>();
-        r.AddActivity<EvaluateModelActivity>();
-        r.AddActivity<GateAndRegisterActivity>();
-        r.AddActivity<ActivateChampionActivity>();
-        r.AddActivity<ResolveOutcomesActivity>();
-        r.AddActivity<MonitorModelActivity>();
-        r.AddActivity<SendAlertActivity>();
-        r.AddActivity<StartRetrainActivity>();
-    }
+    public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
+    [
+        DurableTaskDeclaration.Orchestrator<RetrainModelOrchestrator>(),
+        DurableTaskDeclaration.Orchestrator<MonitorModelsOrchestrator>(),
+        DurableTaskDeclaration.Activity<BuildDatasetActivity>(),
+        DurableTaskDeclaration.Activity<CrossValidateActivity>(),
+        DurableTaskDeclaration.Activity<TrainBestActivity>(),
+        DurableTaskDeclaration.Activity<EvaluateModelActivity>(),
+        DurableTaskDeclaration.Activity<GateAndRegisterActivity>(),
+        DurableTaskDeclaration.Activity<ActivateChampionActivity>(),
+        DurableTaskDeclaration.Activity<ResolveOutcomesActivity>(),
+        DurableTaskDeclaration.Activity<MonitorModelActivity>(),
+        DurableTaskDeclaration.Activity<SendAlertActivity>(),
+        DurableTaskDeclaration.Activity<StartRetrainActivity>(),
+    ];
+
+    public static void Register(DurableTaskRegistry r) => PipelineDurable.Register(r, Tasks);
 
     /// <summary>Activity classes as DI services, for the Azure Functions wrappers that call ExecuteAsync.</summary>
-    public static IServiceCollection AddPipelineMlActivities(this IServiceCollection services)
-    {
-        services.AddTransient<BuildDatasetActivity>();
-        services.AddTransient<CrossValidateActivity>();
-        services.AddTransient<TrainBestActivity>();
-        services.AddTransient<EvaluateModelActivity>();
-        services.AddTransient<GateAndRegisterActivity>();
-        services.AddTransient<ActivateChampionActivity>();
-        services.AddTransient<ResolveOutcomesActivity>();
-        services.AddTransient<MonitorModelActivity>();
-        services.AddTransient<SendAlertActivity>();
-        services.AddTransient<StartRetrainActivity>();
-        return services;
-    }
+    public static IServiceCollection AddPipelineMlActivities(this IServiceCollection services) => services.AddActivities(Tasks);
 }

@@ -29,8 +29,10 @@ public static class RetrainStarter
 
     public const string Manual = "http";
 
+    /// <param name="instanceId">The id to start when a retrain starts (a schedule's occurrence id, so every host names it alike);
+    /// null: a fresh id.</param>
     public static async Task<RetrainStart> StartAsync(DurableTaskClient client, IDocumentStore store, MlOptions options, string model, string reason, string trigger,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? instanceId = null)
     {
         Pipeline.ML.Training.ModelNames.EnsureKnown(model);
         var gate = Locks.GetOrAdd(model, _ => new SemaphoreSlim(1, 1));
@@ -50,7 +52,7 @@ public static class RetrainStarter
                 if (trigger != Manual && trigger != "monitor" && last is { } l && now - l < cooldown)
                     return new RetrainStart(model, current, false, $"cool-down until {IssueDocumentSchema.FormatTime(l + cooldown)}", l + cooldown);
 
-                var next = $"retrain-{model}-{now:yyyyMMddHHmmss}-{trigger}-{Guid.NewGuid().ToString("N")[..8]}";
+                var next = instanceId ?? $"retrain-{model}-{now:yyyyMMddHHmmss}-{trigger}-{Guid.NewGuid().ToString("N")[..8]}";
                 var claimId = $"retrain-claim:{model}:{current ?? "none"}";
                 var claim = new JsonObject { ["kind"] = "retrain-claim", ["model"] = model, ["instance_id"] = next, ["at"] = IssueDocumentSchema.FormatTime(now) };
                 if (!await store.InsertIfAbsentAsync(Collections.MonitorReports, claimId, claim, ct))

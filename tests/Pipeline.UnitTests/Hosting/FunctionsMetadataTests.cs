@@ -11,27 +11,12 @@ public sealed class FunctionsMetadataTests
 {
     private sealed record Expected(string Trigger, string? Route = null, string? AuthLevel = null, string[]? Methods = null);
 
-    // Every function of the app. HTTP routes are relative to host.json's "api" prefix.
-    private static readonly Dictionary<string, Expected> ExpectedFunctions = new()
+    // Every function of the app: the durable tasks come from their one list (PipelineDurable.Tasks); HTTP routes are
+    // relative to host.json's "api" prefix.
+    private static readonly Dictionary<string, Expected> ExpectedFunctions = new Dictionary<string, Expected>(
+        Pipeline.Orchestration.PipelineDurable.Tasks.Select(t => KeyValuePair.Create(t.Name,
+            new Expected(t.Kind == Pipeline.Orchestration.DurableTaskKind.Orchestrator ? "orchestrationTrigger" : "activityTrigger"))))
     {
-        ["ActivateChampionActivity"] = new("activityTrigger"),
-        ["BuildDatasetActivity"] = new("activityTrigger"),
-        ["CollectSparkTrendsJobActivity"] = new("activityTrigger"),
-        ["CrossValidateActivity"] = new("activityTrigger"),
-        ["EvaluateModelActivity"] = new("activityTrigger"),
-        ["GateAndRegisterActivity"] = new("activityTrigger"),
-        ["GetSparkTrendsJobStateActivity"] = new("activityTrigger"),
-        ["ImportArchiveFileActivity"] = new("activityTrigger"),
-        ["MonitorModelActivity"] = new("activityTrigger"),
-        ["NotifyAdministratorActivity"] = new("activityTrigger"),
-        ["PrepareTrendsSnapshotActivity"] = new("activityTrigger"),
-        ["RecordTrendsRunActivity"] = new("activityTrigger"),
-        ["ResolveOutcomesActivity"] = new("activityTrigger"),
-        ["RunDuckDbTrendsJobActivity"] = new("activityTrigger"),
-        ["RunRepositoryAuditActivity"] = new("activityTrigger"),
-        ["SendAlertActivity"] = new("activityTrigger"),
-        ["SubmitSparkTrendsJobActivity"] = new("activityTrigger"),
-        ["TrainBestActivity"] = new("activityTrigger"),
         ["AuditChart"] = new("httpTrigger", "audit/{id}/charts/{name}", "Function", ["get"]),
         ["AuditDashboard"] = new("httpTrigger", "dashboard/audit", "Anonymous", ["get"]),
         ["AuditList"] = new("httpTrigger", "audit", "Function", ["get"]),
@@ -83,12 +68,9 @@ public sealed class FunctionsMetadataTests
         ["RaiseEventAudit"] = new("httpTrigger", "audit/{instanceId}/raiseEvent/{eventName}", "Function", ["post"]),
         ["RewindAudit"] = new("httpTrigger", "audit/{instanceId}/rewind", "Function", ["post"]),
         ["PurgeAudit"] = new("httpTrigger", "audit/{instanceId}", "Function", ["delete"]),
-        ["AggregateTrendsOrchestrator"] = new("orchestrationTrigger"),
-        ["AuditRepositoryOrchestrator"] = new("orchestrationTrigger"),
-        ["BackfillOrchestrator"] = new("orchestrationTrigger"),
-        ["MonitorModelsOrchestrator"] = new("orchestrationTrigger"),
-        ["RetrainModelOrchestrator"] = new("orchestrationTrigger"),
-        ["RunSparkTrendsJobOrchestrator"] = new("orchestrationTrigger"),
+        ["GetModelRunsDashboard"] = new("httpTrigger", "dashboard/runs", "Anonymous", ["get"]),
+        ["ListModelRuns"] = new("httpTrigger", "models/{name}/runs", "Anonymous", ["get"]),
+        ["GetModelRun"] = new("httpTrigger", "models/{name}/runs/{id}", "Anonymous", ["get"]),
         ["AggregateTrendsTimer"] = new("timerTrigger"),
         ["GitHubPoller"] = new("timerTrigger"),
         ["MonitorModelsTimer"] = new("timerTrigger"),

@@ -1,0 +1,10 @@
+namespace Pipeline.Orchestration.Notifications;
+
+/// <summary>The administrator notification activity, declared once (see <see cref="PipelineDurable"/>).</summary>
+public static class NotificationsDurable
+{
+    public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
+    [
+        DurableTaskDeclaration.Activity<NotifyAdministratorActivity>(),
+    ];
+}
