@@ -1,4 +1,6 @@
 using Microsoft.DurableTask;
+using Pipeline.Notifications;
+using Pipeline.Orchestration.Notifications;
 using Pipeline.Ingestion.Archive;
 using Pipeline.Orchestration.Analytics;
 
@@ -186,13 +188,27 @@ public sealed class BackfillOrchestrator : TaskOrchestrator<BackfillJob, Backfil
                 aggregation = $"{subId}: failed: {ex.FailureDetails.ErrorMessage}";
             }
         }
-        return new BackfillJobResult(totals.FilesDone, totals.FailedFiles, totals.Events, totals.Lines, totals.Errors, totals.Bytes, totals.PerFile)
+        var result = new BackfillJobResult(totals.FilesDone, totals.FailedFiles, totals.Events, totals.Lines, totals.Errors, totals.Bytes, totals.PerFile)
         {
             Skipped = totals.Skipped,
             Failed = totals.Failed,
             Aggregation = aggregation,
         };
+        await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), Completed(context, result, total));
+        return result;
     }
+
+    /// <summary>The end-of-run message for the administrator (Alerts:Email:BackfillCompleted).</summary>
+    private static Notification Completed(TaskOrchestrationContext context, BackfillJobResult result, int total) =>
+        new(NotificationKind.BackfillCompleted,
+            $"backfill {context.InstanceId}: {result.Files} of {total} files, {result.Events} events" + (result.FailedFiles > 0 ? $", {result.FailedFiles} failed" : ""),
+            [
+                $"files imported: {result.Files} of {total}; failed: {result.FailedFiles}",
+                $"events kept: {result.Events}; skipped by filters: {result.Skipped}; bad lines: {result.Errors}",
+                .. result.Failed.Take(10).Select(f => $"failed {f.Source}: {f.Failure}"),
+                $"aggregation: {result.Aggregation ?? "not run"}",
+            ],
+            result.FailedFiles > 0 ? "warning" : "info", context.CurrentUtcDateTime);
 
     private static BackfillJobStatus Status(TaskOrchestrationContext context, BackfillTotals t, int total, string? last, DateTime startedAt, int generation, IReadOnlyList<string> running)
     {

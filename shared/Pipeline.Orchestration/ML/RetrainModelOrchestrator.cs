@@ -1,4 +1,6 @@
 using Microsoft.DurableTask;
+using Pipeline.Notifications;
+using Pipeline.Orchestration.Notifications;
 
 namespace Pipeline.Orchestration.ML;
 
@@ -43,6 +45,20 @@ public sealed class RetrainModelOrchestrator : TaskOrchestrator<RetrainRequest, 
             serving = await context.CallActivityAsync<int?>(nameof(ActivateChampionActivity), new ActivateInput(input.Model, registered.Version), Retry);
         }
         context.SetCustomStatus(new { stage = "done", input.Model, registered.Version, registered.Decision });
+        var ended = context.CurrentUtcDateTime;
+        var facts = new List<string>
+        {
+            $"decision: {registered.Decision} (version {registered.Version}): {registered.Reason}",
+            $"dataset: {dataset.Source}, {dataset.Size} rows, hash {dataset.Hash}",
+            $"trigger: {input.Trigger}: {input.Reason}",
+        };
+        if (registered.Decision != "promoted")
+        {
+            await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), new Notification(NotificationKind.GateRejected,
+                $"{input.Model}: challenger rejected by the gate", facts, "warning", ended));
+        }
+        await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), new Notification(NotificationKind.RetrainCompleted,
+            $"{input.Model}: retrain {registered.Decision}", facts, "info", ended));
         return new RetrainResult(input.Model, registered.Version, registered.Decision, registered.Reason, dataset.Hash, dataset.Size, dataset.Source,
             registered.Trainer, registered.TestMetrics, serving);
     }

@@ -77,9 +77,11 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
         {
             BackfillDurable.Register(r);
             AnalyticsDurable.Register(r);
+            PipelineDurable.Register(r, Pipeline.Orchestration.Notifications.NotificationsDurable.Tasks);
         }, services =>
         {
             services.AddLogging();
+            services.AddPipelineNotifications(configuration);
             services.AddSingleton<IDocumentStore>(store);
             services.AddSingleton<ISnapshotStorage>(new BlobSnapshotStorage(new BlobContainerClient(backend.ConnectionString, "snapshots-" + Guid.NewGuid().ToString("N")[..8])));
             services.AddSingleton<IEventPublisher>(new StoreSinkPublisher(new EventSink(store)));
@@ -163,7 +165,7 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
     }
 
     [Fact]
-    public async Task Monitor_asks_for_a_retrain_and_the_retrain_sub_orchestration_trains_gates_and_registers_a_model()
+    public async Task Monitor_asks_for_a_retrain_and_the_single_flight_retrain_trains_gates_and_registers_a_model()
     {
         var store = await postgres.CreateStoreAsync("durable_ml");
         await StoreSchema.EnsureAsync(store);
@@ -194,6 +196,8 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
             r.AddActivity<ActivateChampionActivity>();
             r.AddActivity<ResolveOutcomesActivity>();
             r.AddActivity<SendAlertActivity>();
+            r.AddActivity<StartRetrainActivity>();
+            r.AddActivity<Pipeline.Orchestration.Notifications.NotifyAdministratorActivity>();
             r.AddActivityFunc<string, MonitorSummary>(nameof(MonitorModelActivity), (_, model) =>
                 new MonitorSummary(model, $"report-{model}", 1, 50, "drift", RetrainRecommended: true, RetrainStarted: true, ["label drift (test)"]));
         }, services =>
@@ -208,9 +212,14 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         var result = done.ReadOutputAs<MonitorResult>()!;
+        // The monitor starts the retrain through the single-flight starter (an instance of its own, not a sub-orchestration).
         var retrain = Assert.Single(result.Retrains);
         Assert.Equal(ModelNames.IssueLabeler, retrain.Model);
-        Assert.True(retrain.Version >= 1, $"registered version {retrain.Version}");
+        Assert.True(retrain.Started, retrain.Status);
+        var run = await host.WaitForEndAsync(retrain.InstanceId!, Timeout);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        var trained = run.ReadOutputAs<RetrainResult>()!;
+        Assert.True(trained.Version >= 1, $"registered version {trained.Version}");
         var runs = await ListAsync(host.Client, $"retrain-{ModelNames.IssueLabeler}-");
         Assert.Equal(OrchestrationRuntimeStatus.Completed, Assert.Single(runs).RuntimeStatus);
     }

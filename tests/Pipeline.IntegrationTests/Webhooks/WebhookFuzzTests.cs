@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Api.Operations;
+using Pipeline.ServiceDefaults;
 using Pipeline.Api.Webhooks;
 using Pipeline.Domain;
 using Pipeline.Ingestion;
@@ -82,10 +83,10 @@ public sealed class WebhookFuzzTests(PostgresFixture postgres)
         builder.Services.AddPipelineWebhooks(builder.Configuration);
         builder.Services.AddSingleton(new StoreHealth(store));
         builder.Services.AddSingleton<IHealthProbe, StoreProbe>();
-        builder.Services.AddSingleton<HealthService>();
+        builder.Services.AddPipelineServiceDefaults();
         await using var app = builder.Build();
         app.MapWebhookEndpoints();
-        app.MapGet("/api/health", (HealthService probes, CancellationToken ct) => OperationsEndpoints.Health(probes, ct));
+        app.MapGet("/api/health", (HealthService probes, CancellationToken ct) => OperationsDefaults.Health(probes, ct));
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
 
