@@ -77,13 +77,3 @@ public sealed partial class ImportArchiveFileActivity(
     [LoggerMessage(Level = LogLevel.Information, Message = "Backfill file {Source}: all {Count} published events are in the store")]
     private static partial void LogStored(ILogger logger, string source, int count);
 }
-
-public static class BackfillDurable
-{
-    public static void Register(DurableTaskRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        registry.AddOrchestrator<BackfillOrchestrator>();
-        registry.AddActivity<ImportArchiveFileActivity>();
-    }
-}
