@@ -188,14 +188,14 @@ public sealed class BackfillOrchestrator : TaskOrchestrator<BackfillJob, Backfil
                 aggregation = $"{subId}: failed: {ex.FailureDetails.ErrorMessage}";
             }
         }
-        var result = new BackfillJobResult(totals.FilesDone, totals.FailedFiles, totals.Events, totals.Lines, totals.Errors, totals.Bytes, totals.PerFile)
+        var outcome = new BackfillJobResult(totals.FilesDone, totals.FailedFiles, totals.Events, totals.Lines, totals.Errors, totals.Bytes, totals.PerFile)
         {
             Skipped = totals.Skipped,
             Failed = totals.Failed,
             Aggregation = aggregation,
         };
-        await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), Completed(context, result, total));
-        return result;
+        await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), Completed(context, outcome, total));
+        return outcome;
     }
 
     /// <summary>The end-of-run message for the administrator (Alerts:Email:BackfillCompleted).</summary>
