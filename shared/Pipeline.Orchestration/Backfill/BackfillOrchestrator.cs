@@ -194,7 +194,7 @@ public sealed class BackfillOrchestrator : TaskOrchestrator<BackfillJob, Backfil
             Failed = totals.Failed,
             Aggregation = aggregation,
         };
-        await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), Completed(context, outcome, total));
+        await context.NotifyAdministratorAsync(Completed(context, outcome, total));
         return outcome;
     }
 

@@ -54,10 +54,10 @@ public sealed class RetrainModelOrchestrator : TaskOrchestrator<RetrainRequest, 
         };
         if (registered.Decision != "promoted")
         {
-            await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), new Notification(NotificationKind.GateRejected,
+            await context.NotifyAdministratorAsync(new Notification(NotificationKind.GateRejected,
                 $"{input.Model}: challenger rejected by the gate", facts, "warning", ended));
         }
-        await context.CallActivityAsync<NotificationResult>(nameof(NotifyAdministratorActivity), new Notification(NotificationKind.RetrainCompleted,
+        await context.NotifyAdministratorAsync(new Notification(NotificationKind.RetrainCompleted,
             $"{input.Model}: retrain {registered.Decision}", facts, "info", ended));
         return new RetrainResult(input.Model, registered.Version, registered.Decision, registered.Reason, dataset.Hash, dataset.Size, dataset.Source,
             registered.Trainer, registered.TestMetrics, serving);
