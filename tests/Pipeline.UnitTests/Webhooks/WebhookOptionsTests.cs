@@ -26,14 +26,14 @@ public sealed class WebhookOptionsTests
     [Fact]
     public void Signature_may_be_off_only_without_secrets()
     {
-        Assert.True(Validator.Validate(null, new WebhookOptions { RequireSignature = false }).Succeeded);
+        Assert.True(Validator.Validate(null, new WebhookOptions { RequireSignature = false, DurableAcceptance = false }).Succeeded);
         Assert.True(Validator.Validate(null, new WebhookOptions { RequireSignature = false, WebhookSecret = "s" }).Failed);
     }
 
     [Fact]
     public void Single_and_list_secrets_are_merged_without_blanks_or_repeats()
     {
-        var o = new WebhookOptions { WebhookSecret = "a", WebhookSecrets = ["b", " ", "a", "c "] };
+        var o = new WebhookOptions { DurableAcceptance = false, WebhookSecret = "a", WebhookSecrets = ["b", " ", "a", "c "] };
         Assert.Equal(["b", "a", "c"], o.AllSecrets());
         Assert.True(Validator.Validate(null, o).Succeeded);
     }
