@@ -115,7 +115,10 @@ public static class AppSettingsCatalog
         }
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (property.GetIndexParameters().Length > 0 || property.SetMethod is not { IsPublic: true } && !IsCollection(property.PropertyType))
+            // A get-only property is bound only when it holds a mutable collection (List<T>); a computed view such as
+            // IReadOnlyList<string> Recipients is not a setting.
+            if (property.GetIndexParameters().Length > 0
+                || property.SetMethod is not { IsPublic: true } && (!IsCollection(property.PropertyType) || property.PropertyType.IsInterface))
             {
                 continue;
             }
