@@ -40,25 +40,27 @@ public static class ProjectionSupport
         doc[SnapshotKeyField] is not JsonValue v || !v.TryGetValue<string>(out var current) || string.CompareOrdinal(key, current) > 0;
 
     /// <summary>Adds entries not yet present (by activity key, else event id: the same activity delivered by two sources is
-    /// one entry), sorts by time then event id and keeps the newest <see cref="MaxHistory"/>.</summary>
+    /// one entry), sorts by time then that key and keeps the newest <see cref="MaxHistory"/>. When several entries share a
+    /// key, the earliest by (at, event_id) is kept whichever arrived first, so the history does not depend on arrival order
+    /// or batching (<see cref="Postgres.PostgresMergeFunctions"/> applies the same rule in SQL).</summary>
     public static void MergeHistory(JsonObject doc, IEnumerable<JsonObject> entries)
     {
-        var list = new List<JsonObject>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        void Offer(JsonObject o, bool clone)
+        {
+            if (Id(o) is not { } id) return;
+            if (byId.TryGetValue(id, out var kept) && CompareEntries(o, kept) >= 0) return;
+            byId[id] = clone ? (JsonObject)o.DeepClone() : o;
+        }
         if (doc[HistoryField] is JsonArray existing)
         {
             foreach (var item in existing)
             {
-                if (item is JsonObject o && Id(o) is { } id && ids.Add(id))
-                {
-                    list.Add((JsonObject)o.DeepClone());
-                }
+                if (item is JsonObject o) Offer(o, clone: true);
             }
         }
-        foreach (var entry in entries)
-        {
-            if (Id(entry) is { } id && ids.Add(id)) list.Add(entry);
-        }
+        foreach (var entry in entries) Offer(entry, clone: false);
+        var list = byId.Values.ToList();
         list.Sort((a, b) =>
         {
             var byTime = string.CompareOrdinal(Text(a, "at"), Text(b, "at"));
@@ -66,6 +68,13 @@ public static class ProjectionSupport
         });
         if (list.Count > MaxHistory) list.RemoveRange(0, list.Count - MaxHistory);
         doc[HistoryField] = new JsonArray(list.Select(o => (JsonNode?)o).ToArray());
+    }
+
+    /// <summary>Which of two entries with the same key is kept: the earlier by (at, event_id), ordinal.</summary>
+    private static int CompareEntries(JsonObject a, JsonObject b)
+    {
+        var byTime = string.CompareOrdinal(Text(a, "at"), Text(b, "at"));
+        return byTime != 0 ? byTime : string.CompareOrdinal(Text(a, "event_id"), Text(b, "event_id"));
     }
 
     private static string? Id(JsonObject o) => Text(o, "activity_key") ?? Text(o, "event_id");

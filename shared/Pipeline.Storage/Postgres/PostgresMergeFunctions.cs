@@ -13,7 +13,7 @@ namespace Pipeline.Storage.Postgres;
 internal static class PostgresMergeFunctions
 {
     public const string Repository = "pipeline_merge_repository_v2";
-    public const string SnapshotWithHistory = "pipeline_merge_snapshot_history_v2";
+    public const string SnapshotWithHistory = "pipeline_merge_snapshot_history_v3";
     public const string Stars = "pipeline_merge_stars_v1";
 
     private const string LanguageKey = RepositoryProjection.LanguageSnapshotKeyField;
@@ -59,7 +59,8 @@ internal static class PostgresMergeFunctions
         $f$;
 
         -- Issues and pulls: the snapshot fields from whichever side has the newer snapshot_key; the history as the union of
-        -- both by activity key, else event id (the stored entry wins a tie), ordered by (at, that key), newest
+        -- both by activity key, else event id (of entries sharing a key the earliest by (at, event_id) is kept, whichever side
+        -- holds it, as ProjectionSupport.MergeHistory does), ordered by (at, that key), newest
         -- {{ProjectionSupport.MaxHistory}} kept.
         CREATE OR REPLACE FUNCTION {{SnapshotWithHistory}}(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
           SELECT jsonb_set(
@@ -73,7 +74,8 @@ internal static class PostgresMergeFunctions
                          FROM jsonb_array_elements(coalesce(o->'{{ProjectionSupport.HistoryField}}', '[]'::jsonb)
                                                    || coalesce(n->'{{ProjectionSupport.HistoryField}}', '[]'::jsonb)) WITH ORDINALITY AS x(h, i)
                         WHERE coalesce(x.h->>'activity_key', x.h->>'event_id') IS NOT NULL
-                        ORDER BY coalesce(x.h->>'activity_key', x.h->>'event_id'), x.i) d
+                        ORDER BY coalesce(x.h->>'activity_key', x.h->>'event_id'),
+                                 x.h->>'at' COLLATE "C" NULLS FIRST, x.h->>'event_id' COLLATE "C" NULLS FIRST) d
                       ORDER BY d.h->>'at' COLLATE "C" DESC, d.id COLLATE "C" DESC
                       LIMIT {{ProjectionSupport.MaxHistory}}) k),
             true)

@@ -278,12 +278,18 @@ public sealed class RealShapesTests(PostgresFixture postgres, AzuriteFixture azu
         public required WebApplication App { get; init; }
         public required HttpClient Http { get; init; }
 
-        public static async Task<WebhookHost> StartAsync()
+        /// <summary>The production path: durable acceptance into an inbox on Azurite, relayed to the publisher.</summary>
+        public static async Task<WebhookHost> StartAsync(string storageConnectionString)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GitHub:WebhookSecrets:0"] = Secret });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GitHub:WebhookSecrets:0"] = Secret,
+                ["GitHub:StorageConnectionString"] = storageConnectionString,
+                ["GitHub:InboxContainer"] = "realshapes-inbox-" + Guid.NewGuid().ToString("N")[..8],
+            });
             var published = new RecordingEventPublisher();
             builder.Services.AddSingleton<IEventPublisher>(published);
             builder.Services.AddPipelineWebhooks(builder.Configuration);
@@ -346,11 +352,13 @@ public sealed class RealShapesTests(PostgresFixture postgres, AzuriteFixture azu
         var issueAuthor = issue["user"]!["login"]!.GetValue<string>();
         var starrer = starHook["sender"]!["login"]!.GetValue<string>();
 
-        await using var webhooks = await WebhookHost.StartAsync();
+        await using var webhooks = await WebhookHost.StartAsync(azurite.Azurite.ConnectionString);
         await webhooks.DeliverAsync("issues", Encoding.UTF8.GetBytes(issueHook.ToJsonString()));
         await webhooks.DeliverAsync("pull_request", Encoding.UTF8.GetBytes(prHook.ToJsonString()));
         await webhooks.DeliverAsync("star", Encoding.UTF8.GetBytes(starHook.ToJsonString()));
         await webhooks.DeliverAsync("watch", Encoding.UTF8.GetBytes(watchHook.ToJsonString()));
+        // Accepted into the inbox; the relay publishes afterwards.
+        await Kafka.Wait.UntilAsync(() => webhooks.Events.Count >= 4, "the relay publishes the four accepted deliveries", 60);
         Assert.Equal(4, webhooks.Events.Count);
 
         // The same activities as GH Archive records (repository names in another casing: GitHub's are case-insensitive).

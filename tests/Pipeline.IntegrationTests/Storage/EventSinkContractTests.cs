@@ -195,7 +195,7 @@ public abstract class EventSinkContractTests
         var anyClose = mergedClose ?? examples.First(e => e.Action == "closed");
         await new EventSink(store).WriteAsync([anyClose]);
         var pr = anyClose.Payload.GetProperty("pull_request");
-        var doc = (await store.GetAsync(Collections.Pulls, $"{anyClose.Repo}#{pr.GetProperty("number").GetInt64()}"))!;
+        var doc = (await store.GetAsync(Collections.Pulls, $"{anyClose.RepoKey}#{pr.GetProperty("number").GetInt64()}"))!;
         Assert.Equal(pr.GetProperty("merged").GetBoolean(), doc["merged"]!.GetValue<bool>());
         Assert.Equal("closed", doc["state"]!.GetValue<string>());
         Assert.Equal(pr.GetProperty("user").GetProperty("login").GetString(), doc["author"]!.GetValue<string>());
@@ -207,7 +207,7 @@ public abstract class EventSinkContractTests
         await new EventSink(store).WriteAsync(prComment);
         foreach (var e in prComment)
         {
-            Assert.Null(await store.GetAsync(Collections.Issues, $"{e.Repo}#{e.Payload.GetProperty("issue").GetProperty("number").GetInt64()}"));
+            Assert.Null(await store.GetAsync(Collections.Issues, $"{e.RepoKey}#{e.Payload.GetProperty("issue").GetProperty("number").GetInt64()}"));
         }
     }
 
