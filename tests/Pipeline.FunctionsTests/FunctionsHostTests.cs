@@ -3,6 +3,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Orchestration.Scheduling;
+using Pipeline.Storage;
+using Pipeline.Testing.Analytics;
 
 namespace Pipeline.FunctionsTests;
 
@@ -54,7 +56,13 @@ public sealed class FunctionsHostTests
         var occurrence = schedule.Next(new DateTimeOffset(2026, 12, 6, 2, 59, 0, TimeSpan.Zero));
         // The Functions host fires a little after the occurrence; the worker's scheduler wakes at it.
         var clock = new FixedTimeProvider(occurrence.AddMilliseconds(350));
-        using var host = FunctionsApp.BuildHost(settings, s => s.AddSingleton<TimeProvider>(clock));
+        // Scheduled retrains go through the single-flight starter, which keeps its state in the store: each host gets its own
+        // in-memory store, as each recording client is its own durable backend.
+        using var host = FunctionsApp.BuildHost(settings, s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            s.AddSingleton<IDocumentStore>(new InMemoryDocumentStore());
+        });
 
         var functions = new RecordingDurableTaskClient();
         var method = FunctionsApp.FunctionMethods().Single(m => m.GetCustomAttributes(typeof(FunctionAttribute), false).Cast<FunctionAttribute>().Single().Name == function);
@@ -68,7 +76,12 @@ public sealed class FunctionsHostTests
 
         var worker = new RecordingDurableTaskClient();
         var workerClock = new FixedTimeProvider(occurrence.AddMilliseconds(-200));
-        var scheduler = new ScheduledJobsService(host.Services.GetServices<ScheduledJob>(), worker, workerClock, NullLogger<ScheduledJobsService>.Instance);
+        using var workerHost = FunctionsApp.BuildHost(settings, s =>
+        {
+            s.AddSingleton<TimeProvider>(workerClock);
+            s.AddSingleton<IDocumentStore>(new InMemoryDocumentStore());
+        });
+        var scheduler = new ScheduledJobsService(workerHost.Services.GetServices<ScheduledJob>(), worker, workerClock, NullLogger<ScheduledJobsService>.Instance);
         await scheduler.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         var expected = functions.Started.Keys.Order(StringComparer.Ordinal).ToList();

@@ -34,6 +34,7 @@ public sealed class HttpTriggerTests(FunctionsServersFixture servers) : IClassFi
         ["name"] = "issue-label",
         ["version"] = 1,
         ["instanceId"] = "no-such-instance",
+        ["eventName"] = "approval",
     };
 
     private static string? BodyFor(string function) => function switch

@@ -44,8 +44,12 @@ internal sealed class RecordingDurableTaskClient() : DurableTaskClient("recordin
     public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
         throw new NotSupportedException();
 
+    /// <summary>The recorded instances, one page (the management list routes page through this).</summary>
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) =>
-        throw new NotSupportedException();
+        Pageable.Create((string? _, int? _, CancellationToken _) => Task.FromResult(new Page<OrchestrationMetadata>(
+            Started.Where(p => filter?.InstanceIdPrefix is not { } prefix || p.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(p => new OrchestrationMetadata(p.Value.Orchestrator, p.Key) { RuntimeStatus = OrchestrationRuntimeStatus.Pending }).ToList(),
+            null)));
 
     public override Task<PurgeResult> PurgeInstanceAsync(string instanceId, CancellationToken cancellation = default) =>
         throw new NotSupportedException();
