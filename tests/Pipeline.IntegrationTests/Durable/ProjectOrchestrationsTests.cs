@@ -217,7 +217,7 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
         Assert.Equal(ModelNames.IssueLabeler, retrain.Model);
         Assert.True(retrain.Started, retrain.Status);
         var run = await host.WaitForEndAsync(retrain.InstanceId!, Timeout);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{run.RuntimeStatus}: {run.FailureDetails}");
         var trained = run.ReadOutputAs<RetrainResult>()!;
         Assert.True(trained.Version >= 1, $"registered version {trained.Version}");
         var runs = await ListAsync(host.Client, $"retrain-{ModelNames.IssueLabeler}-");

@@ -13,6 +13,7 @@ using Pipeline.Api.Predict;
 using Pipeline.Embedded;
 using Pipeline.ML;
 using Pipeline.ML.Serving;
+using Pipeline.Notifications;
 using Pipeline.Orchestration.ML;
 using Pipeline.Storage;
 using Pipeline.Storage.Postgres;
@@ -107,6 +108,7 @@ public sealed class MlTestApp : IAsyncDisposable
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<IDocumentStore>(faulty);
         builder.Services.AddPipelineMl(builder.Configuration);
+        builder.Services.AddPipelineNotifications(builder.Configuration); // SendAlertActivity e-mails too (Alerts:Email unset: skipped)
         builder.Services.AddInMemoryDurableTask(MlDurable.Register, new Microsoft.DurableTask.Testing.InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
         var app = builder.Build();
         app.MapPredictEndpoints();

@@ -26,14 +26,25 @@ public class RetrainFlightTests(MlServersFixture fx)
         {
             using var response = await app.Http.PostAsJsonAsync($"/api/models/{ModelNames.TimeToClose}/retrain", new { reason = $"client {i}" });
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instance_id").GetString()!;
+            // The management payload {id, statusQueryGetUri, ...}; a request that joined a running retrain says so in a header.
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var started = !response.Headers.TryGetValues("X-Already-Running", out var running) || !running.Contains("true");
+            return (Id: body.GetProperty("id").GetString()!, Started: started);
         });
         var timers = Enumerable.Range(0, 2).Select(async _ =>
-            (await RetrainStarter.StartAsync(app.Durable, app.Store, options, ModelNames.TimeToClose, "scheduled retraining", "schedule")).InstanceId!);
+        {
+            var s = await RetrainStarter.StartAsync(app.Durable, app.Store, options, ModelNames.TimeToClose, "scheduled retraining", "schedule");
+            return (Id: s.InstanceId!, s.Started);
+        });
         var monitor = Enumerable.Range(0, 2).Select(async _ =>
-            (await RetrainStarter.StartAsync(app.Durable, app.Store, options, ModelNames.TimeToClose, "drift", "monitor")).InstanceId!);
-        var ids = await Task.WhenAll(http.Concat(timers).Concat(monitor));
-        var instance = Assert.Single(ids.Distinct());
+        {
+            var s = await RetrainStarter.StartAsync(app.Durable, app.Store, options, ModelNames.TimeToClose, "drift", "monitor");
+            return (Id: s.InstanceId!, s.Started);
+        });
+        var starts = await Task.WhenAll(http.Concat(timers).Concat(monitor));
+        var instance = Assert.Single(starts.Select(s => s.Id).Distinct());
+        Assert.StartsWith($"retrain-{ModelNames.TimeToClose}-", instance);
+        Assert.Single(starts, s => s.Started); // exactly one request started the run; the others joined it
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var meta = await app.Durable.WaitForInstanceCompletionAsync(instance, getInputsAndOutputs: true, timeout.Token);

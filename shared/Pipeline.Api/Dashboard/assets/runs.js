@@ -128,8 +128,10 @@
       state.runs = runs.runs;
       state.reports = monitor.reports || [];
       const metrics = [...new Set(state.runs.flatMap((r) => Object.keys(r.testMetrics)))].filter((m) => m !== 'count').sort();
+      // Keep the metric the user picked (when this model has it); otherwise show the model's primary metric.
+      const picked = $('r-metric').dataset.touched ? $('r-metric').value : '';
       fillSelect($('r-metric'), metrics.length ? metrics : [primary[model]], true);
-      if (!metrics.includes($('r-metric').value) && metrics.includes(primary[model])) $('r-metric').value = primary[model];
+      if (!metrics.includes(picked) && metrics.includes(primary[model])) $('r-metric').value = primary[model];
       const params = [...new Set(state.runs.flatMap((r) => Object.keys(r.params)))].sort();
       fillSelect($('r-param'), params.length ? params : ['trainer'], true);
       if (!$('r-param').dataset.touched && params.includes('trainer')) $('r-param').value = 'trainer';
@@ -157,7 +159,7 @@
   if (query.get('model')) $('r-model').value = query.get('model');
   $('r-model').addEventListener('change', load);
   $('r-decision').addEventListener('change', load);
-  $('r-metric').addEventListener('change', render);
+  $('r-metric').addEventListener('change', () => { $('r-metric').dataset.touched = '1'; render(); });
   $('r-param').addEventListener('change', () => { $('r-param').dataset.touched = '1'; render(); });
   window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
   load();
