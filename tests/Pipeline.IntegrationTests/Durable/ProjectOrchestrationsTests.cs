@@ -72,6 +72,7 @@ public sealed class ProjectOrchestrationsTests(DurableBackendFixture backend, Po
             ["Analytics:CacheDirectory"] = Path.Combine(_dir, "analytics"),
             ["Analytics:StorageConnectionString"] = backend.ConnectionString,
             ["Analytics:ScheduleEnabled"] = "false",
+            ["Backfill:AllowedRoots:0"] = _dir, // the file lies in a temporary folder, outside the default roots
         }).Build();
         await using var host = await AzureStorageDurableHost.StartAsync(backend.ConnectionString, AzureStorageDurableHost.NewHubName("backfill"), r =>
         {

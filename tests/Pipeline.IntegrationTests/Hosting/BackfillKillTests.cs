@@ -57,7 +57,7 @@ public sealed class BackfillKillTests : IAsyncLifetime
         {
             using var start = await first.Http.PostAsJsonAsync("/api/backfill", new { files = paths });
             Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"{start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
-            statusUrl = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
+            statusUrl = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString()!;
             // Kill once some files are done but not all: mid-import, with events published and not yet stored.
             doneAtKill = await WaitForAsync(first, statusUrl, s => FilesDone(s) >= 1, TimeSpan.FromMinutes(4), s => FilesDone(s));
             Assert.InRange(doneAtKill, 1, Files - 1);
@@ -70,10 +70,10 @@ public sealed class BackfillKillTests : IAsyncLifetime
             // The import is complete when every file is done (each confirmed in the store). The orchestration then runs the trend
             // aggregation as a sub-orchestration, which the local durable backend cannot run yet (the sidecar fix is separate work),
             // so the test waits for the import, not for runtimeStatus Completed.
-            final = await WaitForAsync(second, statusUrl, s => FilesDone(s) == Files && s.GetProperty("progress").GetProperty("running").GetArrayLength() == 0,
+            final = await WaitForAsync(second, statusUrl, s => FilesDone(s) == Files && s.GetProperty("customStatus").GetProperty("running").GetArrayLength() == 0,
                 TimeSpan.FromMinutes(6), s => s);
-            Assert.Equal(0, final.GetProperty("progress").GetProperty("failedFiles").GetInt32());
-            Assert.Equal(Files * EventsPerFile, final.GetProperty("progress").GetProperty("events").GetInt64());
+            Assert.Equal(0, final.GetProperty("customStatus").GetProperty("failedFiles").GetInt32());
+            Assert.Equal(Files * EventsPerFile, final.GetProperty("customStatus").GetProperty("events").GetInt64());
             await second.StopGracefullyAsync(TimeSpan.FromSeconds(60));
         }
 
@@ -88,7 +88,7 @@ public sealed class BackfillKillTests : IAsyncLifetime
     }
 
     private static int FilesDone(JsonElement status) =>
-        status.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Object ? p.GetProperty("filesDone").GetInt32() : 0;
+        status.TryGetProperty("customStatus", out var p) && p.ValueKind == JsonValueKind.Object ? p.GetProperty("filesDone").GetInt32() : 0;
 
     private static async Task<T> WaitForAsync<T>(LocalHostProcess host, string statusUrl, Func<JsonElement, bool> done, TimeSpan timeout, Func<JsonElement, T> select)
     {

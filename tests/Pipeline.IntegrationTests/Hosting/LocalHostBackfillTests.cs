@@ -10,14 +10,10 @@ namespace Pipeline.IntegrationTests.Hosting;
 /// DurableTask.AzureStorage on Azurite): the import and its trend aggregation sub-orchestration both complete.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
-public sealed class LocalHostBackfillTests(LocalHostFixture fixture) : IDisposable
+public sealed class LocalHostBackfillTests(LocalHostFixture fixture)
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("pipeline-localhost-backfill-").FullName;
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+    // Local files must lie under <data directory>/imports: the default Backfill:AllowedRoots.
+    private readonly string _dir = Directory.CreateDirectory(Path.Combine(fixture.Host.DataDirectory, "imports", "localhost-backfill-" + Guid.NewGuid().ToString("N"))).FullName;
 
     [Fact]
     public async Task A_backfill_of_a_small_gh_archive_file_completes_with_its_aggregation()
@@ -25,9 +21,9 @@ public sealed class LocalHostBackfillTests(LocalHostFixture fixture) : IDisposab
         var archive = GhArchiveFileGenerator.Generate(Path.Combine(_dir, "2024-06-01-0.json.gz"), 50, seed: 21, firstId: 9_100_000_000);
 
         using var start = await fixture.Host.Http.PostAsJsonAsync("/api/backfill", new { files = new[] { archive.Path } });
-        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"{start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
         var accepted = await start.Content.ReadFromJsonAsync<JsonElement>();
-        var statusUrl = accepted.GetProperty("statusUrl").GetString()!;
+        var statusUrl = accepted.GetProperty("statusQueryGetUri").GetString()!;
 
         // The orchestration waits 30 s (AggregateDelaySeconds) for the consumer before aggregating; allow for a loaded machine.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(240);
@@ -43,7 +39,7 @@ public sealed class LocalHostBackfillTests(LocalHostFixture fixture) : IDisposab
         }
 
         Assert.True(status == "Completed", $"backfill ended {status}: {body}");
-        var result = body.GetProperty("result");
+        var result = body.GetProperty("output");
         Assert.Equal(50, result.GetProperty("events").GetInt64());
         Assert.Equal(0, result.GetProperty("failedFiles").GetInt32());
         Assert.EndsWith("-aggregate: completed", result.GetProperty("aggregation").GetString());

@@ -16,6 +16,9 @@ public sealed class LocalHostFixture : IAsyncLifetime
         Host = await LocalHostProcess.StartAsync(_dataDirectory, new Dictionary<string, string>
         {
             ["GitHub__WebhookSecret"] = WebhookSecret,
+            // Tests serve archive files from a loopback server on a random port, named "localhost" (docs/api.md's refused
+            // 127.0.0.1 example stays refused); the default allow-list (data.gharchive.org) refuses it.
+            ["Backfill__AllowedHosts__0"] = "localhost",
         });
     }
 

@@ -27,7 +27,7 @@ public sealed class LocalHostRestartTests : IAsyncLifetime
             using var start = await first.Http.PostAsJsonAsync("/api/jobs/aggregate", new { force = true });
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
             var accepted = await start.Content.ReadFromJsonAsync<JsonElement>();
-            instanceId = accepted.GetProperty("instanceId").GetString()!;
+            instanceId = accepted.GetProperty("id").GetString()!;
             await first.KillHardAsync();
         }
 
