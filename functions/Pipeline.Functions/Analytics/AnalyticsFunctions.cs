@@ -62,6 +62,10 @@ public sealed class AnalyticsFunctions(
     public IResult GetDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest req) =>
         DashboardHandlers.GetPage(req);
 
+    [Function("GetJobsDashboard")]
+    public IResult GetJobsDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/jobs")] HttpRequest req) =>
+        DashboardHandlers.GetPage(req, "jobs.html");
+
     [Function("GetDashboardAsset")]
     public IResult GetDashboardAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/assets/{file}")] HttpRequest req, string file) =>
         DashboardHandlers.GetAsset(req, file);

@@ -58,6 +58,10 @@ public sealed class MlHttpFunctions(PredictionService predictions, ModelRegistry
     public IResult GetModelRunsDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/runs")] HttpRequest req) =>
         Pipeline.Api.Dashboard.DashboardHandlers.GetPage(req, "runs.html");
 
+    [Function("GetModelDriftDashboard")]
+    public IResult GetModelDriftDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/drift")] HttpRequest req) =>
+        Pipeline.Api.Dashboard.DashboardHandlers.GetPage(req, "drift.html");
+
     [Function("ListModelRuns")]
     public Task<IResult> ListModelRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/runs")] HttpRequest req, string name) =>
         ModelHandlers.ListRunsAsync(req, name, runs, req.HttpContext.RequestAborted);

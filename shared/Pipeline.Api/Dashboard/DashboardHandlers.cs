@@ -34,7 +34,8 @@ public static class DashboardHandlers
     public static IReadOnlyList<string> AssetNames => typeof(DashboardHandlers).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Select(n => n[Prefix.Length..]).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary><c>GET /dashboard</c>: the page (<c>GET /dashboard/runs</c>: <c>runs.html</c>, with the same base).</summary>
+    /// <summary><c>GET /dashboard</c>: the page (<c>GET /dashboard/runs</c>, <c>/jobs</c>, <c>/drift</c>: <c>runs.html</c>,
+    /// <c>jobs.html</c>, <c>drift.html</c>, with the same base).</summary>
     public static IResult GetPage(HttpRequest request, string page = "index.html")
     {
         var asset = Load(page) ?? throw new InvalidOperationException($"Dashboard page {page} is not embedded");
@@ -53,8 +54,9 @@ public static class DashboardHandlers
     /// <summary><c>GET /dashboard/assets/{file}</c>: an embedded asset with an ETag (304 when unchanged); 404 otherwise.</summary>
     public static IResult GetAsset(HttpRequest request, string file)
     {
-        if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal) || file.Equals("index.html", StringComparison.OrdinalIgnoreCase)
-            || file.Equals("runs.html", StringComparison.OrdinalIgnoreCase))
+        // Pages are served only through their routes (they need the base and API substitution).
+        if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal)
+            || file.EndsWith(".html", StringComparison.OrdinalIgnoreCase))
         {
             return Results.NotFound();
         }

@@ -11,7 +11,11 @@ public sealed record FeatureDrift(
     bool Drifted,
     double Psi,
     int ReferenceCount,
-    int CurrentCount);
+    int CurrentCount)
+{
+    /// <summary>Reference vs current distributions over the same bins, from the samples the test ran on.</summary>
+    public DriftHistogram? Histogram { get; init; }
+}
 
 public sealed record DriftResult(
     List<FeatureDrift> Features,
@@ -70,16 +74,23 @@ public static class DriftDetector
         if (reference.Distinct().Take(MaxDistinctForCategorical + 1).Count() <= MaxDistinctForCategorical)
         {
             static string Key(double x) => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-            return Categorical(name, reference.Select(Key).ToList(), current.Select(Key).ToList(), s) with { Kind = "numeric_as_categorical" };
+            var asCategories = Categorical(name, reference.Select(Key).ToList(), current.Select(Key).ToList(), s) with { Kind = "numeric_as_categorical" };
+            return asCategories with { Histogram = SortedNumericCategories(asCategories.Histogram!) };
         }
         var psi = DriftStatistics.PsiNumeric(reference, current);
         if (reference.Count <= s.SmallSampleMax)
         {
             var (d, p) = DriftStatistics.KolmogorovSmirnov(reference, current);
-            return new FeatureDrift(name, "numeric", "ks", d, p, s.KsPValue, p < s.KsPValue, psi, reference.Count, current.Count);
+            return new FeatureDrift(name, "numeric", "ks", d, p, s.KsPValue, p < s.KsPValue, psi, reference.Count, current.Count)
+            {
+                Histogram = DriftHistograms.Numeric(reference, current),
+            };
         }
         var w = DriftStatistics.WassersteinNormed(reference, current);
-        return new FeatureDrift(name, "numeric", "wasserstein_normed", w, null, s.WassersteinThreshold, w >= s.WassersteinThreshold, psi, reference.Count, current.Count);
+        return new FeatureDrift(name, "numeric", "wasserstein_normed", w, null, s.WassersteinThreshold, w >= s.WassersteinThreshold, psi, reference.Count, current.Count)
+        {
+            Histogram = DriftHistograms.Numeric(reference, current),
+        };
     }
 
     public static FeatureDrift Categorical(string name, IReadOnlyList<string> reference, IReadOnlyList<string> current, DriftSettings s)
@@ -88,9 +99,24 @@ public static class DriftDetector
         if (reference.Count <= s.SmallSampleMax)
         {
             var (stat, _, p) = DriftStatistics.ChiSquared(reference, current);
-            return new FeatureDrift(name, "categorical", "chi_squared", stat, p, s.ChiSquaredPValue, p < s.ChiSquaredPValue, psi, reference.Count, current.Count);
+            return new FeatureDrift(name, "categorical", "chi_squared", stat, p, s.ChiSquaredPValue, p < s.ChiSquaredPValue, psi, reference.Count, current.Count)
+            {
+                Histogram = DriftHistograms.Categorical(reference, current),
+            };
         }
         var js = DriftStatistics.JensenShannonCategorical(reference, current);
-        return new FeatureDrift(name, "categorical", "jensen_shannon", js, null, s.JensenShannonThreshold, js >= s.JensenShannonThreshold, psi, reference.Count, current.Count);
+        return new FeatureDrift(name, "categorical", "jensen_shannon", js, null, s.JensenShannonThreshold, js >= s.JensenShannonThreshold, psi, reference.Count, current.Count)
+        {
+            Histogram = DriftHistograms.Categorical(reference, current),
+        };
+    }
+
+    /// <summary>The few values of a numeric feature tested as categories, in numeric order on the histogram's axis.</summary>
+    private static DriftHistogram SortedNumericCategories(DriftHistogram h)
+    {
+        if (h.Bins.Exists(b => !double.TryParse(b, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))) return h;
+        var order = Enumerable.Range(0, h.Bins.Count)
+            .OrderBy(i => double.Parse(h.Bins[i], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return new DriftHistogram(order.ConvertAll(i => h.Bins[i]), order.ConvertAll(i => h.Reference[i]), order.ConvertAll(i => h.Current[i]));
     }
 }

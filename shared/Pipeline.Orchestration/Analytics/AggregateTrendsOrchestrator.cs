@@ -43,6 +43,8 @@ public sealed class AggregateTrendsOrchestrator : TaskOrchestrator<AggregateTren
             var pending = new Queue<string>(prepared.Jobs);
             var running = new List<Task<JobOutcome>>();
             var limit = Math.Max(1, input.MaxParallelJobs);
+            // Progress for the management status document and the dashboard's jobs page.
+            context.SetCustomStatus(new { stage = "jobs", completed = 0, total = prepared.Jobs.Count, failed = 0 });
             while (pending.Count > 0 || running.Count > 0)
             {
                 while (pending.Count > 0 && running.Count < limit)
@@ -52,6 +54,13 @@ public sealed class AggregateTrendsOrchestrator : TaskOrchestrator<AggregateTren
                 var done = await Task.WhenAny(running);
                 running.Remove(done);
                 outcomes.Add(await done);
+                context.SetCustomStatus(new
+                {
+                    stage = "jobs",
+                    completed = outcomes.Count,
+                    total = prepared.Jobs.Count,
+                    failed = outcomes.Count(o => o.Status != JobRunStatus.Succeeded),
+                });
             }
         }
 

@@ -101,6 +101,50 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task Filters_are_written_to_the_url_and_a_reload_restores_the_same_view()
+    {
+        var (page, errors) = await OpenAsync(fixture.FullApp.BaseUrl, "?refresh=0&animate=0");
+        var refreshes = await page.EvaluateAsync<int>("() => window.pipelineDashboard.refreshes");
+        await page.SelectOptionAsync("#f-repo", "northwind/ml-toolkit");
+        await page.SelectOptionAsync("#f-period", "12m");
+        await page.SelectOptionAsync("#f-compare", "1");
+        await page.SelectOptionAsync("#f-measure", "stars");
+        await WaitForRefreshesAsync(page, refreshes + 4);
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query);
+        Assert.Equal("northwind/ml-toolkit", query["repo"]);
+        Assert.Equal("12m", query["period"]);
+        Assert.Equal("1", query["compareYears"]);
+        Assert.Equal("stars", query["measure"]);
+        Assert.Equal("0", query["animate"]); // parameters the filters do not own are kept
+        Assert.Null(query["from"]); // custom dates only with the custom period
+        var shared = page.Url;
+        var grown = await page.EvaluateAsync<string[]>("() => window.pipelineDashboard.data.growing.items.map(i => i.repo)");
+
+        // The shared link opens the same view: every filter restored, the same data asked for.
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1900 } });
+        var again = await context.NewPageAsync();
+        again.PageError += (_, e) => errors.Add("page error: " + e);
+        Assert.Equal(200, (await again.GotoAsync(shared))!.Status);
+        await WaitForRefreshesAsync(again, 1);
+        Assert.Equal("northwind/ml-toolkit", await again.Locator("#f-repo").InputValueAsync());
+        Assert.Equal("12m", await again.Locator("#f-period").InputValueAsync());
+        Assert.Equal("1", await again.Locator("#f-compare").InputValueAsync());
+        Assert.Equal("stars", await again.Locator("#f-measure").InputValueAsync());
+        Assert.Equal(grown, await again.EvaluateAsync<string[]>("() => window.pipelineDashboard.data.growing.items.map(i => i.repo)"));
+        await again.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fixture.ArtifactsDirectory, "dashboard-url-filters.png"), FullPage = true });
+
+        // Custom dates go into the URL only with the custom period.
+        await again.SelectOptionAsync("#f-period", "custom");
+        await again.FillAsync("#f-from", "2026-01-01");
+        await again.Locator("#f-from").DispatchEventAsync("change");
+        await again.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('from') === '2026-01-01'", null, new PageWaitForFunctionOptions { Timeout = 15000 });
+        Assert.Equal("custom", System.Web.HttpUtility.ParseQueryString(new Uri(again.Url).Query)["period"]);
+        Assert.Empty(errors);
+        await context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Without_the_optional_endpoints_the_page_degrades_gracefully()
     {
         var (page, errors) = await OpenAsync(fixture.BareApp.BaseUrl, "?refresh=0&animate=0");

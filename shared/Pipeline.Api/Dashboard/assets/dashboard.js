@@ -529,8 +529,23 @@
     if (seconds > 0) state.timer = setInterval(refresh, seconds * 1000);
   }
 
+  // Every filter is kept in the query string (history.replaceState), so a view can be shared and reloads the same.
+  const urlFilters = { repo: 'f-repo', language: 'f-language', period: 'f-period', compareYears: 'f-compare', from: 'f-from', to: 'f-to',
+    refresh: 'f-refresh', kind: 'f-kind', measure: 'f-measure', ocKind: 'f-oc-kind' };
+  function writeUrl() {
+    const q = new URLSearchParams(location.search);
+    for (const [key, id] of Object.entries(urlFilters)) {
+      const v = $(id).value;
+      const custom = key === 'from' || key === 'to';
+      if (v && (!custom || $('f-period').value === 'custom')) q.set(key, v); else q.delete(key);
+    }
+    const search = q.toString();
+    history.replaceState(history.state, '', location.pathname + (search ? '?' + search : '') + location.hash);
+  }
+  window.pipelineDashboardWriteUrl = writeUrl;
+
   function init() {
-    // Filters may come from the URL (?repo=&language=&period=&compareYears=&refresh=) so views can be linked.
+    // Filters come from the URL (?repo=&language=&period=&compareYears=&from=&to=&refresh=&kind=&measure=&ocKind=).
     if (params.get('period')) $('f-period').value = params.get('period');
     if (params.get('compareYears')) $('f-compare').value = params.get('compareYears');
     if (params.get('refresh')) {
@@ -538,12 +553,16 @@
       if (![...$('f-refresh').options].some((o) => o.value === v)) $('f-refresh').append(el('option', { value: v }, 'every ' + v + ' s'));
       $('f-refresh').value = v;
     }
+    for (const key of ['kind', 'measure', 'ocKind']) {
+      const v = params.get(key);
+      if (v && [...$(urlFilters[key]).options].some((o) => o.value === v)) $(urlFilters[key]).value = v;
+    }
     if (params.get('from')) $('f-from').value = params.get('from');
     if (params.get('to')) $('f-to').value = params.get('to');
     const toggleCustom = () => document.querySelectorAll('.custom-dates').forEach((n) => { n.hidden = $('f-period').value !== 'custom'; });
     toggleCustom();
-    ['f-repo', 'f-language', 'f-period', 'f-compare', 'f-from', 'f-to', 'f-kind', 'f-measure', 'f-oc-kind'].forEach((id) => $(id).addEventListener('change', () => { toggleCustom(); refresh(); }));
-    $('f-refresh').addEventListener('change', schedule);
+    ['f-repo', 'f-language', 'f-period', 'f-compare', 'f-from', 'f-to', 'f-kind', 'f-measure', 'f-oc-kind'].forEach((id) => $(id).addEventListener('change', () => { toggleCustom(); writeUrl(); refresh(); }));
+    $('f-refresh').addEventListener('change', () => { writeUrl(); schedule(); });
     $('run-now').addEventListener('click', runNow);
     window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
     loadDimensions().then(refresh).then(schedule);

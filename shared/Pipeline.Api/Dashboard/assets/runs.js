@@ -67,8 +67,10 @@
   function renderTime(model, metric) {
     const offline = state.runs.map((r) => [r.finishedAt, r.testMetrics[metric] ?? null]).sort((a, b) => a[0].localeCompare(b[0]));
     const live = liveMetric[model];
-    const online = state.reports.filter((r) => r.live_metrics && r.live_metrics[live] !== undefined)
-      .map((r) => [r.at, r.live_metrics[live]]).sort((a, b) => a[0].localeCompare(b[0]));
+    // The monitor API answers camelCase (liveMetrics); older stored shapes used live_metrics.
+    const liveOf = (r) => r.liveMetrics || r.live_metrics;
+    const online = state.reports.filter((r) => liveOf(r) && liveOf(r)[live] !== undefined)
+      .map((r) => [r.at, liveOf(r)[live]]).sort((a, b) => a[0].localeCompare(b[0]));
     chart('chart-time').setOption({
       tooltip: { trigger: 'axis' },
       legend: { data: ['offline ' + metric, 'live ' + live] },
@@ -129,9 +131,8 @@
       state.reports = monitor.reports || [];
       const metrics = [...new Set(state.runs.flatMap((r) => Object.keys(r.testMetrics)))].filter((m) => m !== 'count').sort();
       // Keep the metric the user picked (when this model has it); otherwise show the model's primary metric.
-      const picked = $('r-metric').dataset.touched ? $('r-metric').value : '';
       fillSelect($('r-metric'), metrics.length ? metrics : [primary[model]], true);
-      if (!metrics.includes(picked) && metrics.includes(primary[model])) $('r-metric').value = primary[model];
+      if ((!$('r-metric').dataset.touched || !metrics.includes($('r-metric').value)) && metrics.includes(primary[model])) $('r-metric').value = primary[model];
       const params = [...new Set(state.runs.flatMap((r) => Object.keys(r.params)))].sort();
       fillSelect($('r-param'), params.length ? params : ['trainer'], true);
       if (!$('r-param').dataset.touched && params.includes('trainer')) $('r-param').value = 'trainer';
