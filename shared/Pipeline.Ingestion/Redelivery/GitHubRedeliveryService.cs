@@ -9,9 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Ingestion.Redelivery;
 
-/// <summary>What one redelivery run did.</summary>
-public sealed record RedeliveryRunResult(int Hooks, int Listed, int Failed, int Redelivered, int Skipped, string? StoppedReason);
-
 /// <summary>
 /// Lists the configured hooks' deliveries of the lookback window (<c>GET .../deliveries?per_page=100</c>, following
 /// <c>Link: rel="next"</c>) and requests redelivery (<c>POST .../deliveries/{id}/attempts</c>) of each failed guid that has
