@@ -56,6 +56,9 @@ param mlAlertWebhookUrl string = ''
 @secure()
 @description('SMTP password for administrator e-mail (Alerts:Smtp:Password); the host and addresses are app settings.')
 param alertsSmtpPassword string = ''
+@secure()
+@description('GitHub App private key (PEM) for redelivering the app hook\'s failed deliveries (GitHub:Redelivery:PrivateKey).')
+param githubAppPrivateKey string = ''
 
 @description('Functions host keys for the AKS deployment (Secret pipeline-functions-keys); generated when not given.')
 @secure()
@@ -151,6 +154,7 @@ module keyVault 'modules/keyvault.bicep' = {
     mlApiKey: mlApiKey
     mlAlertWebhookUrl: mlAlertWebhookUrl
     alertsSmtpPassword: alertsSmtpPassword
+    githubAppPrivateKey: githubAppPrivateKey
     functionsHostMasterKey: functionsHostMasterKey
     functionsHostFunctionKey: functionsHostFunctionKey
     functionsHostSystemKey: functionsHostSystemKey

@@ -4,6 +4,7 @@ using Pipeline.Analytics;
 using Pipeline.Ingestion.Archive;
 using Pipeline.Ingestion.Kafka;
 using Pipeline.Ingestion.Polling;
+using Pipeline.Ingestion.Redelivery;
 using Pipeline.ML;
 using Pipeline.Notifications;
 using Pipeline.Orchestration.Analytics;
@@ -42,6 +43,7 @@ public static class OrchestrationComposition
             s.AddPipelineAudit(configuration);
             s.AddPipelineNotifications(configuration);
             s.AddActivities(NotificationsDurable.Tasks);
+            s.AddPipelineRedelivery(configuration);
             s.AddPipelineScheduledJobs();
         });
     }

@@ -50,7 +50,8 @@ var requiredSecrets = [
 var optionalSecrets = concat(
   empty(keyVaultSecretUris.githubToken) ? [] : [{ name: 'github-token', keyVaultUrl: keyVaultSecretUris.githubToken, identity: identityId }],
   empty(keyVaultSecretUris.mlAlertWebhookUrl) ? [] : [{ name: 'ml-alert-webhook-url', keyVaultUrl: keyVaultSecretUris.mlAlertWebhookUrl, identity: identityId }],
-  empty(keyVaultSecretUris.alertsSmtpPassword) ? [] : [{ name: 'alerts-smtp-password', keyVaultUrl: keyVaultSecretUris.alertsSmtpPassword, identity: identityId }]
+  empty(keyVaultSecretUris.alertsSmtpPassword) ? [] : [{ name: 'alerts-smtp-password', keyVaultUrl: keyVaultSecretUris.alertsSmtpPassword, identity: identityId }],
+  empty(keyVaultSecretUris.githubAppPrivateKey) ? [] : [{ name: 'github-app-private-key', keyVaultUrl: keyVaultSecretUris.githubAppPrivateKey, identity: identityId }]
 )
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
@@ -161,6 +162,19 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Poller__RequestTimeout', value: '00:00:30' }
             { name: 'Poller__IntervalSeconds', value: '0' }
             { name: 'Poller__Enabled', value: 'true' }
+            { name: 'GitHub__Redelivery__Hooks__0', value: '' }
+            { name: 'GitHub__Redelivery__Schedule', value: '0 */10 * * * *' }
+            { name: 'GitHub__Redelivery__ScheduleEnabled', value: 'true' }
+            { name: 'GitHub__Redelivery__LookbackHours', value: '24' }
+            { name: 'GitHub__Redelivery__MaxRedeliveriesPerRun', value: '100' }
+            { name: 'GitHub__Redelivery__ApiBaseUrl', value: 'https://api.github.com/' }
+            { name: 'GitHub__Redelivery__AppId', value: '' }
+            { name: 'GitHub__Redelivery__MinRemainingQuota', value: '100' }
+            { name: 'GitHub__Redelivery__MaxInlineRateLimitWait', value: '00:00:10' }
+            { name: 'GitHub__Redelivery__MaxPages', value: '20' }
+            { name: 'GitHub__Redelivery__RequestTimeout', value: '00:00:30' }
+            empty(keyVaultSecretUris.githubToken) ? { name: 'GitHub__Redelivery__Token', value: '' } : { name: 'GitHub__Redelivery__Token', secretRef: 'github-token' }
+            empty(keyVaultSecretUris.githubAppPrivateKey) ? { name: 'GitHub__Redelivery__PrivateKey', value: '' } : { name: 'GitHub__Redelivery__PrivateKey', secretRef: 'github-app-private-key' }
             { name: 'Kafka__ClientId', value: 'pipeline' }
             { name: 'Kafka__EventHubsConnectionString', value: '' }
             { name: 'Kafka__ProducerLingerMs', value: '5' }

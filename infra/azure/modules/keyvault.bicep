@@ -20,6 +20,8 @@ param mlAlertWebhookUrl string
 @description('SMTP password for administrator e-mail (Alerts:Smtp:Password); empty: no secret is created.')
 param alertsSmtpPassword string = ''
 @secure()
+param githubAppPrivateKey string = ''
+@secure()
 param functionsHostMasterKey string
 @secure()
 param functionsHostFunctionKey string
@@ -134,6 +136,14 @@ resource token 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(githu
   }
 }
 
+resource githubAppKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(githubAppPrivateKey)) {
+  parent: vault
+  name: 'github-app-private-key'
+  properties: {
+    value: githubAppPrivateKey
+  }
+}
+
 resource alertsSmtp 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(alertsSmtpPassword)) {
   parent: vault
   name: 'alerts-smtp-password'
@@ -194,4 +204,5 @@ output secretUris object = {
   mlApiKey: mlKey.properties.secretUri
   mlAlertWebhookUrl: alertWebhook.?properties.secretUri ?? ''
   alertsSmtpPassword: alertsSmtp.?properties.secretUri ?? ''
+  githubAppPrivateKey: githubAppKey.?properties.secretUri ?? ''
 }

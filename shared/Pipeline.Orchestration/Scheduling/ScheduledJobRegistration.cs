@@ -13,6 +13,7 @@ public static class ScheduledJobRegistration
         Add<AggregateTrendsJob>(services);
         Add<MonitorModelsJob>(services);
         Add<RetrainModelsJob>(services);
+        Add<RedeliverWebhooksJob>(services);
         return services;
     }
 

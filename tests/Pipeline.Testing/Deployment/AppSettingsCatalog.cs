@@ -115,10 +115,7 @@ public static class AppSettingsCatalog
         }
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            // A get-only property is bound only when it holds a mutable collection (List<T>); a computed view such as
-            // IReadOnlyList<string> Recipients is not a setting.
-            if (property.GetIndexParameters().Length > 0
-                || property.SetMethod is not { IsPublic: true } && (!IsCollection(property.PropertyType) || property.PropertyType.IsInterface))
+            if (property.GetIndexParameters().Length > 0 || property.SetMethod is not { IsPublic: true } && !IsBindableGetOnlyCollection(property.PropertyType))
             {
                 continue;
             }
@@ -188,6 +185,12 @@ public static class AppSettingsCatalog
     }
 
     private static bool IsCollection(Type type) => type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type);
+
+    /// <summary>The binder fills a get-only collection only when it can add to it (<c>List&lt;string&gt; X { get; } = []</c>); a
+    /// computed read-only view (<c>IReadOnlyList&lt;string&gt; X =&gt; ...</c>) is not a setting.</summary>
+    private static bool IsBindableGetOnlyCollection(Type type) =>
+        IsCollection(type) && !type.IsArray && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() is var d
+            && (d == typeof(ICollection<>) || d == typeof(IDictionary<,>)));
 
     private static bool IsDictionary(Type type) =>
         typeof(IDictionary).IsAssignableFrom(type)

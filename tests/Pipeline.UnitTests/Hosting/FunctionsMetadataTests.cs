@@ -75,6 +75,7 @@ public sealed class FunctionsMetadataTests
         ["GetModelRun"] = new("httpTrigger", "models/{name}/runs/{id}", "Anonymous", ["get"]),
         ["AggregateTrendsTimer"] = new("timerTrigger"),
         ["GitHubPoller"] = new("timerTrigger"),
+        ["GitHubRedeliveryTimer"] = new("timerTrigger"),
         ["MonitorModelsTimer"] = new("timerTrigger"),
         ["RetrainModelsTimer"] = new("timerTrigger"),
     };
