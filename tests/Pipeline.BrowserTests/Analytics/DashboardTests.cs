@@ -95,6 +95,16 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await page.SelectOptionAsync("#f-repo", "");
         await page.SelectOptionAsync("#f-language", "Rust");
         await WaitForRefreshesAsync(page, refreshes + 3);
+        // Each filter change refreshes (and writes the URL); wait for the refresh that carries the language filter.
+        try
+        {
+            await page.WaitForFunctionAsync("() => { const s = window.pipelineDashboard.data.languages.series; return s.length > 0 && s.every(x => x.name === 'Rust'); }",
+                null, new() { Timeout = 30_000 });
+        }
+        catch (PlaywrightException)
+        {
+            // Fall through: the assertion below reports what the chart shows.
+        }
         var languages = await page.EvaluateAsync<string[]>("() => window.pipelineDashboard.data.languages.series.map(s => s.name)");
         Assert.All(languages, l => Assert.Equal("Rust", l));
         await page.Context.CloseAsync();
