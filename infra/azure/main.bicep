@@ -57,7 +57,7 @@ param mlAlertWebhookUrl string = ''
 @description('SMTP password for administrator e-mail (Alerts:Smtp:Password); the host and addresses are app settings.')
 param alertsSmtpPassword string = ''
 @secure()
-@description('GitHub App private key (PEM) for redelivering the app hook\'s failed deliveries (GitHub:Redelivery:PrivateKey).')
+@description('GitHub App private key (PEM) for redelivering failed deliveries of the app hook (GitHub:Redelivery:PrivateKey).')
 param githubAppPrivateKey string = ''
 
 @description('Functions host keys for the AKS deployment (Secret pipeline-functions-keys); generated when not given.')

@@ -13,7 +13,8 @@ namespace Pipeline.Domain.Normalization;
 /// the rule deterministic. Logins are lower-cased too (GitHub logins are case-insensitive).</para>
 /// <para>Per type (<c>{r}</c> = repository key, <c>#n</c> = issue or pull-request number):
 /// issues <c>issues:{r}#n:{action}</c>, plus <c>:{closed_at}</c> for closed and <c>:{updated_at}</c> for every action but
-/// opened (an issue is opened once, but closed, reopened, labelled... many times);
+/// opened (an issue is opened once, but closed, reopened, labelled... many times), and the label name for labeled and
+/// unlabeled (several labels are often added in the same second);
 /// pull_request the same shape (a merge is <c>closed</c> with merged = true, so PR merged shares the closed key);
 /// star: <c>star:{r}:{login}</c> for <c>watch started</c> and <c>star created</c> alike (GitHub sends both for one click,
 /// GH Archive only WatchEvent); unstar <c>unstar:{r}:{login}:{time}</c>;
@@ -66,11 +67,28 @@ public static class ActivityKey
         var key = $"{type}:{repo}#{number.Value.ToString(CultureInfo.InvariantCulture)}:{action}";
         if (action == "opened") return key;
         var at = action == "closed" ? Time(payload, item, "closed_at") ?? Time(payload, item, "updated_at") : Time(payload, item, "updated_at");
-        return at is null ? null : key + ":" + at;
+        if (at is null) return null;
+        // Several labels added in one second share updated_at: the label name tells the activities apart.
+        if (action is "labeled" or "unlabeled")
+        {
+            if (Text(payload, "label", "name") is not { } label) return null;
+            return key + ":" + at + ":" + label.ToLowerInvariant();
+        }
+        return key + ":" + at;
     }
 
     private static string? Time(JsonElement payload, params string[] path) =>
         GitHubEventNormalizer.Time(payload, path) is { } t ? GitHubEventNormalizer.FormatTime(t) : null;
+
+    private static string? Text(JsonElement e, params string[] path)
+    {
+        var cur = e;
+        foreach (var name in path)
+        {
+            if (cur.ValueKind != JsonValueKind.Object || !cur.TryGetProperty(name, out cur)) return null;
+        }
+        return cur.ValueKind == JsonValueKind.String ? cur.GetString() : null;
+    }
 
     private static long? Num(JsonElement e, params string[] path)
     {
