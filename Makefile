@@ -91,6 +91,7 @@ audit: build ## audit this repository (ML Test Score) into docs/
 docker: ## container images (needs a Docker engine)
 	docker build -f docker/Dockerfile.functions -t pipeline-functions:local .
 	docker build -f docker/Dockerfile.worker -t pipeline-worker:local .
+	docker build -f docker/Dockerfile.spark -t pipeline-spark:local .
 
 minikube-up: ## KEDA-scaled deployment on Minikube
 	infra/minikube/up.sh

@@ -73,6 +73,9 @@ param functionsHostDurableTaskKey string = newGuid()
 @description('Consumer image (pushed by .github/workflows/release.yml), e.g. ghcr.io/<owner>/pipeline-worker:1.2.3.')
 param consumerImage string = 'ghcr.io/example-org/pipeline-worker:0.1.0'
 
+@description('Spark image for the trend jobs (docker/Dockerfile.spark, pushed by .github/workflows/release.yml), e.g. ghcr.io/<owner>/pipeline-spark:1.2.3.')
+param sparkImage string = 'ghcr.io/example-org/pipeline-spark:0.1.0'
+
 @description('OIDC issuer URL of an AKS cluster running infra/k8s/overlays/aks; empty skips the workload identity federation.')
 param aksOidcIssuerUrl string = ''
 
@@ -183,6 +186,7 @@ module functionApp 'modules/functionapp.bicep' = {
     pollerSchedule: pollerSchedule
     analyticsEngine: analyticsEngine
     analyticsSchedule: analyticsSchedule
+    sparkImage: sparkImage
     maximumInstanceCount: functionsMaximumInstanceCount
   }
 }
@@ -205,6 +209,7 @@ module consumer 'modules/consumer.bicep' = {
     storageAccountName: storage.outputs.storageAccountName
     analyticsEngine: analyticsEngine
     analyticsSchedule: analyticsSchedule
+    sparkImage: sparkImage
     maxReplicas: eventsPartitionCount
   }
 }

@@ -17,6 +17,8 @@ param pollerSchedule string
 param storageAccountName string
 param analyticsEngine string
 param analyticsSchedule string
+@description('Image of the SparkApplications this app submits (Analytics:Spark:Image).')
+param sparkImage string
 @description('At most one replica per partition of github.events.')
 param maxReplicas int
 
@@ -111,7 +113,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Analytics__JobMaxAttempts', value: '3' }
             { name: 'Analytics__JobFirstRetryInterval', value: '00:00:10' }
             { name: 'Analytics__Spark__Namespace', value: 'pipeline' }
-            { name: 'Analytics__Spark__Image', value: 'pipeline-spark:dev' }
+            { name: 'Analytics__Spark__Image', value: sparkImage }
             { name: 'Analytics__Spark__SparkVersion', value: '3.5.3' }
             { name: 'Analytics__Spark__ServiceAccount', value: 'spark-driver' }
             { name: 'Analytics__Spark__ApiServer', value: '' }

@@ -15,6 +15,8 @@ param pollerRepository string
 param pollerSchedule string
 param analyticsEngine string
 param analyticsSchedule string
+@description('Image of the SparkApplications this app submits (Analytics:Spark:Image).')
+param sparkImage string
 param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -115,7 +117,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Analytics__JobMaxAttempts: '3'
     Analytics__JobFirstRetryInterval: '00:00:10'
     Analytics__Spark__Namespace: 'pipeline'
-    Analytics__Spark__Image: 'pipeline-spark:dev'
+    Analytics__Spark__Image: sparkImage
     Analytics__Spark__SparkVersion: '3.5.3'
     Analytics__Spark__ServiceAccount: 'spark-driver'
     Analytics__Spark__ApiServer: ''

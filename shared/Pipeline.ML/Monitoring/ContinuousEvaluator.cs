@@ -88,21 +88,6 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
     public Task<long> CountExpiredAsync(string model, CancellationToken ct = default) =>
         store.CountAsync(Collections.Predictions, DocumentQuery.Where(new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("expired", FilterOp.Eq, true)), ct);
 
-    /// <summary>
-    /// Consumer tie-in: call for <c>issues</c> events (closed, labeled, reopened...) with the issue document as stored;
-    /// resolves every pending prediction about that issue.
-    /// </summary>
-    public async Task<int> OnIssueUpdatedAsync(JsonObject issueDocument, CancellationToken ct = default)
-    {
-        var id = issueDocument["_id"]?.ToString();
-        if (id is null) return 0;
-        var pending = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(
-            new FieldFilter("issue_ref", FilterOp.Eq, id), new FieldFilter("resolved", FilterOp.Eq, false)), ct);
-        var updates = pending.Select(p => Resolve(p, issueDocument)).OfType<KeyValuePair<string, JsonObject>>().ToList();
-        if (updates.Count > 0) await store.UpsertManyAsync(Collections.Predictions, updates, ct);
-        return updates.Count;
-    }
-
     /// <summary>The prediction with its outcome, or null while the issue gives no ground truth yet.</summary>
     private KeyValuePair<string, JsonObject>? Resolve(JsonObject prediction, JsonObject issueDoc)
     {

@@ -124,6 +124,26 @@ public sealed class BicepTests
             $"Key Vault secrets in Bicep [{string.Join(", ", created.Order())}] differ from the SecretProviderClass objects [{string.Join(", ", objects.Order())}]");
     }
 
+    [Fact]
+    public void Claim_check_blobs_expire_after_the_topics_retention_and_the_inbox_is_never_expired()
+    {
+        var storage = BicepText.StripComments(RepoFiles.Read("infra/azure/modules/storage.bicep"));
+        var eventHubs = BicepText.StripComments(RepoFiles.Read("infra/azure/modules/eventhubs.bicep"));
+        var claimContainer = new Pipeline.Ingestion.Kafka.KafkaOptions().ClaimCheckContainer;
+        var inboxContainer = new Pipeline.Ingestion.Webhooks.WebhookOptions().InboxContainer;
+        Assert.Matches($@"var claimCheckContainerName = '{claimContainer}'", storage);
+        Assert.Matches($@"var webhookInboxContainerName = '{inboxContainer}'", storage);
+        Assert.Contains("'Microsoft.Storage/storageAccounts/managementPolicies@", storage, StringComparison.Ordinal);
+        // One rule, scoped to the claim-check container only: the inbox holds undelivered data the relay still owes.
+        var prefixes = Regex.Matches(storage, @"prefixMatch:\s*\[\s*'([^']*)'\s*\]").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["${claimCheckContainerName}/"], prefixes);
+        var days = int.Parse(Regex.Match(storage, @"param claimCheckRetentionDays int = (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Matches(@"daysAfterModificationGreaterThan:\s*claimCheckRetentionDays", storage);
+        var retentions = Regex.Matches(eventHubs, @"messageRetentionInDays:\s*(\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(retentions);
+        Assert.True(days > retentions.Max(), $"claim checks expire after {days} days, a topic keeps messages {retentions.Max()} days");
+    }
+
     private static int SkipString(string text, int start)
     {
         for (var i = start + 1; i < text.Length; i++)

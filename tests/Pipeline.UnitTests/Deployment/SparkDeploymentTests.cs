@@ -152,6 +152,8 @@ public sealed partial class SparkDeploymentTests(ITestOutputHelper output)
         {
             Check(DeploymentTargets.ComposeFile, key, Regex.Match(compose, $@"\b{key}:\s*""([^""]*)""").Groups[1].Value);
             Check("local.settings.sample.json", key, Regex.Match(sample, $@"""{key}"":\s*""([^""]*)""").Groups[1].Value);
+            // In Azure the image comes from a registry: both modules take main.bicep's sparkImage (checked below).
+            if (key == "Analytics__Spark__Image") continue;
             foreach (var bicep in new[] { "infra/azure/modules/functionapp.bicep", "infra/azure/modules/consumer.bicep" })
             {
                 var text = RepoFiles.Read(bicep);
@@ -168,6 +170,18 @@ public sealed partial class SparkDeploymentTests(ITestOutputHelper output)
             if (!text.Contains("abfss://analytics-snapshots@${storageAccountName}.dfs.core.windows.net", StringComparison.Ordinal))
                 problems.Add($"{bicep}: Analytics__Spark__StorageUri must be abfss://<Analytics__SnapshotContainer>@<the deployed storage account>");
             if (!text.Contains("'analytics-snapshots'", StringComparison.Ordinal)) problems.Add($"{bicep}: Analytics__SnapshotContainer is not analytics-snapshots");
+        }
+        // Azure submits to AKS, which pulls the released image: main.bicep's default is the aks overlay's, and both modules use it.
+        var aksImage = RepoFiles.Read("infra/k8s/overlays/aks/settings.env").Split('\n')
+            .Single(l => l.StartsWith("Analytics__Spark__Image=", StringComparison.Ordinal))["Analytics__Spark__Image=".Length..].Trim();
+        var mainBicep = RepoFiles.Read("infra/azure/main.bicep");
+        var sparkImageDefault = Regex.Match(mainBicep, @"(?m)^param sparkImage string = '([^']*)'").Groups[1].Value;
+        if (sparkImageDefault != aksImage) problems.Add($"infra/azure/main.bicep: sparkImage defaults to '{sparkImageDefault}', the aks overlay runs '{aksImage}'");
+        if (Regex.Matches(mainBicep, @"(?m)^\s+sparkImage: sparkImage$").Count != 2) problems.Add("infra/azure/main.bicep must pass sparkImage to the functionapp and consumer modules");
+        foreach (var bicep in new[] { "infra/azure/modules/functionapp.bicep", "infra/azure/modules/consumer.bicep" })
+        {
+            var text = RepoFiles.Read(bicep);
+            if (!Regex.IsMatch(text, @"Analytics__Spark__Image(:\s*|',\s*value:\s*)sparkImage\b")) problems.Add($"{bicep}: Analytics__Spark__Image must be the sparkImage parameter");
         }
         var keyVault = RepoFiles.Read("infra/azure/modules/keyvault.bicep");
         var spc = RepoFiles.Read("infra/k8s/overlays/aks/secretproviderclass.yaml");
