@@ -75,6 +75,7 @@ public sealed partial class GitHubRedeliveryService : IDisposable
                         continue;
                     }
                     failed++;
+                    RedeliveryMetrics.FailedFound.Add(1);
                     if (group.Any(d => d.Succeeded) || group.Any(d => d.Redelivery))
                     {
                         skipped++;
@@ -89,6 +90,7 @@ public sealed partial class GitHubRedeliveryService : IDisposable
                     var latest = group.OrderByDescending(d => d.DeliveredAt).First();
                     await SendAsync(hook, HttpMethod.Post, new Uri(_base, $"{hook.DeliveriesPath}/{latest.Id.ToString(CultureInfo.InvariantCulture)}/attempts"), ct);
                     redelivered++;
+                    RedeliveryMetrics.Requested.Add(1);
                     LogRedelivered(_logger, hook.Text, latest.Id, latest.Guid, latest.Event, latest.StatusCode);
                 }
             }
@@ -100,6 +102,7 @@ public sealed partial class GitHubRedeliveryService : IDisposable
             }
             catch (HttpRequestException ex)
             {
+                RedeliveryMetrics.HookErrors.Add(1);
                 LogHookFailed(_logger, ex, hook.Text);
             }
         }

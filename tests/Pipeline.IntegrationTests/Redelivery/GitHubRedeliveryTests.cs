@@ -77,6 +77,34 @@ public sealed class GitHubRedeliveryTests
     }
 
     [Fact]
+    public async Task A_run_counts_failed_deliveries_requests_and_hook_errors_on_the_ingestion_meter()
+    {
+        await using var server = await HookDeliveriesReplayServer.StartAsync();
+        server.Add(RepoHook, "guid-a", TimeSpan.FromMinutes(5), 500);
+        server.Add(RepoHook, "guid-b", TimeSpan.FromMinutes(6), 502);
+        server.Add(RepoHook, "guid-b", TimeSpan.FromMinutes(4), 200); // succeeded later: found failed, not requested
+        // A hook the API does not know (wrong id or no permission): listed as a hook error, the run goes on.
+        using var service = Service(server, o => o.Hooks = ["repo:octo-org/unknown:1", "repo:octo-org/hello-world:12345678"]);
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Pipeline.Ingestion.Kafka.KafkaMetrics.MeterName && instrument.Name.StartsWith("webhooks.redelivery.", StringComparison.Ordinal))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => counts.AddOrUpdate(instrument.Name, value, (_, n) => n + value));
+        listener.Start();
+
+        var result = await service.RunAsync();
+
+        Assert.Equal(1, result.Redelivered);
+        Assert.Equal(2, result.Failed);
+        Assert.Equal(2, counts.GetValueOrDefault("webhooks.redelivery.failed_found"));
+        Assert.Equal(1, counts.GetValueOrDefault("webhooks.redelivery.requested"));
+        Assert.Equal(1, counts.GetValueOrDefault("webhooks.redelivery.hook_errors"));
+    }
+
+    [Fact]
     public async Task The_rate_limit_floor_stops_the_run_before_redelivering()
     {
         await using var server = await HookDeliveriesReplayServer.StartAsync();
