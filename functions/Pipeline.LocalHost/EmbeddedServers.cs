@@ -32,7 +32,7 @@ public sealed class EmbeddedServers : IAsyncDisposable
             var storage = configuration["AzureWebJobsStorage"];
             if (string.IsNullOrWhiteSpace(storage) || storage.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
             {
-                var azurite = await EmbeddedAzurite.StartAsync(Path.Combine(dataDirectory, "azurite"), ct);
+                var azurite = await EmbeddedAzurite.StartAsync(Path.Combine(dataDirectory, "azurite"), ct, logger);
                 servers._started.Add(azurite);
                 servers.Azurite = azurite;
                 servers.Settings["AzureWebJobsStorage"] = azurite.ConnectionString;
@@ -42,7 +42,7 @@ public sealed class EmbeddedServers : IAsyncDisposable
             var provider = configuration["Store:Provider"] ?? "postgres";
             if (provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(configuration["Store:PostgresConnectionString"]))
             {
-                var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetFullPath(dataDirectory), "postgres"), ct);
+                var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(Path.GetFullPath(dataDirectory), "postgres"), ct, logger);
                 servers._started.Add(postgres);
                 servers.Postgres = postgres;
                 servers.Settings["Store:PostgresConnectionString"] = postgres.ConnectionString;

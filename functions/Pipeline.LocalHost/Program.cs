@@ -28,8 +28,16 @@ var dataDirectory = Path.GetFullPath(Path.IsPathRooted(hosting.DataDirectory)
     : Path.Combine(RepositoryPaths.TryFindRoot() ?? Directory.GetCurrentDirectory(), hosting.DataDirectory));
 // Absolute from here on: the backfill and audit allow-lists default to its imports/ and repos/ folders.
 builder.Configuration["Host:DataDirectory"] = dataDirectory;
+// One host per data directory; after a host that was killed, its watchdog's clean-up is awaited and logged.
+using var claim = await HostDataDirectoryClaim.ClaimAsync(dataDirectory, bootLogger);
+if (claim is null)
+{
+    return 1;
+}
 await using var embedded = await EmbeddedServers.StartAsync(builder.Configuration, dataDirectory, bootLogger);
 builder.Configuration.AddInMemoryCollection(embedded.Settings);
+// Stops Azurite and PostgreSQL if this process is killed (no shutdown code runs then); ended first on a clean stop.
+using var watchdog = await OrphanWatchdog.StartAsync(embedded, dataDirectory, bootLogger);
 
 var hubName = builder.Configuration["DurableTask:HubName"] ?? "PipelineLocal";
 await using var sidecar = await DurableSidecar.StartAsync(builder.Configuration["AzureWebJobsStorage"]!, hubName, bootLoggerFactory);

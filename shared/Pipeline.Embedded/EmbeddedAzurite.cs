@@ -1,12 +1,16 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Pipeline.Embedded;
 
 /// <summary>
 /// Azurite (the Azure Storage emulator from npm) on free loopback ports, in a folder this instance owns.
-/// Its node binary is started directly, not through npx, so disposing it leaves no orphan process.
+/// Its node binary is started directly, not through npx, so disposing it leaves no orphan process. Its output goes to
+/// <c>azurite.log</c> in its folder, not to a pipe of this process: an Azurite that outlives a killed host must not die of
+/// a broken pipe on its next write (it is adopted, or stopped by the host's watchdog, instead).
 /// </summary>
-public sealed class EmbeddedAzurite : IAsyncDisposable
+public sealed partial class EmbeddedAzurite : IAsyncDisposable
 {
     // Azurite's well-known development account key; public by design (it is in Azure's docs), not a secret.
     public const string AccountName = "devstoreaccount1";
@@ -36,18 +40,34 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
-    /// <summary>Starts Azurite. With <paramref name="dataDir"/> null a temporary folder is used and removed on dispose.</summary>
-    public static async Task<EmbeddedAzurite> StartAsync(string? dataDir = null, CancellationToken ct = default)
+    /// <summary>The file that records the running Azurite of a folder: "pid blobPort queuePort tablePort".</summary>
+    public static string PidFileIn(string dataDir) => Path.Combine(dataDir, "azurite.pid");
+
+    /// <summary>The folder Azurite keeps its data in.</summary>
+    public string DataDirectory => _dataDir;
+
+    /// <summary>Where Azurite's own output goes.</summary>
+    public string LogFile => Path.Combine(_dataDir, "azurite.log");
+
+    /// <summary>True when this instance took over an Azurite left running on its folder (by a host that was killed).</summary>
+    public bool Adopted { get; private init; }
+
+    /// <summary>Starts Azurite. With <paramref name="dataDir"/> null a temporary folder is used and removed on dispose.
+    /// An Azurite left running on <paramref name="dataDir"/> by a killed host is adopted when it still answers, stopped otherwise;
+    /// <paramref name="logger"/> says which.</summary>
+    public static async Task<EmbeddedAzurite> StartAsync(string? dataDir = null, CancellationToken ct = default, ILogger? logger = null)
     {
+        logger ??= NullLogger.Instance;
         var owns = dataDir is null;
         dataDir ??= Path.Combine(Path.GetTempPath(), "pipeline-azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
-        var pidFile = Path.Combine(dataDir, "azurite.pid");
+        var pidFile = PidFileIn(dataDir);
         if (await TryAdoptAsync(pidFile, dataDir, owns, ct) is { } adopted)
         {
+            LogAdopted(logger, adopted.ProcessId, adopted.BlobPort, adopted.QueuePort, adopted.TablePort, dataDir);
             return adopted;
         }
-        StopStale(pidFile);
+        StopStale(pidFile, dataDir, logger);
         var (blob, queue, table) = (PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort());
         var process = StartProcess(dataDir, blob, queue, table);
         File.WriteAllText(pidFile, string.Join(' ', new[] { process.Id, blob, queue, table }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
@@ -70,15 +90,14 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
     private static Process StartProcess(string dataDir, int blob, int queue, int table)
     {
         var script = ResolveAzuriteScript();
-        var psi = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        // sh only opens the log and execs node (same pid): Process cannot redirect to a file by itself.
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$PIPELINE_AZURITE_LOG\" 2>&1 </dev/null");
+        psi.Environment["PIPELINE_AZURITE_LOG"] = Path.Combine(dataDir, "azurite.log");
         foreach (var arg in new[]
                  {
-                     script, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+                     "node", script, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
                      "--location", dataDir,
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -87,12 +106,7 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         {
             psi.ArgumentList.Add(arg);
         }
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite");
     }
 
     /// <summary>The Azurite process id (supervision, tests that kill it).</summary>
@@ -144,10 +158,6 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
     }
 
     /// <summary>
-    /// A host killed with SIGKILL cannot stop its children: an Azurite left running on this data folder is stopped before a
-    /// new one starts on it (two servers on one folder would corrupt it).
-    /// </summary>
-    /// <summary>
     /// A host killed with SIGKILL leaves its Azurite running, with writes it has not saved to disk yet (it saves its metadata
     /// on a timer and on a graceful stop). Stopping it would risk them; taking it over keeps them. The pid file records the
     /// process and its ports; an Azurite still answering on them is adopted and stopped gracefully when this instance ends.
@@ -175,7 +185,7 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
             {
                 await PortFinder.WaitForTcpAsync(port, TimeSpan.FromSeconds(2), ct);
             }
-            return new EmbeddedAzurite(Process.GetProcessById(pid), dataDir, ownsDataDir, blob, queue, table);
+            return new EmbeddedAzurite(Process.GetProcessById(pid), dataDir, ownsDataDir, blob, queue, table) { Adopted = true };
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException or OperationCanceledException && !ct.IsCancellationRequested)
         {
@@ -183,7 +193,11 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         }
     }
 
-    private static void StopStale(string pidFile)
+    /// <summary>
+    /// An Azurite left on this folder that no longer answers on its ports is stopped before a new one starts on it (two servers
+    /// on one folder would corrupt it).
+    /// </summary>
+    private static void StopStale(string pidFile, string dataDir, ILogger logger)
     {
         var first = File.Exists(pidFile) ? File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
         if (!int.TryParse(first, out var pid))
@@ -194,8 +208,9 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         {
             using var stale = Process.GetProcessById(pid);
             var cmdline = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline") : "";
-            if (cmdline.Contains("azurite", StringComparison.OrdinalIgnoreCase))
+            if (cmdline.Contains("azurite", StringComparison.OrdinalIgnoreCase) && cmdline.Contains(dataDir, StringComparison.Ordinal))
             {
+                LogStoppingStale(logger, pid, dataDir);
                 StopGracefully(stale);
             }
         }
@@ -230,6 +245,12 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
         public static extern int kill(int pid, int sig);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Adopted Azurite (pid {Pid}, blob:{BlobPort} queue:{QueuePort} table:{TablePort}) left running on {DataDir} by a host that did not stop cleanly; it is stopped with this host")]
+    private static partial void LogAdopted(ILogger logger, int pid, int blobPort, int queuePort, int tablePort, string dataDir);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping Azurite (pid {Pid}) left running on {DataDir} by a host that did not stop cleanly: it no longer answers on its ports")]
+    private static partial void LogStoppingStale(ILogger logger, int pid, string dataDir);
 
     private static string ResolveAzuriteScript()
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Pipeline.Embedded;
@@ -32,7 +34,7 @@ public sealed record EmbeddedPostgresOptions
 /// (<c>runuser -u postgres --</c>) in a folder that user owns. Authentication is trust, which is safe only because the
 /// server listens on loopback and a private unix-socket folder.
 /// </summary>
-public sealed class EmbeddedPostgres : IAsyncDisposable
+public sealed partial class EmbeddedPostgres : IAsyncDisposable
 {
     private const string SuperUser = "postgres";
     // Environment.UserName reads the effective uid's passwd entry on Unix.
@@ -42,18 +44,26 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _rootDir;
     private readonly bool _ownsRootDir;
     private readonly EmbeddedPostgresOptions _options;
+    private readonly ILogger _logger;
     private int _disposed;
 
-    private EmbeddedPostgres(string binDir, string rootDir, bool ownsRootDir, int port, EmbeddedPostgresOptions options)
+    private EmbeddedPostgres(string binDir, string rootDir, bool ownsRootDir, int port, EmbeddedPostgresOptions options, ILogger logger)
     {
         _binDir = binDir;
         _rootDir = rootDir;
         _ownsRootDir = ownsRootDir;
         Port = port;
         _options = options;
+        _logger = logger;
     }
 
     public int Port { get; }
+
+    /// <summary>The folder holding pg_ctl and postgres.</summary>
+    public string BinDirectory => _binDir;
+
+    /// <summary>True when the server's commands run as the <c>postgres</c> user (through runuser), because we are root.</summary>
+    public static bool RunsAsPostgresUser => IsRoot;
 
     /// <summary>The cluster's data folder (PGDATA).</summary>
     public string DataDirectory => Path.Combine(_rootDir, "data");
@@ -80,11 +90,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             CommandTimeout = 60,
         }.ConnectionString;
 
-    public static Task<EmbeddedPostgres> StartAsync(string? dataDir = null, CancellationToken ct = default) =>
-        StartAsync(new EmbeddedPostgresOptions { DataDir = dataDir, Unsafe = dataDir is null }, ct);
+    public static Task<EmbeddedPostgres> StartAsync(string? dataDir = null, CancellationToken ct = default, ILogger? logger = null) =>
+        StartAsync(new EmbeddedPostgresOptions { DataDir = dataDir, Unsafe = dataDir is null }, ct, logger);
 
-    /// <summary>Initialises (if needed) and starts a cluster; returns once it accepts connections.</summary>
-    public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, CancellationToken ct = default)
+    /// <summary>Initialises (if needed) and starts a cluster; returns once it accepts connections. A server left running on a
+    /// persistent cluster by a killed host is stopped first (fast shutdown) and started again on a new port;
+    /// <paramref name="logger"/> says so.</summary>
+    public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, CancellationToken ct = default, ILogger? logger = null)
     {
         var binDir = ResolveBinDir(options.BinDir);
         if (IsRoot && !await UserExistsAsync(SuperUser, ct))
@@ -106,7 +118,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         var port = options.Port == 0 ? PortFinder.FreeTcpPort() : options.Port;
-        var pg = new EmbeddedPostgres(binDir, rootDir, owns, port, options);
+        var pg = new EmbeddedPostgres(binDir, rootDir, owns, port, options, logger ?? NullLogger.Instance);
         try
         {
             if (!File.Exists(Path.Combine(pg.DataDirectory, "PG_VERSION")))
@@ -226,15 +238,29 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task StopStaleServerAsync(CancellationToken ct)
     {
         // A persistent cluster left running by a killed host: stop it so we start it on our port with our settings.
-        if (!File.Exists(Path.Combine(DataDirectory, "postmaster.pid"))) return;
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile)) return;
+        var stalePid = File.ReadLines(pidFile).FirstOrDefault() ?? "?";
         var status = await RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDirectory, "status"], asPostgres: IsRoot, ct,
             throwOnError: false);
         if (status == 0)
         {
+            LogStoppingStale(_logger, stalePid, DataDirectory);
             await RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDirectory, "-w", "-t", "30", "-m", "fast", "stop"],
                 asPostgres: IsRoot, ct);
         }
+        else
+        {
+            // The server itself replaces a lock file whose process is gone, and replays its WAL.
+            LogStaleLockFile(_logger, stalePid, DataDirectory);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping PostgreSQL (postmaster pid {Pid}) left running on {DataDir} by a host that did not stop cleanly (fast shutdown); it starts again on this host's port")]
+    private static partial void LogStoppingStale(ILogger logger, string pid, string dataDir);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL on {DataDir} did not shut down cleanly (postmaster.pid names pid {Pid}, which is not running): it recovers from its WAL on start")]
+    private static partial void LogStaleLockFile(ILogger logger, string pid, string dataDir);
 
     private async Task EnsureDatabaseAsync(string name, CancellationToken ct)
     {

@@ -26,8 +26,11 @@ public sealed record ManagedOperation(string Kind, string Orchestrator, string I
     /// <summary>A new instance id for this operation.</summary>
     public string NewInstanceId() => InstanceIdPrefix + Guid.NewGuid().ToString("N");
 
-    /// <summary>Whether an instance belongs to this operation (older instances without the prefix are matched by orchestrator).</summary>
+    /// <summary>Whether an instance belongs to this operation (older instances without the prefix are matched by orchestrator;
+    /// the aggregation a backfill ends with runs as its sub-orchestration <c>{backfill id}-aggregate</c>).</summary>
     public bool Owns(string instanceId, string orchestratorName) =>
         string.Equals(orchestratorName, Orchestrator, StringComparison.Ordinal)
-        && (instanceId.StartsWith(InstanceIdPrefix, StringComparison.Ordinal) || Kind is "backfill" or "audit");
+        && (instanceId.StartsWith(InstanceIdPrefix, StringComparison.Ordinal) || Kind is "backfill" or "audit"
+            || (Kind is "aggregation" && instanceId.StartsWith(Backfill.InstanceIdPrefix, StringComparison.Ordinal)
+                && instanceId.EndsWith("-aggregate", StringComparison.Ordinal)));
 }

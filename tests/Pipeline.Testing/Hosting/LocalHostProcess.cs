@@ -93,6 +93,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                _process.WaitForExit(); // the rest of its output, so the message has its last lines
                 throw new InvalidOperationException($"the local host exited with code {_process.ExitCode}:{Environment.NewLine}{LogTail()}");
             }
             try
