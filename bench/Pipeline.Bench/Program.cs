@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, (string What, Func<string[], Task<int>> 
     ["ml"] = ("predict latency in-process and over HTTP vs bare PredictionEngine; retraining stages", MlBench.RunAsync),
     ["audit"] = ("audit of a generated 50,000-commit repository vs bare LibGit2Sharp walk", AuditBenchmark.RunAsync),
     ["analytics"] = ("all trend jobs on 10M events via our runner vs bare DuckDB SQL", Pipeline.Bench.Analytics.AnalyticsBenchmark.RunAsync),
+    ["trends"] = ("trends serving on the local host's routes, 50 concurrent clients (target p99 < 50 ms)", Pipeline.Bench.Analytics.TrendsServingBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.ContainsKey(args[0]) && args[0] != "all")

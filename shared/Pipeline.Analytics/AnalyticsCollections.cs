@@ -15,6 +15,8 @@ public static class AnalyticsCollections
     public const string Contributors = "trends_contributors";
     public const string Repositories = "trends_repositories";
     public const string FirstResponse = "trends_first_response";
+    /// <summary>The results table of the trends routes: serialised responses by generation, day and query (see TrendsQueryService).</summary>
+    public const string TrendResponses = "trends_responses";
 
     public static IReadOnlyList<CollectionDefinition> Definitions { get; } =
     [
@@ -29,6 +31,7 @@ public static class AnalyticsCollections
         new(Contributors, new IndexDefinition("ix_contributors", ["scope", "name", "month_start"])),
         new(Repositories),
         new(FirstResponse, new IndexDefinition("ix_first_response", ["scope", "name", "month_start"])),
+        new(TrendResponses, new IndexDefinition("ix_trend_responses_generation", ["generation"])),
         new(Collections.JobRuns, new IndexDefinition("ix_job_runs_started", ["started_at"]), new IndexDefinition("ix_job_runs_status", ["kind", "status", "finished_at"])),
     ];
 }

@@ -36,6 +36,10 @@ public sealed class AnalyticsOptions
     /// <summary>Delay before the first retry; doubles each retry.</summary>
     public TimeSpan JobFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Seconds a trends response is reused from memory before the results table is read again (0 = every request
+    /// reads its precomputed row from <c>trends_responses</c>).</summary>
+    public int TrendsCacheSeconds { get; set; } = 10;
+
     public SparkOptions Spark { get; set; } = new();
 
     public string ResolveCacheDirectory() => string.IsNullOrWhiteSpace(CacheDirectory)

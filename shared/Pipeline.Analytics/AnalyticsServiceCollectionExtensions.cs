@@ -50,7 +50,10 @@ public static class AnalyticsServiceCollectionExtensions
             SparkApplicationClient.CreateKubernetes(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Spark))));
         services.TryAddSingleton<SparkJobService>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TrendsQueryService>();
+        services.TryAddSingleton(sp => new TrendsQueryService(sp.GetRequiredService<Pipeline.Storage.IDocumentStore>(), sp.GetRequiredService<TimeProvider>())
+        {
+            CacheDuration = TimeSpan.FromSeconds(Math.Max(0, sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.TrendsCacheSeconds)),
+        });
         // The store's schema step merges every CollectionDefinition registered in DI (trends collections and their indexes).
         foreach (var definition in AnalyticsCollections.Definitions)
         {

@@ -31,9 +31,10 @@ using Pipeline.Storage.Postgres;
 namespace Pipeline.Bench.ML;
 
 /// <summary>
-/// ML benchmarks (<c>bench ml [predict|http|retrain|all] [--rate N] [--seconds S] [--issues N]</c>):
+/// ML benchmarks (<c>bench ml [predict|http|retrain|all] [--clients C] [--rate N] [--seconds S] [--issues N]</c>):
 /// in-process prediction latency of <see cref="PredictionService"/> vs bare <see cref="PredictionEngine{TSrc,TDst}"/> calls,
-/// HTTP latency at a fixed request rate on loopback vs a bare-engine endpoint in the same process, and a full retraining
+/// HTTP at saturation on loopback (C closed-loop clients, default 32; or, with <c>--rate</c>, open loop at a fixed rate) vs
+/// a bare-engine endpoint on the same Kestrel in the same run, and a full retraining
 /// (data set, CV grid, final fit, evaluation, registration) on N synthetic issues with each stage timed.
 /// Runs on real PostgreSQL and Azurite started locally. Prints a markdown report.
 /// </summary>
@@ -42,7 +43,8 @@ public static class MlBench
     public static async Task<int> RunAsync(string[] args)
     {
         var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
-        var rate = IntArg(args, "--rate", 5000);
+        var rate = IntArg(args, "--rate", 0);
+        var clients = IntArg(args, "--clients", 32);
         var seconds = IntArg(args, "--seconds", 10);
         var issues = IntArg(args, "--issues", 100_000);
         var report = new StringBuilder();
@@ -53,7 +55,7 @@ public static class MlBench
         {
             await env.App.Services.GetRequiredService<MlBootstrapper>().EnsureChampionsAsync();
             if (what is "predict" or "all") report.Append(PredictInProcess(env));
-            if (what is "http" or "all") report.Append(await PredictOverHttpAsync(env, rate, seconds));
+            if (what is "http" or "all") report.Append(rate > 0 ? await PredictOverHttpAsync(env, rate, seconds) : await PredictAtSaturationAsync(env, clients, seconds));
         }
         if (what is "retrain" or "all") report.Append(await RetrainAsync(env, issues));
         Console.WriteLine(report.ToString());
@@ -205,6 +207,102 @@ public static class MlBench
         await baseline.DisposeAsync();
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Saturation: <paramref name="clients"/> closed-loop clients (each sends its next request when the previous answer
+    /// arrived) against the bare-engine endpoint and <c>POST /api/predict/issue</c> on the same Kestrel, taking turns in
+    /// one-second slices so that noise from other processes hits both alike. Throughput = answers per second of the
+    /// target's own slices; latency per request. The prediction log (2 documents per request into PostgreSQL) runs
+    /// behind ours, as in production.
+    /// </summary>
+    private static async Task<string> PredictAtSaturationAsync(BenchEnvironment env, int clients, int seconds)
+    {
+        var requests = Requests(2000);
+        var bodies = requests.Select(r => JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            title = r.Title,
+            body = r.Body,
+            repo = r.Repo,
+            author = r.Author,
+            author_association = r.AuthorAssociation,
+            language = r.Language,
+        })).ToList();
+        env.Bare = new BareEngines(env);
+        var log = env.App.Services.GetRequiredService<PredictionLog>();
+        var loggedBefore = log.Enqueued;
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var targets = new[] { ("bare-engine endpoint (JSON parse + 2 pooled engines)", env.BaseUrl + "/bare"), ("POST /api/predict/issue", env.BaseUrl + "/api/predict/issue") };
+        foreach (var (_, url) in targets) await ClosedLoopAsync(http, url, bodies, clients, TimeSpan.FromSeconds(3)); // warm-up
+        var load = LoadAverage();
+        var slices = targets.Select(_ => new List<(int Ok, int Errors, double Seconds, List<double> Latencies)>()).ToArray();
+        for (var second = 0; second < seconds; second++)
+        {
+            for (var t = 0; t < targets.Length; t++) slices[t].Add(await ClosedLoopAsync(http, targets[t].Item2, bodies, clients, TimeSpan.FromSeconds(1)));
+        }
+        var loadAfter = LoadAverage();
+        var flush = Stopwatch.StartNew();
+        await env.App.Services.GetRequiredService<PredictionLogWriter>().FlushAsync(TimeSpan.FromMinutes(2));
+        var flushSeconds = flush.Elapsed.TotalSeconds;
+        var stats = slices.Select(list =>
+        {
+            var latencies = list.SelectMany(l => l.Latencies).ToArray();
+            return (Ok: list.Sum(l => l.Ok), Errors: list.Sum(l => l.Errors), Rate: list.Sum(l => l.Ok) / list.Sum(l => l.Seconds), Latencies: latencies);
+        }).ToArray();
+        var sb = new StringBuilder();
+        sb.AppendLine($"### Predict over HTTP at saturation ({clients} closed-loop clients, {seconds} one-second slices per endpoint, alternating; load average {load} before, {loadAfter} after)");
+        sb.AppendLine();
+        sb.AppendLine("| endpoint | ok | errors | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (var t = 0; t < targets.Length; t++)
+        {
+            var x = stats[t];
+            sb.AppendLine($"| {targets[t].Item1} | {x.Ok} | {x.Errors} | {x.Rate:0} | {F(Percentile(x.Latencies, 50))} | {F(Percentile(x.Latencies, 90))} | {F(Percentile(x.Latencies, 99))} | {F(Percentile(x.Latencies, 99.9))} |");
+        }
+        sb.AppendLine();
+        var throughput = stats[1].Rate / stats[0].Rate;
+        var p99 = Percentile(stats[1].Latencies, 99) / Percentile(stats[0].Latencies, 99);
+        sb.AppendLine($"Ours vs bare: throughput {throughput:0.00}× (target ≥ 0.8: {(throughput >= 0.8 ? "met" : "NOT met")}), p99 {p99:0.00}× (target ≤ 1.5: {(p99 <= 1.5 ? "met" : "NOT met")}). " +
+                      $"Prediction log: {log.Enqueued - loggedBefore} entries enqueued, {log.Dropped} dropped, flushed {flushSeconds:0.0} s after the last slice.");
+        sb.AppendLine();
+        return sb.ToString();
+    }
+
+    private static async Task<(int Ok, int Errors, double Seconds, List<double> Latencies)> ClosedLoopAsync(HttpClient http, string url, IReadOnlyList<byte[]> bodies, int clients, TimeSpan duration)
+    {
+        var ok = 0;
+        var errors = 0;
+        var latencies = new List<double>[clients];
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var mine = latencies[c] = new List<double>(4096);
+            var i = c * 7919;
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                using var content = new ByteArrayContent(bodies[i++ % bodies.Count]);
+                content.Headers.ContentType = new("application/json");
+                var t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await http.PostAsync(url, content);
+                    await response.Content.ReadAsByteArrayAsync();
+                    if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok); else Interlocked.Increment(ref errors);
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+                mine.Add((Stopwatch.GetTimestamp() - t0) * 1000.0 / Stopwatch.Frequency);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+        return (ok, errors, seconds, latencies.SelectMany(l => l).ToList());
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task<(string Row, double[] Latencies)> LoadAsync(string name, string url, IReadOnlyList<byte[]> bodies, int rate, int seconds)
     {
@@ -376,6 +474,9 @@ public static class MlBench
         public WebApplication App { get; private set; } = null!;
         public string BaseUrl { get; private set; } = string.Empty;
 
+        /// <summary>The bare engines behind <c>/bare</c> (set once the champions exist).</summary>
+        public BareEngines? Bare { get; set; }
+
         public static async Task<BenchEnvironment> StartAsync()
         {
             var env = new BenchEnvironment();
@@ -401,6 +502,13 @@ public static class MlBench
             var app = builder.Build();
             app.MapPredictEndpoints();
             app.MapModelEndpoints();
+            // The ceiling on the same Kestrel and middleware: parse the JSON and call the bare engines, nothing else.
+            app.MapPost("/bare", async (HttpRequest request) =>
+            {
+                var body = await JsonSerializer.DeserializeAsync<IssuePredictionRequest>(request.Body, MlJson.Options);
+                var (label, probability) = env.Bare!.PredictPooled(RawInput(body!));
+                return Results.Json(new { label, probability });
+            });
             await app.StartAsync();
             env.App = app;
             env.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

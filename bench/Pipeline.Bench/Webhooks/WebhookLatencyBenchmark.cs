@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,13 +26,19 @@ namespace Pipeline.Bench.Webhooks;
 /// <list type="bullet">
 /// <item><c>/baseline</c>: reads the body and answers 202 — the floor of Kestrel + HttpClient on this machine;</item>
 /// <item><c>/memory</c>: the real webhook handler (bounded read, HMAC check, JSON parse, normalise, dedupe) with an in-memory publisher;</item>
-/// <item><c>/kafka</c>: the real handler publishing through the production <see cref="KafkaEventPublisher"/> (idempotent producer,
-/// waits for the broker's ack) to librdkafka's mock cluster, once per configured linger.</item>
+/// <item><c>/azurite-put</c>: reads the body and writes it as one blob to Azurite (a bare <c>BlobClient.UploadAsync</c>), then
+/// 202 — the floor of a durable write on this machine;</item>
+/// <item><c>/durable</c>: the production composition (<c>AddPipelineWebhooks</c>, <c>GitHub:DurableAcceptance=true</c>): the
+/// real handler writes the raw delivery to the blob inbox on Azurite before 202, and the relay publishes it to Kafka
+/// (the production publisher on librdkafka's mock cluster) and deletes the blob; after each of its slices the bench waits
+/// for the relay to finish, so that work does not land in the other targets' slices;</item>
+/// <item><c>/kafka-linger-N</c>: the real handler publishing inline through the production <see cref="KafkaEventPublisher"/>
+/// (idempotent producer, waits for the broker's ack), once per <c>--lingers</c> value (none by default).</item>
 /// </list>
 /// An open-loop .NET load driver sends signed <c>issues</c> payloads (a real @octokit/webhooks-examples body) at a fixed
 /// rate; latency is measured from each request's scheduled send time (no coordinated omission) to its response. Targets
 /// take turns in one-second slices (after a warm-up of each) so that noise from other processes affects them alike.
-/// Usage: <c>webhooks [--rate 2000] [--seconds 10] [--warmup 3] [--lingers 5,1] [--markdown path]</c>.
+/// Usage: <c>webhooks [--rate 2000] [--seconds 10] [--warmup 3] [--lingers 5,1] [--no-durable] [--markdown path]</c>.
 /// </summary>
 public static class WebhookLatencyBenchmark
 {
@@ -40,19 +49,53 @@ public static class WebhookLatencyBenchmark
         var rate = Arg(args, "--rate", 2000);
         var seconds = Arg(args, "--seconds", 10);
         var warmup = Arg(args, "--warmup", 3);
-        var lingers = (ArgString(args, "--lingers") ?? "5,1").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var lingers = (ArgString(args, "--lingers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var markdownPath = ArgString(args, "--markdown");
 
         var example = WebhookExamples.Of("issues").First(e => e.Action == "opened");
         Console.WriteLine($"webhook latency: {rate} req/s for {seconds} s per target (warm-up {warmup} s), body {example.Body.Length} bytes, {Environment.ProcessorCount} cores");
 
+        var durable = !args.Contains("--no-durable");
+        Console.WriteLine($"load average {LoadAverage()}");
+
         using var broker = EmbeddedKafka.Start(brokerCount: 1);
         broker.CreateTopic("bench.events", 32);
+        await using var azurite = durable ? await EmbeddedAzurite.StartAsync(Path.Combine(Path.GetTempPath(), "pipeline-bench-webhooks-" + Guid.NewGuid().ToString("N")[..8])) : null;
         var producers = new List<KafkaProducerHost>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        BlobContainerClient? bareContainer = null;
+        if (azurite is not null)
+        {
+            // The production composition of durable acceptance: blob inbox on Azurite, relay to the real Kafka publisher.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GitHub:WebhookSecret"] = Secret,
+                ["GitHub:DurableAcceptance"] = "true",
+                ["GitHub:StorageConnectionString"] = azurite.ConnectionString,
+                ["GitHub:InboxContainer"] = "bench-inbox",
+            });
+            var relayKafka = Options.Create(new KafkaOptions { BootstrapServers = broker.BootstrapServers, Topic = "bench.events", ClientId = "bench-relay" });
+            var relayProducer = new KafkaProducerHost(new ClientConfigFactory(relayKafka), NullLogger<KafkaProducerHost>.Instance);
+            producers.Add(relayProducer);
+            builder.Services.AddSingleton<IEventPublisher>(new KafkaEventPublisher(relayProducer, relayKafka));
+            builder.Services.AddPipelineWebhooks(builder.Configuration);
+            bareContainer = new BlobContainerClient(azurite.ConnectionString, "bench-bare-put");
+            await bareContainer.CreateIfNotExistsAsync();
+        }
         var app = builder.Build();
+        if (bareContainer is not null)
+        {
+            var container = bareContainer;
+            app.MapPost("/azurite-put", async (HttpRequest req) =>
+            {
+                var body = await BoundedBodyReader.ReadAsync(req.Body, WebhookOptions.DefaultMaxBodyBytes, req.ContentLength, req.HttpContext.RequestAborted);
+                await container.GetBlobClient(Guid.NewGuid().ToString("N")).UploadAsync(BinaryData.FromBytes(body!.Value), req.HttpContext.RequestAborted);
+                return Results.StatusCode(202);
+            });
+            app.MapPost("/durable", (HttpRequest req, WebhookIngestService service, CancellationToken ct) => WebhookEndpoints.HandleAsync(req, service, ct));
+        }
         app.MapPost("/baseline", async (HttpRequest req) =>
         {
             await BoundedBodyReader.ReadAsync(req.Body, WebhookOptions.DefaultMaxBodyBytes, req.ContentLength, req.HttpContext.RequestAborted);
@@ -78,17 +121,38 @@ public static class WebhookLatencyBenchmark
         };
 
         var targets = new List<(string Name, string Path)> { ("bare Kestrel 202 (baseline)", "/baseline"), ("webhook handler, in-memory publisher", "/memory") };
+        if (azurite is not null)
+        {
+            targets.Add(("bare Azurite put (one blob per request) + 202", "/azurite-put"));
+            targets.Add(("webhook handler, durable acceptance (blob inbox on Azurite, relay to Kafka)", "/durable"));
+        }
         targets.AddRange(lingers.Select(l => ($"webhook handler, Kafka publisher (linger.ms={l}, acks=all, idempotent)", $"/kafka-linger-{l}")));
+        var relay = azurite is null ? null : app.Services.GetRequiredService<WebhookRelay>();
+        var relayWait = TimeSpan.Zero;
+        async Task AfterSliceAsync(string path)
+        {
+            if (path != "/durable" || relay is null) return;
+            var sw = Stopwatch.StartNew();
+            while (relay.Pending > 0 && sw.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10);
+            relayWait += sw.Elapsed;
+        }
         // Targets take turns in one-second slices, so load spikes from other processes on the machine hit all of them alike.
-        foreach (var (_, path) in targets) await DriveAsync(http, path, example.Body, rate, warmup);
+        foreach (var (_, path) in targets)
+        {
+            await DriveAsync(http, path, example.Body, rate, warmup);
+            await AfterSliceAsync(path);
+        }
         var samples = targets.Select(_ => new Samples()).ToList();
+        var loadBefore = LoadAverage();
         for (var second = 0; second < seconds; second++)
         {
             for (var t = 0; t < targets.Count; t++)
             {
                 samples[t].Add(await DriveAsync(http, targets[t].Path, example.Body, rate, 1));
+                await AfterSliceAsync(targets[t].Path);
             }
         }
+        var loadAfter = LoadAverage();
         var results = targets.Select((t, i) => (t.Name, Stats: samples[i].Stats())).ToList();
         foreach (var (name, stats) in results) Console.WriteLine($"{name,-75} {stats}");
 
@@ -107,6 +171,17 @@ public static class WebhookLatencyBenchmark
         Console.WriteLine();
         Console.WriteLine(table);
         Console.WriteLine($"published by the in-memory target: {memory.Count}");
+        var durableIndex = targets.FindIndex(t => t.Path == "/durable");
+        var putIndex = targets.FindIndex(t => t.Path == "/azurite-put");
+        if (durableIndex >= 0)
+        {
+            var d = results[durableIndex].Stats;
+            var put = results[putIndex].Stats;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"durable acceptance: p99 {d.P99:F2} ms = {d.P99 / baseline.P99:F2}x bare Kestrel (target <= 3x: {(d.P99 <= 3 * baseline.P99 ? "met" : "NOT met")}), " +
+                $"{d.P99 / put.P99:F2}x the bare Azurite put; relay drained in {relayWait.TotalSeconds:F1} s in all; inbox left: {relay!.Pending}"));
+        }
+        Console.WriteLine($"load average before {loadBefore}, after {loadAfter}");
         if (markdownPath is not null) await File.WriteAllTextAsync(markdownPath, table + "\n");
 
         await app.StopAsync();
@@ -193,6 +268,8 @@ public static class WebhookLatencyBenchmark
             return Task.CompletedTask;
         }
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static int Arg(string[] args, string name, int fallback) =>
         ArgString(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;

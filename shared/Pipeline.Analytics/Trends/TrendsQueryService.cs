@@ -1,51 +1,185 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Analytics.Planning;
+using Pipeline.Domain.Json;
 using Pipeline.Storage;
 
 namespace Pipeline.Analytics.Trends;
 
 /// <summary>
-/// Serves trend series from the precomputed <c>trends_*</c> collections: each series is one indexed range query
-/// (the requested window, then the same window 1..N years earlier, fetched in parallel), aligned by week or month
-/// index so years overlay. Responses are cached briefly; the aggregation refreshes the data at most every few minutes.
+/// Serves trend series. The HTTP routes read <see cref="QueryJsonAsync"/>: the serialised response precomputed at
+/// aggregation time (<see cref="PrecomputeAsync"/>) and kept in the indexed results table <c>trends_responses</c>, one
+/// primary-key lookup per request (key: results generation, today, canonical query). A query nobody precomputed is
+/// computed once from the <c>trends_*</c> collections (each series one indexed range query, years fetched in parallel and
+/// aligned by week or month index so they overlay), stored under the same key, and read from the table afterwards.
+/// Each aggregation run starts a new generation, so rows never serve results older than the last run. Responses are
+/// also kept in memory for <see cref="CacheDuration"/>.
 /// </summary>
 public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock = null)
 {
     private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
+    private const string GenerationId = "~generation";
+    private const string NoGeneration = "none";
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<object> Value)> _cache = new();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private (DateTimeOffset At, string Value)? _generation;
 
-    /// <summary>How long a response is reused. Zero disables the cache (tests).</summary>
+    /// <summary>How long a response is reused from memory. Zero disables the memory cache (tests; the results table
+    /// is still read).</summary>
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long this process trusts the results generation it read last before reading it again.</summary>
+    public TimeSpan GenerationRefresh { get; init; } = TimeSpan.FromSeconds(2);
 
     public DateOnly Today => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
 
+    /// <summary>The response computed from the trends collections (no results table).</summary>
     public Task<TrendResponse> QueryAsync(TrendQuery q, CancellationToken ct = default) =>
-        Cached("q:" + q, () => q.Metric switch
-        {
-            "activity" => WeeklyAsync(q, "events", ct),
-            "stars" => WeeklyAsync(q, "stars", ct),
-            "languages" => LanguagesAsync(q, ct),
-            "time-to-close" => TimeToCloseAsync(q, ct),
-            "top-growing" => TopGrowingAsync(q, ct),
-            "contributors" => ContributorsAsync(q, ct),
-            "issues-prs" => OpenedClosedAsync(q, ct),
-            "cumulative-stars" => CumulativeStarsAsync(q, ct),
-            "first-response" => FirstResponseAsync(q, ct),
-            "time-to-merge" => TimeToMergeAsync(q, ct),
-            "new-contributors" => NewContributorsAsync(q, ct),
-            _ => throw new ArgumentException("Unknown metric " + q.Metric),
-        });
+        Cached("q:" + Key(q), () => ComputeAsync(q, ct));
 
-    public Task<TrendDimensions> DimensionsAsync(CancellationToken ct = default) => Cached("dimensions", async () =>
+    private Task<TrendResponse> ComputeAsync(TrendQuery q, CancellationToken ct) => q.Metric switch
+    {
+        "activity" => WeeklyAsync(q, "events", ct),
+        "stars" => WeeklyAsync(q, "stars", ct),
+        "languages" => LanguagesAsync(q, ct),
+        "time-to-close" => TimeToCloseAsync(q, ct),
+        "top-growing" => TopGrowingAsync(q, ct),
+        "contributors" => ContributorsAsync(q, ct),
+        "issues-prs" => OpenedClosedAsync(q, ct),
+        "cumulative-stars" => CumulativeStarsAsync(q, ct),
+        "first-response" => FirstResponseAsync(q, ct),
+        "time-to-merge" => TimeToMergeAsync(q, ct),
+        "new-contributors" => NewContributorsAsync(q, ct),
+        _ => throw new ArgumentException("Unknown metric " + q.Metric),
+    };
+
+    public Task<TrendDimensions> DimensionsAsync(CancellationToken ct = default) => Cached("dimensions", () => ComputeDimensionsAsync(ct));
+
+    private async Task<TrendDimensions> ComputeDimensionsAsync(CancellationToken ct)
     {
         var docs = await store.FindAsync(AnalyticsCollections.Repositories, DocumentQuery.All.OrderBy("repo").Take(5000), ct);
         var repos = docs.Select(d => new RepositoryDimension(Str(d, "repo") ?? "", Str(d, "language"))).Where(r => r.Repo.Length > 0).ToList();
         var languages = repos.Select(r => r.Language).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         return new TrendDimensions(repos, languages, TrendQueryParser.Metrics);
-    });
+    }
+
+    // ---- results table ----------------------------------------------------------------------------------------------
+
+    /// <summary>The response as UTF-8 JSON (<see cref="PipelineJson.Options"/>, exactly what serialising
+    /// <see cref="QueryAsync"/>'s result gives), from the results table.</summary>
+    public Task<byte[]> QueryJsonAsync(TrendQuery q, CancellationToken ct = default) =>
+        Cached("json:" + Key(q), () => FromTableAsync("q:" + Key(q), async () => await ComputeAsync(q, ct), ct));
+
+    /// <summary>The dimensions as UTF-8 JSON, from the results table.</summary>
+    public Task<byte[]> DimensionsJsonAsync(CancellationToken ct = default) =>
+        Cached("json:dimensions", () => FromTableAsync("dimensions", async () => await ComputeDimensionsAsync(ct), ct));
+
+    private async Task<byte[]> FromTableAsync(string query, Func<Task<object>> compute, CancellationToken ct)
+    {
+        var generation = await GenerationAsync(ct);
+        var id = RowId(generation, Today, query);
+        if (await store.GetAsync(AnalyticsCollections.TrendResponses, id, ct) is { } row && row["json"] is JsonValue stored && stored.TryGetValue<string>(out var json))
+        {
+            return Encoding.UTF8.GetBytes(json);
+        }
+        var bytes = Serialize(await compute());
+        await store.UpsertAsync(AnalyticsCollections.TrendResponses, id, Row(generation, query, bytes), ct);
+        return bytes;
+    }
+
+    private static byte[] Serialize(object response) => JsonSerializer.SerializeToUtf8Bytes(response, response.GetType(), PipelineJson.Options);
+
+    private JsonObject Row(string generation, string query, byte[] json) => new()
+    {
+        ["generation"] = generation,
+        ["day"] = Periods.Format(Today),
+        ["query"] = query,
+        ["json"] = Encoding.UTF8.GetString(json),
+        ["computed_at"] = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The canonical, culture-independent form of a query (part of the row id).</summary>
+    public static string Key(TrendQuery q) => string.Join('|', q.Metric, Periods.Format(q.From), Periods.Format(q.To),
+        q.CompareYears.ToString(CultureInfo.InvariantCulture), q.Repo, q.Language, q.Kind, q.Measure, q.Limit.ToString(CultureInfo.InvariantCulture));
+
+    private static string RowId(string generation, DateOnly today, string query) => $"{generation}|{Periods.Format(today)}|{query}";
+
+    private async Task<string> GenerationAsync(CancellationToken ct)
+    {
+        var now = _clock.GetUtcNow();
+        if (_generation is { } known && now - known.At < GenerationRefresh) return known.Value;
+        var doc = await store.GetAsync(AnalyticsCollections.TrendResponses, GenerationId, ct);
+        var value = doc is not null && Str(doc, "generation") is { Length: > 0 } g ? g : NoGeneration;
+        _generation = (now, value);
+        return value;
+    }
+
+    /// <summary>
+    /// Called when an aggregation run has written its results: computes what the dashboard asks for first (every metric
+    /// for each of its periods, the kind and measure variants, the dimensions) into the results table under a new
+    /// <paramref name="generation"/>, then makes that generation current and deletes the rows of earlier ones.
+    /// Returns the number of responses precomputed.
+    /// </summary>
+    public async Task<int> PrecomputeAsync(string generation, CancellationToken ct = default)
+    {
+        var today = Today;
+        var queries = DashboardQueries(today).ToList();
+        var rows = new List<KeyValuePair<string, JsonObject>>(queries.Count + 1);
+        foreach (var q in queries)
+        {
+            rows.Add(new(RowId(generation, today, "q:" + Key(q)), Row(generation, "q:" + Key(q), Serialize(await ComputeAsync(q, ct)))));
+        }
+        rows.Add(new(RowId(generation, today, "dimensions"), Row(generation, "dimensions", Serialize(await ComputeDimensionsAsync(ct)))));
+        await store.UpsertManyAsync(AnalyticsCollections.TrendResponses, rows, ct);
+        await store.UpsertAsync(AnalyticsCollections.TrendResponses, GenerationId, new JsonObject
+        {
+            ["generation"] = generation,
+            ["day"] = Periods.Format(today),
+            ["query"] = GenerationId,
+        }, ct);
+        _generation = (_clock.GetUtcNow(), generation);
+        _cache.Clear();
+        await store.DeleteManyAsync(AnalyticsCollections.TrendResponses,
+            DocumentQuery.Where(new FieldFilter("generation", FilterOp.Ne, JsonValue.Create(generation))), ct);
+        return rows.Count;
+    }
+
+    /// <summary>The queries the dashboard sends without a repository or language filter: each period of its selector
+    /// (this year to date, last 12 months, last 90 days, last calendar year) with two earlier years, every metric, and
+    /// the kind and measure variants for this year to date.</summary>
+    public static IEnumerable<TrendQuery> DashboardQueries(DateOnly today)
+    {
+        var windows = new[]
+        {
+            (new DateOnly(today.Year, 1, 1), today),
+            (today.AddYears(-1).AddDays(1), today),
+            (today.AddDays(-89), today),
+            (new DateOnly(today.Year - 1, 1, 1), new DateOnly(today.Year - 1, 12, 31)),
+        };
+        var seen = new HashSet<TrendQuery>();
+        foreach (var (from, to) in windows)
+        {
+            foreach (var metric in TrendQueryParser.Metrics)
+            {
+                var variants = new List<Dictionary<string, string>> { new() };
+                if (from == new DateOnly(today.Year, 1, 1))
+                {
+                    if (metric is "time-to-close" or "issues-prs") variants.Add(new() { ["kind"] = "pr" });
+                    if (metric == "languages") variants.AddRange(TrendQueryParser.Measures.Skip(1).Select(m => new Dictionary<string, string> { ["measure"] = m }));
+                }
+                foreach (var extra in variants)
+                {
+                    extra["from"] = Periods.Format(from);
+                    extra["to"] = Periods.Format(to);
+                    extra["compareYears"] = "2";
+                    if (TrendQueryParser.TryParse(metric, name => extra.GetValueOrDefault(name), today, out var q, out _) && seen.Add(q!)) yield return q!;
+                }
+            }
+        }
+    }
 
     /// <summary>Single flight per key: within <see cref="CacheDuration"/> every caller shares one computation (50 clients
     /// arriving on an expired entry cause one store round trip, not 50). A failed computation is not cached.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -57,27 +58,42 @@ public static class PredictHandlers
             return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
         if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
             return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send application/json"));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes)
-                return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
-        }
-        if (buffer.Length == 0) return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body is required"] }));
+        // One pooled buffer per request (sized from Content-Length when sent), grown by doubling; nothing else is allocated to read.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 256, maxBytes + 1));
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), MlJson.Options);
-            return value is null
-                ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] }))
-                : (value, null);
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted)) > 0)
+            {
+                length += read;
+                if (length > maxBytes)
+                    return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+            if (length == 0) return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body is required"] }));
+            try
+            {
+                var value = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), MlJson.Options);
+                return value is null
+                    ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] }))
+                    : (value, null);
+            }
+            catch (JsonException ex)
+            {
+                var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+                return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"malformed JSON: {ex.Message}"] }));
+            }
         }
-        catch (JsonException ex)
+        finally
         {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"malformed JSON: {ex.Message}"] }));
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

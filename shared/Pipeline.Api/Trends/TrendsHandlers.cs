@@ -23,13 +23,16 @@ public static class TrendsHandlers
         {
             return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid trends query");
         }
-        var response = await trends.QueryAsync(query!, request.HttpContext.RequestAborted);
-        return Results.Json(response, Json);
+        // The serialised response from the results table: one indexed lookup, no serialisation per request.
+        return TypedResults.Bytes(await trends.QueryJsonAsync(query!, request.HttpContext.RequestAborted), JsonContentType);
     }
 
     /// <summary><c>GET /api/trends/dimensions</c>: repositories, languages and metrics for the dashboard's filters.</summary>
     public static async Task<IResult> GetDimensionsAsync(HttpRequest request, TrendsQueryService trends) =>
-        Results.Json(await trends.DimensionsAsync(request.HttpContext.RequestAborted), Json);
+        TypedResults.Bytes(await trends.DimensionsJsonAsync(request.HttpContext.RequestAborted), JsonContentType);
+
+    /// <summary>What <c>Results.Json</c> sends, so stored responses go out with the same header.</summary>
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary><c>POST /api/jobs/aggregate</c> with an optional body <c>{from, to, force, engine}</c>: 202 + the management payload.</summary>
     /// <param name="payload">The management payload for an instance id (the Functions app's Durable helper); null: this host's routes.</param>

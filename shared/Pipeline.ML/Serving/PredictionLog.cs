@@ -46,8 +46,12 @@ public sealed class PredictionLog
     public void Enqueue(string id, JsonObject document)
     {
         if (_channel.Writer.TryWrite(new(id, document))) Interlocked.Increment(ref _enqueued);
+        else CountDropped(1, "stopped"); // only after Complete: the host is shutting down
         _metrics.SetQueueDepth(_channel.Reader.Count);
     }
+
+    /// <summary>Closes the queue (graceful stop): the writer drains what it holds, then ends.</summary>
+    internal void Complete() => _channel.Writer.TryComplete();
 
     internal void CountDropped(int count, string reason)
     {
@@ -56,10 +60,15 @@ public sealed class PredictionLog
     }
 }
 
-/// <summary>Background writer of the prediction log (a hosted service; both hosts register it through AddPipelineMl).</summary>
-public sealed class PredictionLogWriter(PredictionLog log, IDocumentStore store, MlMetrics metrics, ILogger<PredictionLogWriter> logger) : BackgroundService
+/// <summary>
+/// Background writer of the prediction log (a hosted service; both hosts register it through AddPipelineMl): batches of up
+/// to <see cref="BatchSize"/> entries, one multi-row insert each. On a graceful stop it closes the queue and writes
+/// everything still queued before it ends (hosted services stop after the server has finished its requests, so nothing
+/// new arrives); only the host's shutdown timeout cuts that short.
+/// </summary>
+public sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStore store, MlMetrics metrics, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
-    private const int BatchSize = 200;
+    internal const int BatchSize = 500;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits until every entry enqueued so far has been written or dropped (tests, shutdown).</summary>
@@ -71,6 +80,19 @@ public sealed class PredictionLogWriter(PredictionLog log, IDocumentStore store,
     }
 
     private int _inFlight;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var pending = log.Pending;
+        log.Complete();
+        if (ExecuteTask is { } running)
+        {
+            // The loop ends by itself once the closed queue is empty; the shutdown token is the only limit.
+            await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        }
+        LogStopped(pending, log.Pending);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -99,7 +121,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IDocumentStore store,
                     catch (Exception ex)
                     {
                         // Keep the batch and retry; meanwhile new entries queue up and the oldest are dropped when full.
-                        logger.LogWarning(ex, "Prediction log write of {Count} entries failed; retrying in {Backoff}", batch.Count, backoff);
+                        LogWriteFailed(ex, batch.Count, backoff);
                         await Task.Delay(backoff, stoppingToken);
                         backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
                         if (ex is not StoreUnavailableException && ex is not TimeoutException && backoff >= MaxBackoff)
@@ -114,7 +136,15 @@ public sealed class PredictionLogWriter(PredictionLog log, IDocumentStore store,
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // shutting down
+            // The shutdown timeout ran out while the store was away: what is left is counted, not silently lost.
+            var left = batch.Count + log.Pending;
+            if (left > 0) log.CountDropped(left, "shutdown_timeout");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prediction log write of {Count} entries failed; retrying in {Backoff}")]
+    private partial void LogWriteFailed(Exception ex, int count, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prediction log stopped: {Pending} entries were queued at stop, {Left} left unwritten")]
+    private partial void LogStopped(int pending, int left);
 }

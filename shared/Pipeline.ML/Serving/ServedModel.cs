@@ -6,24 +6,49 @@ using Pipeline.ML.Training;
 namespace Pipeline.ML.Serving;
 
 /// <summary>
-/// A pool of <see cref="PredictionEngine{TSrc,TDst}"/> (which is not thread-safe) over one loaded model version:
-/// each request rents an engine for its exclusive use and returns it.
+/// A pool of <see cref="PredictionEngine{TSrc,TDst}"/> (which is not thread-safe) over one loaded model version, in the
+/// manner of ObjectPool/PredictionEnginePool: each call rents an engine with its own output object for its exclusive use,
+/// reads what it needs from the output while it holds it (the output is reused by the next renter), and returns it.
+/// Renting and returning allocate nothing; at most <c>maxRetained</c> engines are kept. A hot-swap replaces the whole
+/// <see cref="ServedModel"/> and with it the pool, so an engine of one version never serves another.
 /// </summary>
 public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, TOutput>> factory, int maxRetained) where TOutput : class, new()
 {
-    private readonly ConcurrentBag<PredictionEngine<IssueModelInput, TOutput>> _engines = [];
+    private readonly ConcurrentQueue<Lease> _engines = new();
+    private int _retained;
 
-    public TOutput Predict(IssueModelInput input)
+    private sealed class Lease(PredictionEngine<IssueModelInput, TOutput> engine)
     {
-        if (!_engines.TryTake(out var engine)) engine = factory();
+        public readonly PredictionEngine<IssueModelInput, TOutput> Engine = engine;
+        public TOutput Output = new();
+    }
+
+    /// <summary>Predicts into the rented engine's output and returns <paramref name="read"/> of it (called while rented).</summary>
+    public TResult Predict<TState, TResult>(IssueModelInput input, TState state, Func<TOutput, TState, TResult> read)
+    {
+        Lease lease;
+        if (_engines.TryDequeue(out var pooled))
+        {
+            Interlocked.Decrement(ref _retained);
+            lease = pooled;
+        }
+        else
+        {
+            lease = new Lease(factory());
+        }
         try
         {
-            return engine.Predict(input);
+            lease.Engine.Predict(input, ref lease.Output);
+            return read(lease.Output, state);
         }
         finally
         {
-            if (_engines.Count < maxRetained) _engines.Add(engine);
-            else engine.Dispose();
+            if (Interlocked.Increment(ref _retained) <= maxRetained) _engines.Enqueue(lease);
+            else
+            {
+                Interlocked.Decrement(ref _retained);
+                lease.Engine.Dispose();
+            }
         }
     }
 }
@@ -60,19 +85,25 @@ public sealed class ServedModel
     public FittedModel Model { get; }
     public string[] Classes => Model.Labels;
 
-    public LabelerPrediction PredictLabel(IssueModelInput input, int topK)
+    public LabelerPrediction PredictLabel(IssueModelInput input, int topK) =>
+        (_labeler ?? throw new InvalidOperationException($"{Name} is not the labeler")).Predict(input, (Served: this, TopK: topK), static (output, s) => s.Served.Label(output, s.TopK));
+
+    private LabelerPrediction Label(LabelerOutput output, int topK)
     {
-        var output = (_labeler ?? throw new InvalidOperationException($"{Name} is not the labeler")).Predict(input);
-        var (predicted, best) = LabelerSpec.Decide(Model, output.LabelProbabilities);
-        var top = Model.Labels.Select((l, k) => new LabelScore(l, Math.Round(k < output.LabelProbabilities.Length ? output.LabelProbabilities[k] : 0, 6)))
+        var probabilities = output.LabelProbabilities;
+        var (predicted, best) = LabelerSpec.Decide(Model, probabilities);
+        var top = Model.Labels.Select((l, k) => new LabelScore(l, Math.Round(k < probabilities.Length ? probabilities[k] : 0, 6)))
             .OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal).Take(Math.Max(1, topK)).ToList();
         return new LabelerPrediction(Name, Version, best.Label, best.Score, top) { Labels = predicted, DatasetSource = DatasetSource };
     }
 
-    public TimeToClosePrediction PredictTimeToClose(IssueModelInput input)
-    {
-        var output = (_timeToClose ?? throw new InvalidOperationException($"{Name} is not time-to-close")).Predict(input);
-        var p = float.IsNaN(output.CloseProbability) ? 0.5 : output.CloseProbability;
-        return new TimeToClosePrediction(Name, Version, p >= 0.5, Math.Round(p, 6), Math.Round(TimeToCloseSpec.ExpectedDays(output.Score), 3)) { DatasetSource = DatasetSource };
-    }
+    public TimeToClosePrediction PredictTimeToClose(IssueModelInput input) =>
+        (_timeToClose ?? throw new InvalidOperationException($"{Name} is not time-to-close")).Predict(input, this, static (output, served) =>
+        {
+            var p = float.IsNaN(output.CloseProbability) ? 0.5 : output.CloseProbability;
+            return new TimeToClosePrediction(served.Name, served.Version, p >= 0.5, Math.Round(p, 6), Math.Round(TimeToCloseSpec.ExpectedDays(output.Score), 3))
+            {
+                DatasetSource = served.DatasetSource,
+            };
+        });
 }

@@ -6,6 +6,8 @@ using Pipeline.Analytics.Planning;
 using Pipeline.Analytics.Runs;
 using Pipeline.Analytics.Snapshot;
 using Pipeline.Analytics.Spark;
+using Pipeline.Analytics.Trends;
+using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Orchestration.Analytics;
 
@@ -48,14 +50,36 @@ public sealed class CollectSparkTrendsJobActivity(SparkJobService spark) : Pipel
     public override Task<JobOutcome> ExecuteAsync(CollectSparkTrendsJobInput input) => spark.CollectAsync(input.ApplicationName, input.Request, input.ElapsedMs);
 }
 
-/// <summary>Writes the run document (<c>job_runs</c>, id = orchestration instance id).</summary>
-public sealed class RecordTrendsRunActivity(JobRunStore runs) : PipelineActivity<TrendsRunRecord, bool>
+/// <summary>Writes the run document (<c>job_runs</c>, id = orchestration instance id). When the run has finished, it also
+/// precomputes the trends routes' responses into the results table under a new generation (the run id), so serving is
+/// one indexed lookup; a failure there is logged and leaves serving to compute on demand.</summary>
+public sealed partial class RecordTrendsRunActivity(JobRunStore runs, TrendsQueryService trends, ILogger<RecordTrendsRunActivity> logger)
+    : PipelineActivity<TrendsRunRecord, bool>
 {
     public override async Task<bool> ExecuteAsync(TrendsRunRecord input)
     {
         await runs.UpsertAsync(ToDocument(input));
+        if (input.FinishedAt is not null && input.Plan is not null)
+        {
+            try
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                var count = await trends.PrecomputeAsync(input.RunId);
+                LogPrecomputed(count, input.RunId, sw.ElapsedMilliseconds);
+            }
+            catch (Exception ex)
+            {
+                LogPrecomputeFailed(ex, input.RunId);
+            }
+        }
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Precomputed {Count} trends responses for run {RunId} in {Milliseconds} ms")]
+    private partial void LogPrecomputed(int count, string runId, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Precomputing the trends responses of run {RunId} failed; the routes compute them on demand")]
+    private partial void LogPrecomputeFailed(Exception ex, string runId);
 
     public static JsonObject ToDocument(TrendsRunRecord r)
     {

@@ -108,6 +108,31 @@ public class ServingTests(MlServersFixture fx)
     }
 
     [Fact]
+    public async Task A_graceful_stop_writes_every_queued_prediction_before_the_host_ends()
+    {
+        await using var app = await MlTestApp.StartAsync(fx);
+        await app.Get<TrainingPipeline>().RunAsync(IssueDatasetBuilder.BuildSynthetic(ModelNames.IssueLabeler, 900, 41, 0.2), "v1");
+        await app.Get<PredictionService>().RefreshAsync();
+        var log = app.Get<PredictionLog>();
+        var predictions = app.Get<PredictionService>();
+        // The store refuses writes for a moment, so the predictions are still queued (and the writer is in its back-off)
+        // when the host is asked to stop.
+        app.Faults.Down = true;
+        const int count = 3000;
+        for (var i = 0; i < count; i++)
+            predictions.Predict(new IssuePredictionRequest { Title = $"crash {i}", Repo = "acme/api", Models = [ModelNames.IssueLabeler] });
+        await RegistryAndGateTests.WaitForAsync(() => app.Faults.FailedCalls > 0);
+        Assert.True(log.Pending > count - PredictionLogWriter.BatchSize, $"pending {log.Pending}");
+        app.Faults.Down = false;
+
+        await app.App.StopAsync();
+
+        Assert.Equal(0, log.Pending);
+        Assert.Equal(0, log.Dropped);
+        Assert.Equal(count, await app.Store.CountAsync(Collections.Predictions, DocumentQuery.Where(new FieldFilter("repo", FilterOp.Eq, "acme/api"))));
+    }
+
+    [Fact]
     public async Task A_full_prediction_log_drops_the_oldest_entries_and_counts_them()
     {
         await using var app = await AppWithTwoLabelerVersionsAsync(fx, s => s["Ml:Serving:PredictionLogCapacity"] = "10");

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Analytics;
 using Pipeline.Analytics.Trends;
+using Pipeline.Domain.Json;
 using Pipeline.Storage;
 using Pipeline.Testing.Analytics;
 
@@ -153,5 +156,51 @@ public sealed class TrendsQueryTests
         Assert.Equal(["Go", "Rust"], dims!["languages"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(2, dims["repositories"]!.AsArray().Count);
         Assert.Contains("top-growing", dims["metrics"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Routes_serve_the_precomputed_row_of_the_current_generation_byte_for_byte()
+    {
+        var store = await StoreAsync();
+        await using var app = await AnalyticsTestApp.StartAsync(store);
+        var service = app.Services.GetRequiredService<TrendsQueryService>();
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var today = service.Today;
+        // The dashboard's "last 12 months" view of activity (relative to today, as the precomputed rows are).
+        var activity = TrendsQueryService.DashboardQueries(today).Where(q => q.Metric == "activity").ElementAt(1);
+        var addedWeek = Pipeline.Analytics.Planning.Periods.WeekStart(today.AddDays(-60));
+        var url = $"/api/trends/activity?from={activity.From:yyyy-MM-dd}&to={activity.To:yyyy-MM-dd}&compareYears=2";
+
+        var precomputed = await service.PrecomputeAsync("run-1");
+        // 11 metrics x 4 periods, 5 variants this year (kind=pr of two metrics, three more language measures), the dimensions.
+        Assert.Equal(11 * 4 + 5 + 1, precomputed);
+        Assert.Equal(precomputed + 1, await store.CountAsync(AnalyticsCollections.TrendResponses));
+
+        using var response = await http.GetAsync(url);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        var served = await response.Content.ReadAsByteArrayAsync();
+        // The same bytes as serialising the response computed from the trend collections.
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(await service.QueryAsync(activity), PipelineJson.Options), served);
+
+        // What is served is the stored row: new trend documents show only with the next generation (the next run).
+        var before = JsonNode.Parse(served)!["series"]![0]!["total"]!.GetValue<double>();
+        var week = Pipeline.Analytics.Planning.Periods.Format(addedWeek);
+        await store.UpsertAsync(AnalyticsCollections.ActivityWeekly, "activity_weekly:" + week, new JsonObject { ["week_start"] = week, ["events"] = 1000L, ["stars"] = 1L });
+        Assert.Equal(served, await http.GetByteArrayAsync(url));
+        await service.PrecomputeAsync("run-2");
+        var next = await http.GetFromJsonAsync<JsonObject>(url);
+        Assert.Equal(before + 1000, next!["series"]![0]!["total"]!.GetValue<double>());
+        Assert.Equal(0, await store.CountAsync(AnalyticsCollections.TrendResponses,
+            DocumentQuery.Where(new FieldFilter("generation", FilterOp.Eq, JsonValue.Create("run-1")))));
+
+        // A query nobody precomputed is computed once, stored, and read from the table afterwards.
+        var custom = "/api/trends/stars?from=2026-01-01&to=2026-01-18&compareYears=1";
+        var first = await http.GetByteArrayAsync(custom);
+        var rows = await store.FindAsync(AnalyticsCollections.TrendResponses,
+            DocumentQuery.Where(new FieldFilter("query", FilterOp.Eq, JsonValue.Create("q:" + TrendsQueryService.Key(Query("stars", compare: 1))))));
+        var row = Assert.Single(rows);
+        Assert.Equal("run-2", row["generation"]!.GetValue<string>());
+        Assert.Equal(first, System.Text.Encoding.UTF8.GetBytes(row["json"]!.GetValue<string>()));
+        Assert.Equal(first, await http.GetByteArrayAsync(custom));
     }
 }
