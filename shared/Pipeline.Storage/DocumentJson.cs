@@ -19,8 +19,15 @@ public static class DocumentJson
     /// <summary>The document as compact JSON with <c>_id</c> first and set to <paramref name="id"/>.</summary>
     public static string Serialize(string id, JsonObject document, bool replaceNul = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        // One buffer and writer per thread, reset per document: a sink serialises thousands of documents per batch, and a
+        // fresh buffer grown by doubling cost more allocation than the document itself. Nothing here awaits, so a
+        // thread's buffer is never shared between two documents.
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(4096);
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer, WriterOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        string json;
+        try
         {
             writer.WriteStartObject();
             writer.WriteString(IdField, id);
@@ -31,11 +38,29 @@ public static class DocumentJson
                 WriteNode(writer, value);
             }
             writer.WriteEndObject();
+            writer.Flush();
+            json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            if (buffer.Capacity > MaxKeptBuffer)
+            {
+                // An outsized document: do not keep its buffer alive on this thread.
+                _threadBuffer = null;
+                _threadWriter = null;
+            }
+        }
         // PostgreSQL jsonb cannot hold U+0000 or unpaired surrogates (GitHub text occasionally contains them): U+FFFD there.
         return replaceNul ? SanitizeForJsonb(json) : json;
     }
+
+    private const int MaxKeptBuffer = 1 << 20;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
 
     /// <summary>
     /// Writes a node. Values that came from parsed JSON (element-backed, or <see cref="RawJson"/>) are copied as their

@@ -42,7 +42,7 @@ public static class EventDocument
 /// <summary>
 /// Lands event batches: the raw events (insert-if-absent by event id into <c>events</c>) and the projections
 /// (repositories, issues, pulls, stars). On PostgreSQL the set-based writer runs (<see cref="Postgres.PostgresEventWriter"/>:
-/// binary COPY into staging, one merge statement per collection per batch, events and projections in one transaction).
+/// one statement per batch over arrays of ids and documents, one merge per collection in it, events and projections in one transaction).
 /// On other stores (MongoDB: unordered bulk writes), per batch: one round trip to learn which events are new, then per projection one
 /// read of the touched documents and one batched upsert (projections run concurrently), then one batched insert of the
 /// events. Projections run only for events not yet stored, and before the events are recorded: if the process dies in

@@ -9,12 +9,15 @@ namespace Pipeline.Storage.Postgres;
 /// the two paths against the same expectations), so folding in C# per batch and combining in SQL across batches keeps the
 /// projections idempotent and order-independent. Text comparisons use <c>COLLATE "C"</c> to match the ordinal comparisons
 /// of the C# side. A change to a projection's fields or rules must change its function here as well.
+/// The functions are declared STABLE, as their bodies are (<c>jsonb_build_object</c> and <c>jsonb_agg</c> are STABLE): the
+/// planner inlines a single-expression SQL function only when its declared volatility is not stricter than its body's, and
+/// an inlined merge costs no function call per row.
 /// </summary>
 internal static class PostgresMergeFunctions
 {
-    public const string Repository = "pipeline_merge_repository_v2";
-    public const string SnapshotWithHistory = "pipeline_merge_snapshot_history_v3";
-    public const string Stars = "pipeline_merge_stars_v1";
+    public const string Repository = "pipeline_merge_repository_v3";
+    public const string SnapshotWithHistory = "pipeline_merge_snapshot_history_v4";
+    public const string Stars = "pipeline_merge_stars_v2";
 
     private const string LanguageKey = RepositoryProjection.LanguageSnapshotKeyField;
 
@@ -32,7 +35,7 @@ internal static class PostgresMergeFunctions
         -- when the stored document has none); the first event by time; the language from whichever side's
         -- language_snapshot_key is newer; the rest of the repository snapshot (every other field of the delta) when the
         -- delta's snapshot_key is newer.
-        CREATE OR REPLACE FUNCTION {{Repository}}(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+        CREATE OR REPLACE FUNCTION {{Repository}}(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE AS $f$
           SELECT o
             || CASE WHEN o->>'last_event_at' IS NULL
                       OR ((n->>'last_event_at') COLLATE "C", (n->>'last_event_id') COLLATE "C")
@@ -58,16 +61,22 @@ internal static class PostgresMergeFunctions
                     ELSE '{}'::jsonb END
         $f$;
 
-        -- Issues and pulls: the snapshot fields from whichever side has the newer snapshot_key; the history as the union of
+        -- Issues and pulls: the snapshot fields from whichever side has the newer snapshot_key; when the delta adds no history
+        -- entry the stored history is kept as it is (it is already deduplicated, ordered and capped: every write went
+        -- through this rule or ProjectionSupport.MergeHistory), with no unnesting and re-aggregating; else the history as the union of
         -- both by activity key, else event id (of entries sharing a key the earliest by (at, event_id) is kept, whichever side
         -- holds it, as ProjectionSupport.MergeHistory does), ordered by (at, that key), newest
         -- {{ProjectionSupport.MaxHistory}} kept.
-        CREATE OR REPLACE FUNCTION {{SnapshotWithHistory}}(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+        CREATE OR REPLACE FUNCTION {{SnapshotWithHistory}}(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE AS $f$
           SELECT jsonb_set(
             CASE WHEN n->>'{{ProjectionSupport.SnapshotKeyField}}' IS NOT NULL AND (o->>'{{ProjectionSupport.SnapshotKeyField}}' IS NULL
                    OR (n->>'{{ProjectionSupport.SnapshotKeyField}}') COLLATE "C" > (o->>'{{ProjectionSupport.SnapshotKeyField}}') COLLATE "C")
                  THEN o || (n - '{{ProjectionSupport.HistoryField}}') ELSE o END,
             '{ {{ProjectionSupport.HistoryField}} }',
+            CASE WHEN jsonb_typeof(o->'{{ProjectionSupport.HistoryField}}') = 'array'
+                      AND coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(n->'{{ProjectionSupport.HistoryField}}') = 'array'
+                                                           THEN n->'{{ProjectionSupport.HistoryField}}' END), 0) = 0
+                 THEN o->'{{ProjectionSupport.HistoryField}}' ELSE
             (SELECT coalesce(jsonb_agg(k.h ORDER BY k.h->>'at' COLLATE "C", k.id COLLATE "C"), '[]'::jsonb)
                FROM (SELECT d.h, d.id FROM (
                        SELECT DISTINCT ON (coalesce(x.h->>'activity_key', x.h->>'event_id')) x.h, coalesce(x.h->>'activity_key', x.h->>'event_id') AS id
@@ -77,14 +86,14 @@ internal static class PostgresMergeFunctions
                         ORDER BY coalesce(x.h->>'activity_key', x.h->>'event_id'),
                                  x.h->>'at' COLLATE "C" NULLS FIRST, x.h->>'event_id' COLLATE "C" NULLS FIRST) d
                       ORDER BY d.h->>'at' COLLATE "C" DESC, d.id COLLATE "C" DESC
-                      LIMIT {{ProjectionSupport.MaxHistory}}) k),
+                      LIMIT {{ProjectionSupport.MaxHistory}}) k) END,
             true)
         $f$;
 
         -- Stars: the union of both report lists by event id (the newer copy wins), newest {{StarProjection.MaxEvents}} by
         -- (at, event_id); the state derived from that set as StarProjection does: the latest report decides starred,
         -- starred_at is the earliest star report after the last unstar.
-        CREATE OR REPLACE FUNCTION {{Stars}}(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+        CREATE OR REPLACE FUNCTION {{Stars}}(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE AS $f$
           WITH r AS (
             SELECT d.e, d.e->>'at' AS at, d.e->>'event_id' AS id,
                    coalesce(CASE WHEN jsonb_typeof(d.e->'starring') = 'boolean' THEN (d.e->>'starring')::boolean END, false) AS starring,

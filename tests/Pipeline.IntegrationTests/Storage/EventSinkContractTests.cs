@@ -187,6 +187,29 @@ public abstract class EventSinkContractTests
     }
 
     [StoreFact]
+    public async Task A_redelivered_batch_that_straddles_a_commit_projects_only_its_new_events()
+    {
+        var store = await NewStoreAsync();
+        var sink = new EventSink(store);
+        var committed = new[] { StarEvent("3001", "watch", "started", 1, user: "early") };
+        Assert.Equal(1, await sink.WriteAsync(committed));
+        // Remove the projection of the stored event: if the sink projected stored events again, it would come back.
+        Assert.Equal(1, await store.DeleteManyAsync(Collections.Stars, DocumentQuery.All));
+        var straddling = new[] { committed[0], StarEvent("3002", "watch", "started", 2, user: "late"), StarEvent("3003", "star", "created", 3, user: "late") };
+
+        Assert.Equal(2, await sink.WriteAsync(straddling));
+
+        Assert.Equal(3, await store.CountAsync(Collections.Events));
+        Assert.Null(await store.GetAsync(Collections.Stars, "octo/widgets:early"));
+        var late = await store.GetAsync(Collections.Stars, "octo/widgets:late");
+        Assert.NotNull(late);
+        Assert.Equal(2, late!["events"]!.AsArray().Count);
+        var repo = await store.GetAsync(Collections.Repositories, "octo/widgets");
+        Assert.Equal("3003", repo!["last_event_id"]!.GetValue<string>());
+        Assert.Equal(StoreTime.Format(T0.AddMinutes(1)), repo["first_event_at"]!.GetValue<string>());
+    }
+
+    [StoreFact]
     public async Task Pull_requests_track_the_merged_flag_and_history()
     {
         var store = await NewStoreAsync();
