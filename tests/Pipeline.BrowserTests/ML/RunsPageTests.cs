@@ -1,14 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Pipeline.Api.Dashboard;
-using Pipeline.Api.Models;
 using Pipeline.Domain;
 using Pipeline.Embedded;
 using Pipeline.ML;
@@ -16,9 +7,6 @@ using Pipeline.ML.Data;
 using Pipeline.ML.Monitoring;
 using Pipeline.ML.Registry;
 using Pipeline.ML.Training;
-using Pipeline.Orchestration.ML;
-using Pipeline.Storage;
-using Pipeline.Testing.Analytics;
 
 namespace Pipeline.BrowserTests.ML;
 
