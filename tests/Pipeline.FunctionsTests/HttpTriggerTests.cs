@@ -1,29 +1,13 @@
-using System.Reflection;
 using System.Text;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline.FunctionsTests;
 
 /// <summary>Every HTTP trigger of the Functions app, invoked as the ASP.NET Core integration does: a real
-/// <see cref="HttpContext"/> whose RequestServices are the app's host, the function class built from them, the returned
+/// <c>HttpContext</c> whose RequestServices are the app's host, the function class built from them, the returned
 /// result executed into the response. Each must answer with a handled status (not a 500) and, for JSON, a parseable body.</summary>
 public sealed class HttpTriggerTests(FunctionsServersFixture servers) : IClassFixture<FunctionsServersFixture>
 {
-    public static TheoryData<string> HttpFunctions()
-    {
-        var data = new TheoryData<string>();
-        foreach (var method in FunctionsApp.FunctionMethods().Where(m => HttpTrigger(m) is not null))
-        {
-            data.Add(method.GetCustomAttribute<FunctionAttribute>()!.Name);
-        }
-        return data;
-    }
-
-    private static HttpTriggerAttribute? HttpTrigger(MethodInfo method) =>
-        method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null);
+    public static TheoryData<string> HttpFunctions() => new(FunctionsHttpInvoker.HttpFunctions().Select(f => f.Name));
 
     // Sample values for route parameters and bodies, in the shapes clients send.
     private static readonly Dictionary<string, object> RouteValues = new(StringComparer.OrdinalIgnoreCase)
@@ -55,48 +39,18 @@ public sealed class HttpTriggerTests(FunctionsServersFixture servers) : IClassFi
     [MemberData(nameof(HttpFunctions))]
     public async Task The_trigger_answers_through_the_AspNetCore_integration(string function)
     {
-        var method = FunctionsApp.FunctionMethods().Single(m => m.GetCustomAttribute<FunctionAttribute>()!.Name == function);
-        var trigger = HttpTrigger(method)!;
-        await using var scope = servers.Host.Services.CreateAsyncScope();
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        context.Request.Method = trigger.Methods![0].ToUpperInvariant();
-        context.Request.Scheme = "http";
-        context.Request.Host = new HostString("localhost");
-        context.Request.Path = "/api/" + System.Text.RegularExpressions.Regex.Replace(trigger.Route ?? function,
-            @"\{(\w+)(:[^}]*)?\}", m => RouteValues[m.Groups[1].Value].ToString()!);
-        if (context.Request.Method == "POST")
-        {
-            var body = Encoding.UTF8.GetBytes(BodyFor(function)!);
-            context.Request.Body = new MemoryStream(body);
-            context.Request.ContentLength = body.Length;
-            context.Request.ContentType = "application/json";
-        }
-        var response = new MemoryStream();
-        context.Response.Body = response;
+        var trigger = FunctionsHttpInvoker.HttpFunctions().Single(f => f.Name == function);
+        var method = trigger.Methods[0];
+        var body = method == "POST" ? Encoding.UTF8.GetBytes(BodyFor(function)!) : null;
+        var request = new HttpRequestShape(method, trigger.PathWith(p => RouteValues[p].ToString()!), "",
+            body is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Content-Type"] = "application/json" }, body);
 
-        var instance = ActivatorUtilities.CreateInstance(scope.ServiceProvider, method.DeclaringType!);
-        var arguments = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>() is not null ? context.Request
-            : p.ParameterType == typeof(DurableTaskClient) ? new RecordingDurableTaskClient()
-            : p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
-            : RouteValues.TryGetValue(p.Name!, out var v) ? Convert.ChangeType(v, p.ParameterType, System.Globalization.CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"{function}: no value for parameter {p.Name}")).ToArray();
-        var returned = method.Invoke(instance, arguments);
-        object? result = returned;
-        if (returned is Task task)
-        {
-            await task;
-            result = FunctionsApp.ResultType(method) == typeof(void) ? null : task.GetType().GetProperty("Result")!.GetValue(task);
-        }
-        if (result is IResult httpResult)
-        {
-            await httpResult.ExecuteAsync(context);
-        }
+        var response = await FunctionsHttpInvoker.InvokeAsync(servers.Host.Services, trigger, request, new RecordingDurableTaskClient());
 
-        var text = Encoding.UTF8.GetString(response.ToArray());
-        Assert.True(context.Response.StatusCode is >= 200 and < 500, $"{function}: {context.Response.StatusCode} {text}");
-        if (context.Response.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+        Assert.True(response.Status is >= 200 and < 500, $"{function}: {response.Status} {response.Text}");
+        if (response.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
         {
-            using var _ = System.Text.Json.JsonDocument.Parse(text);
+            using var _ = System.Text.Json.JsonDocument.Parse(response.Text);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Pipeline.Api.Audit;
 
 public static class AuditEndpoints
 {
-    /// <summary>Maps the audit API under /api/audit and the page at /dashboard/audit.</summary>
+    /// <summary>Maps the audit API under /api/audit (the page at /dashboard/audit is mapped with the other dashboard pages).</summary>
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         // List, status, terminate and purge: ManagementEndpoints.
@@ -19,7 +19,7 @@ public static class AuditEndpoints
         app.MapGet("/api/audit/{id}/report", (string id, IDocumentStore store, CancellationToken ct) => AuditHandlers.GetReportAsync(id, store, ct))
             .WithName("AuditReport").WithTags("Audit");
         app.MapGet("/api/audit/{id}/charts/{name}", (string id, string name, IDocumentStore store, CancellationToken ct) => AuditHandlers.GetChartAsync(id, name, store, ct));
-        app.MapGet("/dashboard/audit", AuditHandlers.Dashboard);
+        // The page, /dashboard/audit and /api/dashboard/audit: DashboardEndpoints.
         return app;
     }
 }

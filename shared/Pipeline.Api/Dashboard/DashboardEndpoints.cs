@@ -1,21 +1,40 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Pipeline.Api.Audit;
 
 namespace Pipeline.Api.Dashboard;
 
 public static class DashboardEndpoints
 {
+    /// <summary>The prefixes the pages are served under: <c>/dashboard</c>, and <c>/api/dashboard</c>, the Functions app's
+    /// route (host.json's routePrefix "api"), so a link or a test written against one host works on the other.</summary>
+    public static IReadOnlyList<string> Prefixes { get; } = ["/dashboard", "/api/dashboard"];
+
     /// <summary>GET /dashboard (a trailing slash matches too), GET /dashboard/runs (model runs compared),
     /// GET /dashboard/jobs (long-running operations), GET /dashboard/drift (a model's drift report) and
-    /// GET /dashboard/assets/{file}.</summary>
+    /// GET /dashboard/assets/{file}; the same under /api/dashboard.</summary>
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/dashboard", (HttpRequest req) => DashboardHandlers.GetPage(req));
-        app.MapGet("/dashboard/runs", (HttpRequest req) => DashboardHandlers.GetPage(req, "runs.html"));
-        app.MapGet("/dashboard/jobs", (HttpRequest req) => DashboardHandlers.GetPage(req, "jobs.html"));
-        app.MapGet("/dashboard/drift", (HttpRequest req) => DashboardHandlers.GetPage(req, "drift.html"));
-        app.MapGet("/dashboard/assets/{file}", (HttpRequest req, string file) => DashboardHandlers.GetAsset(req, file));
+        foreach (var prefix in Prefixes)
+        {
+            // One description per page in the OpenAPI document: the /dashboard routes (its paths are normalised to /api/…).
+            var described = prefix == Prefixes[0];
+            Describe(app.MapGet(prefix, (HttpRequest req) => DashboardHandlers.GetPage(req)), described);
+            Describe(app.MapGet(prefix + "/runs", (HttpRequest req) => DashboardHandlers.GetPage(req, "runs.html")), described);
+            Describe(app.MapGet(prefix + "/jobs", (HttpRequest req) => DashboardHandlers.GetPage(req, "jobs.html")), described);
+            Describe(app.MapGet(prefix + "/drift", (HttpRequest req) => DashboardHandlers.GetPage(req, "drift.html")), described);
+            Describe(app.MapGet(prefix + "/assets/{file}", (HttpRequest req, string file) => DashboardHandlers.GetAsset(req, file)), described);
+            Describe(app.MapGet(prefix + "/audit", AuditHandlers.Dashboard), described);
+        }
         return app;
+    }
+
+    private static void Describe(RouteHandlerBuilder route, bool described)
+    {
+        if (!described)
+        {
+            route.ExcludeFromDescription();
+        }
     }
 }

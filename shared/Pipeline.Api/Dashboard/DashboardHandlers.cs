@@ -38,13 +38,13 @@ public static class DashboardHandlers
     /// <c>jobs.html</c>, <c>drift.html</c>, with the same base).</summary>
     public static IResult GetPage(HttpRequest request, string page = "index.html")
     {
-        var asset = Load(page) ?? throw new InvalidOperationException($"Dashboard page {page} is not embedded");
+        var composed = Pages.GetOrAdd(page, Compose);
         var path = (request.PathBase + request.Path).Value ?? "/dashboard";
         if (page != "index.html" && path.LastIndexOf('/') > 0) path = path[..path.TrimEnd('/').LastIndexOf('/')];
         var basePath = path.EndsWith('/') ? path : path + "/";
         // The API lives next to the dashboard: /api on the local host (/dashboard), /api on Functions (/api/dashboard).
         var apiBase = (request.PathBase.Value ?? "") + "/api";
-        var html = System.Text.Encoding.UTF8.GetString(asset.Bytes)
+        var html = composed
             .Replace("{{BASE}}", System.Net.WebUtility.HtmlEncode(basePath), StringComparison.Ordinal)
             .Replace("{{API}}", System.Net.WebUtility.HtmlEncode(apiBase), StringComparison.Ordinal);
         request.HttpContext.Response.Headers.CacheControl = "no-cache";
@@ -69,6 +69,27 @@ public static class DashboardHandlers
         if (request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
         var type = ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream");
         return Results.Bytes(bytes, type);
+    }
+
+    // The pages composed with the layout (bounded: only the fixed page names of the routes are ever composed).
+    private static readonly ConcurrentDictionary<string, string> Pages = new(StringComparer.Ordinal);
+
+    private static readonly System.Text.RegularExpressions.Regex PageLine = new(
+        @"^<!-- page title=""(?<title>[^""]*)"" brand=""(?<brand>[^""]*)""(?<charts> charts)? -->\n", System.Text.RegularExpressions.RegexOptions.Compiled);
+
+    /// <summary>A page in the layout: its first line names its title, brand and whether it draws charts (the chart library
+    /// goes in the head); the rest is what follows the top bar's brand.</summary>
+    private static string Compose(string page)
+    {
+        static string Text(string name) => System.Text.Encoding.UTF8.GetString((Load(name) ?? throw new InvalidOperationException($"Dashboard page {name} is not embedded")).Bytes);
+        var body = Text(page).ReplaceLineEndings("\n");
+        var line = PageLine.Match(body);
+        if (!line.Success) throw new InvalidOperationException($"Dashboard page {page} does not start with its <!-- page title=\"…\" brand=\"…\" --> line");
+        return Text("Layout.html")
+            .Replace("{{TITLE}}", line.Groups["title"].Value, StringComparison.Ordinal)
+            .Replace("{{BRAND}}", line.Groups["brand"].Value, StringComparison.Ordinal)
+            .Replace("{{HEAD}}", line.Groups["charts"].Success ? "  <script src=\"assets/echarts.min.js\"></script>\n" : "", StringComparison.Ordinal)
+            .Replace("{{CONTENT}}", body[line.Length..], StringComparison.Ordinal);
     }
 
     private static (byte[] Bytes, string ETag)? Load(string file) => !Embedded.Contains(file) ? null : Assets.GetOrAdd(file, name =>

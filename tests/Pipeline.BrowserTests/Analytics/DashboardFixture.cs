@@ -17,8 +17,6 @@ namespace Pipeline.BrowserTests.Analytics;
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     public InMemoryDocumentStore Store { get; } = new();
     public AnalyticsTestApp FullApp { get; private set; } = null!;
     public AnalyticsTestApp BareApp { get; private set; } = null!;
@@ -38,12 +36,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
         BareApp = await AnalyticsTestApp.StartAsync(Store);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await Chromium.LaunchAsync(Playwright);
     }
 
     /// <summary>The endpoints the lead's hosts provide, with the JSON shapes the dashboard is written against.</summary>

@@ -16,17 +16,15 @@ namespace Pipeline.BrowserTests.Jobs;
 /// in-memory Durable Task backend): one real aggregation run to its end and one held running (its trends jobs wait on a
 /// gate), listed from <c>GET /api/jobs/aggregate</c>; terminate and purge are clicked on the page.
 /// </summary>
-public sealed class JobsPageTests : IAsyncLifetime
+public sealed class JobsPageTests : BrowserPageTest
 {
     private readonly InMemoryDocumentStore _store = new();
     private readonly GatedCatalog _catalog = new(new EmbeddedTrendsJobCatalog());
     private AnalyticsTestApp _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
     private string _completedId = string.Empty;
     private string _runningId = string.Empty;
 
-    public async Task InitializeAsync()
+    protected override async Task StartServerAsync()
     {
         await SeedDataGenerator.SeedAsync(_store, new SeedOptions { Scale = 0.05, NewRepositoriesPerDay = 0.02 });
         _app = await AnalyticsTestApp.StartAsync(_store, catalog: _catalog);
@@ -44,14 +42,6 @@ public sealed class JobsPageTests : IAsyncLifetime
             new StartOrchestrationOptions(_runningId));
         // Running, inside its first trends job (held by the gate), with the progress it published.
         Assert.True(await _catalog.WaitForWaiterAsync(TimeSpan.FromMinutes(2)), "the second aggregation never reached a trends job");
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
     }
 
     private static ILocator Row(IPage page, string id) => page.Locator($"#jobs-table tbody tr[data-instance-id='{id}']");
@@ -59,9 +49,7 @@ public sealed class JobsPageTests : IAsyncLifetime
     [Fact]
     public async Task Jobs_page_lists_runs_with_progress_and_terminates_and_purges_them()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        var (page, errors) = await NewPageAsync(height: 900);
         var requests = new List<string>();
         page.Request += (_, r) => requests.Add(r.Url);
         var response = await page.GotoAsync(_app.BaseUrl + "/dashboard/jobs?code=test-key&poll=2");
@@ -116,11 +104,9 @@ public sealed class JobsPageTests : IAsyncLifetime
         Assert.Empty(errors);
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StopServerAsync()
     {
         _catalog.Open();
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
         if (_app is not null) await _app.DisposeAsync();
     }
 

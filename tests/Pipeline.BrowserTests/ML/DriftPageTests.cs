@@ -1,23 +1,11 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Pipeline.Api.Dashboard;
-using Pipeline.Api.Models;
 using Pipeline.Domain;
 using Pipeline.Embedded;
 using Pipeline.ML;
 using Pipeline.ML.Monitoring;
 using Pipeline.ML.Registry;
 using Pipeline.ML.Training;
-using Pipeline.Orchestration.ML;
-using Pipeline.Storage;
-using Pipeline.Testing.Analytics;
 
 namespace Pipeline.BrowserTests.ML;
 
@@ -26,36 +14,14 @@ namespace Pipeline.BrowserTests.ML;
 /// by the real <see cref="DriftDetector"/> on seeded samples (one feature shifted, one not, one categorical), stored as the
 /// monitor stores them and served by <c>GET /api/models/{name}/monitor</c> and the dashboard on Kestrel.
 /// </summary>
-public sealed class DriftPageTests : IAsyncLifetime
+public sealed class DriftPageTests : MlPageTest
 {
-    private EmbeddedAzurite _azurite = null!;
-    private WebApplication _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _url = string.Empty;
-    private readonly InMemoryDocumentStore _store = new();
     private MonitorReport _drifted = null!;
 
-    public async Task InitializeAsync()
-    {
-        _azurite = await EmbeddedAzurite.StartAsync();
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ml:BlobConnectionString"] = _azurite.ConnectionString,
-            ["Ml:ArtifactsContainer"] = "drift-page",
-        });
-        builder.Services.AddSingleton<IDocumentStore>(_store);
-        builder.Services.AddPipelineMl(builder.Configuration);
-        builder.Services.AddInMemoryDurableTask(MlDurable.Register, new InMemoryDurableTaskOptions { Port = PortFinder.FreeTcpPort() });
-        _app = builder.Build();
-        _app.MapModelEndpoints();
-        _app.MapDashboardEndpoints();
-        await _app.StartAsync();
-        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    protected override async Task SeedAsync()
+    {
         var rng = new Random(7);
         double Normal(double mean, double sd) => mean + sd * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
         var reference = new DriftReference
@@ -109,16 +75,9 @@ public sealed class DriftPageTests : IAsyncLifetime
         };
         foreach (var r in new[] { calm, _drifted, noDrift })
         {
-            await _store.UpsertAsync(Collections.MonitorReports, r.Id, RegistryJson.ToDocument(r, r.Id));
+            await Store.UpsertAsync(Collections.MonitorReports, r.Id, RegistryJson.ToDocument(r, r.Id));
         }
 
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
     }
 
     [Fact]
@@ -131,10 +90,8 @@ public sealed class DriftPageTests : IAsyncLifetime
         Assert.Equal(1.0, body.Histogram!.Reference.Sum(), 6);
         Assert.Equal(1.0, body.Histogram.Current.Sum(), 6);
 
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1100 } });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        var response = await page.GotoAsync(_url + "/dashboard/drift?model=issue-labeler");
+        var (page, errors) = await NewPageAsync();
+        var response = await page.GotoAsync(Url + "/dashboard/drift?model=issue-labeler");
         Assert.Equal(200, response!.Status);
         await page.WaitForFunctionAsync("() => window.pipelineDrift && window.pipelineDrift.loaded > 0", null, new PageWaitForFunctionOptions { Timeout = 30000 });
 
@@ -174,14 +131,5 @@ public sealed class DriftPageTests : IAsyncLifetime
         await page.WaitForFunctionAsync("() => window.pipelineDrift && window.pipelineDrift.loaded > 0", null, new PageWaitForFunctionOptions { Timeout = 30000 });
         Assert.Equal("issue-labeler:calm", await page.Locator("#d-report").InputValueAsync());
         Assert.Empty(errors);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _azurite.DisposeAsync();
     }
 }

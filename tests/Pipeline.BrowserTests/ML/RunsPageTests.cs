@@ -1,14 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Pipeline.Api.Dashboard;
-using Pipeline.Api.Models;
 using Pipeline.Domain;
 using Pipeline.Embedded;
 using Pipeline.ML;
@@ -16,9 +7,6 @@ using Pipeline.ML.Data;
 using Pipeline.ML.Monitoring;
 using Pipeline.ML.Registry;
 using Pipeline.ML.Training;
-using Pipeline.Orchestration.ML;
-using Pipeline.Storage;
-using Pipeline.Testing.Analytics;
 
 namespace Pipeline.BrowserTests.ML;
 
@@ -26,43 +14,22 @@ namespace Pipeline.BrowserTests.ML;
 /// The model runs page in Debian chromium (Playwright): three real training runs (ML.NET on synthetic issues, artifacts
 /// in Azurite) and three monitor passes, served by the ML endpoints and the dashboard on Kestrel.
 /// </summary>
-public sealed class RunsPageTests : IAsyncLifetime
+public sealed class RunsPageTests : MlPageTest
 {
-    private EmbeddedAzurite _azurite = null!;
-    private WebApplication _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _url = string.Empty;
-    private readonly InMemoryDocumentStore _store = new();
-
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        _azurite = await EmbeddedAzurite.StartAsync();
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ml:BlobConnectionString"] = _azurite.ConnectionString,
-            ["Ml:ArtifactsContainer"] = "runs-page",
-            ["Ml:Training:Grid"] = "small",
-            ["Ml:Training:CvFolds"] = "2",
-            ["Ml:Training:GridBudgetSeconds"] = "20",
-        });
-        builder.Services.AddSingleton<IDocumentStore>(_store);
-        builder.Services.AddPipelineMl(builder.Configuration);
-        builder.Services.AddInMemoryDurableTask(MlDurable.Register, new InMemoryDurableTaskOptions { Port = PortFinder.FreeTcpPort() });
-        _app = builder.Build();
-        _app.MapModelEndpoints();
-        _app.MapDashboardEndpoints();
-        await _app.StartAsync();
-        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        ["Ml:Training:Grid"] = "small",
+        ["Ml:Training:CvFolds"] = "2",
+        ["Ml:Training:GridBudgetSeconds"] = "20",
+    };
 
-        var training = _app.Services.GetRequiredService<TrainingPipeline>();
+    protected override async Task SeedAsync()
+    {
+        var training = Services.GetRequiredService<TrainingPipeline>();
         var settings = new[] { ("Sdca", 1), ("LightGbm", 2), ("Sdca", 3) };
         foreach (var (trainer, seed) in settings)
         {
-            _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MlOptions>>().Value.Training.Trainers = trainer;
+            Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MlOptions>>().Value.Training.Trainers = trainer;
             await training.RunAsync(IssueDatasetBuilder.BuildSynthetic(ModelNames.TimeToClose, 700, seed, 0.2), $"browser test {trainer}");
         }
         var now = DateTime.UtcNow;
@@ -78,25 +45,16 @@ public sealed class RunsPageTests : IAsyncLifetime
                 LiveSamples = 40,
                 DriftStatus = "no drift"
             };
-            await _store.UpsertAsync(Collections.MonitorReports, report.Id, RegistryJson.ToDocument(report, report.Id));
+            await Store.UpsertAsync(Collections.MonitorReports, report.Id, RegistryJson.ToDocument(report, report.Id));
         }
 
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
     }
 
     [Fact]
     public async Task Runs_page_compares_runs_charts_live_and_offline_metrics_and_shows_folds()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1100 } });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        var response = await page.GotoAsync(_url + "/dashboard/runs?model=time-to-close");
+        var (page, errors) = await NewPageAsync();
+        var response = await page.GotoAsync(Url + "/dashboard/runs?model=time-to-close");
         Assert.Equal(200, response!.Status);
         await page.WaitForFunctionAsync("() => window.pipelineRuns && window.pipelineRuns.loaded > 0", null, new PageWaitForFunctionOptions { Timeout = 30000 });
         Assert.Equal(3, await page.Locator("#runs-table tbody tr").CountAsync());
@@ -118,14 +76,5 @@ public sealed class RunsPageTests : IAsyncLifetime
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "model-runs.png"), FullPage = true });
         Assert.Empty(errors);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _azurite.DisposeAsync();
     }
 }
