@@ -209,11 +209,12 @@ public static class TrendsServingBenchmark
         throw new TimeoutException($"the local host was not ready within {timeout}");
     }
 
-    /// <summary>Graceful stop (SIGINT, as Ctrl-C; the host stops its embedded servers), then the whole tree if it hangs.</summary>
+    /// <summary>Graceful stop (SIGTERM; the host stops its embedded servers), then the whole tree if it hangs. Not SIGINT: a
+    /// process started in the background by a shell ignores it.</summary>
     private static async Task StopAsync(Process host)
     {
         if (host.HasExited) return;
-        using (var kill = Process.Start("kill", ["-INT", host.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using (var kill = Process.Start("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try
         {

@@ -66,7 +66,9 @@ public sealed class ServedModel
         DatasetSource = datasetSource;
         var ml = new MLContext(seed);
         Model = ModelTrainer.Deserialize(ml, artifact);
-        var retained = Math.Max(4, Environment.ProcessorCount * 4);
+        // Creating an engine costs milliseconds: retain as many as can be rented at once (one per busy thread-pool thread,
+        // which grows past the core count under load) so that none is built and disposed per request.
+        var retained = Math.Max(64, Environment.ProcessorCount * 16);
         if (name == ModelNames.IssueLabeler)
         {
             if (Model.Labels.Length == 0) throw new InvalidDataException($"{name} v{version} has no label set (an artifact of an older labeler); retrain it");
