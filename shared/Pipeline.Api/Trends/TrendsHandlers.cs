@@ -21,15 +21,15 @@ public static class TrendsHandlers
     {
         if (!TrendQueryParser.TryParse(metric, name => request.Query[name].FirstOrDefault(), trends.Today, out var query, out var error))
         {
-            return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid trends query");
+            return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid trends query");
         }
         var response = await trends.QueryAsync(query!, request.HttpContext.RequestAborted);
-        return Results.Json(response, Json);
+        return TypedResults.Json(response, Json);
     }
 
     /// <summary><c>GET /api/trends/dimensions</c>: repositories, languages and metrics for the dashboard's filters.</summary>
     public static async Task<IResult> GetDimensionsAsync(HttpRequest request, TrendsQueryService trends) =>
-        Results.Json(await trends.DimensionsAsync(request.HttpContext.RequestAborted), Json);
+        TypedResults.Json(await trends.DimensionsAsync(request.HttpContext.RequestAborted), Json);
 
     /// <summary><c>POST /api/jobs/aggregate</c> with an optional body <c>{from, to, force, engine}</c>: 202 + the management payload.</summary>
     /// <param name="payload">The management payload for an instance id (the Functions app's Durable helper); null: this host's routes.</param>
@@ -45,7 +45,7 @@ public static class TrendsHandlers
             }
             catch (JsonException e)
             {
-                return Results.Problem("The body must be JSON like {\"from\":\"2025-01-01\",\"to\":\"2025-12-31\",\"force\":false,\"engine\":\"duckdb\"}: " + e.Message,
+                return TypedResults.Problem("The body must be JSON like {\"from\":\"2025-01-01\",\"to\":\"2025-12-31\",\"force\":false,\"engine\":\"duckdb\"}: " + e.Message,
                     statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
             }
         }
@@ -53,16 +53,16 @@ public static class TrendsHandlers
         {
             if (value is not null && !DateOnly.TryParseExact(value, Periods.DateFormat, out _))
             {
-                return Results.Problem($"'{name}' must be a date as yyyy-MM-dd (was '{value}').", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
+                return TypedResults.Problem($"'{name}' must be a date as yyyy-MM-dd (was '{value}').", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
             }
         }
         if (body.From is not null && body.To is not null && string.CompareOrdinal(body.From, body.To) > 0)
         {
-            return Results.Problem("'from' is after 'to'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
+            return TypedResults.Problem("'from' is after 'to'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
         }
         if (body.Engine is not null and not (AnalyticsOptions.DuckDbEngine or AnalyticsOptions.SparkEngine))
         {
-            return Results.Problem($"'engine' must be '{AnalyticsOptions.DuckDbEngine}' or '{AnalyticsOptions.SparkEngine}'.", statusCode: StatusCodes.Status400BadRequest,
+            return TypedResults.Problem($"'engine' must be '{AnalyticsOptions.DuckDbEngine}' or '{AnalyticsOptions.SparkEngine}'.", statusCode: StatusCodes.Status400BadRequest,
                 title: "Invalid aggregation request");
         }
         var instanceId = await starter.StartAsync(client, body, "manual", ct: request.HttpContext.RequestAborted);
@@ -74,6 +74,6 @@ public static class TrendsHandlers
     {
         var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), out var l) ? Math.Clamp(l, 1, 200) : 20;
         var docs = await runs.RecentAsync(limit, request.HttpContext.RequestAborted);
-        return Results.Json(new { runs = docs }, Json);
+        return TypedResults.Json(new JobRunsResponse(docs), Json);
     }
 }
