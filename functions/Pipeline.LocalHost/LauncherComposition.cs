@@ -48,7 +48,7 @@ internal static class LauncherComposition
                 if (!string.Equals(key, hosting.FunctionKey, StringComparison.Ordinal))
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    await context.Response.WriteAsJsonAsync(new { error = "function key required (header x-functions-key or ?code=)" });
+                    await context.Response.WriteAsJsonAsync(new ErrorResponse("function key required (header x-functions-key or ?code=)"), Pipeline.Domain.Json.PipelineJson.Options);
                     return;
                 }
             }

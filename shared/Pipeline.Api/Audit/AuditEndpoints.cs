@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask.Client;
+using Pipeline.Api.Dashboard;
 using Pipeline.Api.Management;
 using Pipeline.Storage;
 
@@ -10,7 +11,7 @@ namespace Pipeline.Api.Audit;
 
 public static class AuditEndpoints
 {
-    /// <summary>Maps the audit API under /api/audit (the page at /dashboard/audit is mapped with the other dashboard pages).</summary>
+    /// <summary>Maps the audit API under /api/audit and the page at /dashboard/audit (and /api/dashboard/audit, the Functions route).</summary>
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         // List, status, terminate and purge: ManagementEndpoints.
@@ -19,7 +20,10 @@ public static class AuditEndpoints
         app.MapGet("/api/audit/{id}/report", (string id, IDocumentStore store, CancellationToken ct) => AuditHandlers.GetReportAsync(id, store, ct))
             .WithName("AuditReport").WithTags("Audit");
         app.MapGet("/api/audit/{id}/charts/{name}", (string id, string name, IDocumentStore store, CancellationToken ct) => AuditHandlers.GetChartAsync(id, name, store, ct));
-        // The page, /dashboard/audit and /api/dashboard/audit: DashboardEndpoints.
+        foreach (var prefix in DashboardEndpoints.Prefixes)
+        {
+            DashboardEndpoints.Describe(app.MapGet(prefix + "/audit", AuditHandlers.Dashboard), prefix == DashboardEndpoints.Prefixes[0]);
+        }
         return app;
     }
 }

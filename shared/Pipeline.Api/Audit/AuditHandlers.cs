@@ -78,15 +78,15 @@ public static class AuditHandlers
     {
         if (name.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) name = name[..^4];
         if (!AuditCharts.Names.Contains(name))
-            return Results.Json(new { error = $"Unknown chart '{name}'. Charts: {string.Join(", ", AuditCharts.Names)}." }, statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Json(new ErrorResponse($"Unknown chart '{name}'. Charts: {string.Join(", ", AuditCharts.Names)}."), PipelineJson.Options, statusCode: StatusCodes.Status404NotFound);
         var document = await store.GetAsync(Collections.Audits, id, ct);
-        if (document is null) return Results.Json(new { error = $"No finished audit with id {id}." }, statusCode: StatusCodes.Status404NotFound);
+        if (document is null) return TypedResults.Json(new ErrorResponse($"No finished audit with id {id}."), PipelineJson.Options, statusCode: StatusCodes.Status404NotFound);
         document.Remove("_id");
         var report = AuditJson.FromJsonObject(document);
-        return Results.File(AuditCharts.Render(report, name)!, "image/png");
+        return TypedResults.File(AuditCharts.Render(report, name)!, "image/png");
     }
 
-    public static IResult Dashboard() => Results.Content(AuditDashboard.Html, "text/html; charset=utf-8");
+    public static IResult Dashboard() => TypedResults.Content(AuditDashboard.Html, "text/html; charset=utf-8");
 
-    private static IResult BadRequest(string reason) => Results.Json(new { error = reason }, statusCode: StatusCodes.Status400BadRequest);
+    private static IResult BadRequest(string reason) => TypedResults.Json(new ErrorResponse(reason), PipelineJson.Options, statusCode: StatusCodes.Status400BadRequest);
 }

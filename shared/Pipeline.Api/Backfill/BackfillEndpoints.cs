@@ -79,5 +79,5 @@ public static class BackfillEndpoints
     }
 
     private static IResult Problem(string error, IReadOnlyList<string>? errors = null) =>
-        Results.Json(new { error, errors = errors ?? [] }, Json, statusCode: StatusCodes.Status400BadRequest);
+        TypedResults.Json(new BackfillErrorResponse(error, errors ?? []), Json, statusCode: StatusCodes.Status400BadRequest);
 }

@@ -48,7 +48,7 @@ public static class DashboardHandlers
             .Replace("{{BASE}}", System.Net.WebUtility.HtmlEncode(basePath), StringComparison.Ordinal)
             .Replace("{{API}}", System.Net.WebUtility.HtmlEncode(apiBase), StringComparison.Ordinal);
         request.HttpContext.Response.Headers.CacheControl = "no-cache";
-        return Results.Content(html, "text/html; charset=utf-8");
+        return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
     /// <summary><c>GET /dashboard/assets/{file}</c>: an embedded asset with an ETag (304 when unchanged); 404 otherwise.</summary>
@@ -58,17 +58,17 @@ public static class DashboardHandlers
         if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal)
             || file.EndsWith(".html", StringComparison.OrdinalIgnoreCase))
         {
-            return Results.NotFound();
+            return TypedResults.NotFound();
         }
         var asset = Load(file);
-        if (asset is null) return Results.NotFound();
+        if (asset is null) return TypedResults.NotFound();
         var (bytes, etag) = asset.Value;
         var headers = request.HttpContext.Response.Headers;
         headers.ETag = etag;
         headers.CacheControl = "public, max-age=300";
-        if (request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        if (request.Headers.IfNoneMatch.Contains(etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         var type = ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream");
-        return Results.Bytes(bytes, type);
+        return TypedResults.Bytes(bytes, type);
     }
 
     // The pages composed with the layout (bounded: only the fixed page names of the routes are ever composed).

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Pipeline.Domain.Json;
 using Pipeline.Storage;
 using Pipeline.Storage.Events;
 
@@ -23,18 +24,18 @@ public static class EventsEndpoints
         if (limitText.Length > 0
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > EventQueryService.MaxLimit))
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad limit",
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad limit",
                 detail: $"limit must be an integer between 1 and {EventQueryService.MaxLimit} (got '{limitText}')");
         }
         string? Param(string name) => query[name].ToString() is { Length: > 0 } v ? v.Trim() : null;
         try
         {
             var list = await events.ListEventsAsync(Param("repo"), Param("type"), Param("deliveryId"), limit, req.HttpContext.RequestAborted);
-            return Results.Ok(new { count = list.Count, limit, events = list.Select(ToJson) });
+            return TypedResults.Json(new EventListResponse(list.Count, limit, list), PipelineJson.Options);
         }
         catch (StoreUnavailableException e)
         {
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: e.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: e.Message);
         }
     }
 
@@ -45,27 +46,14 @@ public static class EventsEndpoints
         {
             var doc = await events.GetEventAsync(id, req.HttpContext.RequestAborted);
             return doc is null
-                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No stored event with id '{id}'")
-                : Results.Text(doc.ToJsonString(), "application/json");
+                ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No stored event with id '{id}'")
+                : TypedResults.Text(doc.ToJsonString(), "application/json");
         }
         catch (StoreUnavailableException e)
         {
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: e.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: e.Message);
         }
     }
-
-    private static object ToJson(EventSummary e) => new
-    {
-        id = e.Id,
-        deliveryId = e.DeliveryId,
-        type = e.Type,
-        action = e.Action,
-        repo = e.Repo,
-        actor = e.Actor,
-        source = e.Source,
-        createdAt = e.CreatedAt,
-        receivedAt = e.ReceivedAt,
-    };
 
     public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app)
     {

@@ -17,48 +17,24 @@ using Pipeline.Storage;
 
 namespace Pipeline.Api.Models;
 
-/// <summary>Body of <c>POST /api/models/{name}/aliases/champion</c>.</summary>
-public sealed class SetChampionRequest
-{
-    public int? Version { get; set; }
-    public string? Reason { get; set; }
-}
-
-/// <summary>Optional body of <c>POST /api/models/{name}/retrain</c>.</summary>
-public sealed class RetrainHttpRequest
-{
-    public string? Reason { get; set; }
-}
-
 /// <summary>HTTP handlers of the model registry, retraining and monitoring API.</summary>
 public static class ModelHandlers
 {
     private static IResult UnknownModel(string name) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"'{name}' is not a model; known: {string.Join(", ", ModelNames.All)}");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"'{name}' is not a model; known: {string.Join(", ", ModelNames.All)}");
 
     /// <summary><c>GET /api/models</c>: every model with its aliases, serving version and champion metrics.</summary>
     public static async Task<IResult> ListModelsAsync(ModelRegistry registry, PredictionService predictions, CancellationToken ct = default)
     {
-        var models = new List<object>();
+        var models = new List<ModelSummary>();
         foreach (var name in ModelNames.All)
         {
             var head = await registry.GetHeadAsync(name, ct);
             var champion = head?.Champion is { } c ? await registry.GetVersionAsync(name, c, ct) : null;
-            models.Add(new
-            {
-                name,
-                primaryMetric = ModelNames.PrimaryMetric(name),
-                champion = head?.Champion,
-                challenger = head?.Challenger,
-                latestVersion = head?.LatestVersion ?? 0,
-                servingVersion = predictions.ServingVersion(name),
-                championTestMetrics = champion?.TestMetrics,
-                championTrainer = champion?.Trainer,
-                championCreatedAt = champion?.CreatedAt,
-                championDataset = champion?.Dataset,
-            });
+            models.Add(new ModelSummary(name, ModelNames.PrimaryMetric(name), head?.Champion, head?.Challenger, head?.LatestVersion ?? 0,
+                predictions.ServingVersion(name), champion?.TestMetrics, champion?.Trainer, champion?.CreatedAt, champion?.Dataset));
         }
-        return TypedResults.Json(new { models }, MlJson.Options);
+        return TypedResults.Json(new ModelListResponse(models), MlJson.Options);
     }
 
     /// <summary><c>GET /api/models/{name}</c>: aliases, alias history and the versions (newest first) with their metrics.</summary>
@@ -67,32 +43,8 @@ public static class ModelHandlers
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var head = await registry.GetHeadAsync(name, ct);
         var versions = await registry.ListVersionsAsync(name, 100, ct);
-        return TypedResults.Json(new
-        {
-            name,
-            primaryMetric = ModelNames.PrimaryMetric(name),
-            champion = head?.Champion,
-            challenger = head?.Challenger,
-            latestVersion = head?.LatestVersion ?? 0,
-            servingVersion = predictions.ServingVersion(name),
-            history = head?.History ?? [],
-            versions = versions.Select(v => new
-            {
-                v.Version,
-                v.CreatedAt,
-                v.Aliases,
-                v.Trainer,
-                v.Hyperparameters,
-                textFeaturizer = v.TextFeaturizer,
-                v.Dataset,
-                v.CvMetrics,
-                v.TestMetrics,
-                gate = v.Gate,
-                v.ParentVersion,
-                v.CodeVersion,
-                v.Reason,
-            }),
-        }, MlJson.Options);
+        return TypedResults.Json(new ModelDetailsResponse(name, ModelNames.PrimaryMetric(name), head?.Champion, head?.Challenger,
+            head?.LatestVersion ?? 0, predictions.ServingVersion(name), head?.History ?? [], versions.Select(ModelVersionSummary.Of).ToList()), MlJson.Options);
     }
 
     /// <summary><c>GET /api/models/{name}/versions/{version}</c>: the full registry document of one version.</summary>
@@ -101,7 +53,7 @@ public static class ModelHandlers
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var v = await registry.GetVersionAsync(name, version, ct);
         return v is null
-            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: $"{name} has no version {version}")
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: $"{name} has no version {version}")
             : TypedResults.Json(v, MlJson.Options);
     }
 
@@ -112,16 +64,16 @@ public static class ModelHandlers
         var (body, error) = await PredictHandlers.ReadJsonAsync<SetChampionRequest>(request, 16 * 1024);
         if (error is not null) return error;
         if (body!.Version is not { } version || version <= 0)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["version (a positive integer) is required"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["version (a positive integer) is required"] });
         try
         {
             var head = await registry.PromoteAsync(name, version, body.Reason is { Length: > 0 } r ? $"manual: {r}" : "manual promotion", ct);
             await predictions.ActivateAsync(name, version, ct);
-            return TypedResults.Json(new { name, champion = head.Champion, challenger = head.Challenger, servingVersion = predictions.ServingVersion(name), history = head.History }, MlJson.Options);
+            return TypedResults.Json(new ChampionResponse(name, head.Champion, head.Challenger, predictions.ServingVersion(name), head.History), MlJson.Options);
         }
         catch (KeyNotFoundException ex)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: ex.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown version", detail: ex.Message);
         }
     }
 
@@ -173,9 +125,9 @@ public static class ModelHandlers
         if (decision is not null && decision is not ("promoted" or "rejected")) errors.Add("decision must be promoted or rejected");
         if (limit is not null && limit is < 1 or > 1000) errors.Add("limit must be between 1 and 1000");
         if (errors.Count > 0)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["query"] = errors.ToArray() });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = errors.ToArray() });
         var list = await runs.ListAsync(name, metric, min, max, q["sort"], (int)(limit ?? 50), decision, ct);
-        return Results.Json(new { model = name, count = list.Count, runs = list }, TrainingRun.Json);
+        return TypedResults.Json(new ModelRunsResponse(name, list.Count, list), TrainingRun.Json);
     }
 
     /// <summary><c>GET /api/models/{name}/runs/{id}</c>: a tracked training run with its folds (<c>id</c> = the run id); the
@@ -183,8 +135,8 @@ public static class ModelHandlers
     public static async Task<IResult> GetRunAsync(string name, string id, TrainingRunStore runs, CancellationToken ct = default)
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
-        if (await runs.GetAsync(name, id, ct) is { } run) return Results.Json(run, TrainingRun.Json);
-        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"no training run '{id}' of {name}");
+        if (await runs.GetAsync(name, id, ct) is { } run) return TypedResults.Json(run, TrainingRun.Json);
+        return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"no training run '{id}' of {name}");
     }
 
     /// <summary><c>GET /api/models/{name}/monitor</c>: the newest monitoring reports (live metrics, drift, decisions).</summary>
@@ -192,7 +144,7 @@ public static class ModelHandlers
     {
         if (!ModelNames.IsKnown(name)) return UnknownModel(name);
         var reports = await monitor.RecentReportsAsync(name, 50, ct);
-        return TypedResults.Json(new { model = name, reports }, MlJson.Options);
+        return TypedResults.Json(new MonitorReportsResponse(name, reports), MlJson.Options);
     }
 
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)

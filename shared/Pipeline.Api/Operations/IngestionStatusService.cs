@@ -10,17 +10,6 @@ using Pipeline.Storage;
 
 namespace Pipeline.Api.Operations;
 
-/// <summary>What the dashboard's ingestion panel shows.</summary>
-public sealed record IngestionStatus(
-    double EventsPerSecond,
-    long EventsLastMinute,
-    long? ConsumerLag,
-    string? ConsumerState,
-    long? DlqCount,
-    DateTimeOffset? LastPollAt,
-    DateTimeOffset? LastEventAt,
-    long TotalEvents);
-
 /// <summary>
 /// Ingestion health from the sources of truth: the store (events received in the last minute, newest event, poller state),
 /// the dead-letter topic's offsets (messages ever dead-lettered and still retained), and the consumer in this process if any.

@@ -22,7 +22,7 @@ public sealed class MlApiKeyFilter : IEndpointFilter
         {
             var given = context.HttpContext.Request.Headers[HeaderName].ToString();
             if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key)))
-                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Missing or wrong API key", detail: $"Send the key in header '{HeaderName}'.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Missing or wrong API key", detail: $"Send the key in header '{HeaderName}'.");
         }
         return await next(context);
     }

@@ -22,14 +22,14 @@ public static class PredictHandlers
         var (body, error) = await ReadJsonAsync<IssuePredictionRequest>(request, serving.MaxBodyBytes * 2L + 16 * 1024);
         if (error is not null) return error;
         var errors = IssuePredictionValidator.Validate(body, serving);
-        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid prediction request");
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid prediction request");
         try
         {
-            return Results.Json(predictions.Predict(body!), MlJson.Options);
+            return TypedResults.Json(predictions.Predict(body!), MlJson.Options);
         }
         catch (ModelNotReadyException ex)
         {
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", detail: ex.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", detail: ex.Message);
         }
     }
 
@@ -40,14 +40,14 @@ public static class PredictHandlers
         var (body, error) = await ReadJsonAsync<IssueBatchPredictionRequest>(request, MaxBatchRequestBytes);
         if (error is not null) return error;
         var errors = IssuePredictionValidator.ValidateBatch(body, serving);
-        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid batch prediction request");
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid batch prediction request");
         try
         {
-            return Results.Json(predictions.PredictBatch(body!.Items!), MlJson.Options);
+            return TypedResults.Json(predictions.PredictBatch(body!.Items!), MlJson.Options);
         }
         catch (ModelNotReadyException ex)
         {
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", detail: ex.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not ready", detail: ex.Message);
         }
     }
 
@@ -55,9 +55,9 @@ public static class PredictHandlers
     public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request, long maxBytes) where T : class
     {
         if (request.ContentLength is { } len && len > maxBytes)
-            return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
         if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
-            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send application/json"));
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send application/json"));
         // One pooled buffer per request (sized from Content-Length when sent), grown by doubling; nothing else is allocated to read.
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 256, maxBytes + 1));
         try
@@ -68,7 +68,7 @@ public static class PredictHandlers
             {
                 length += read;
                 if (length > maxBytes)
-                    return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
+                    return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"at most {maxBytes} bytes"));
                 if (length == buffer.Length)
                 {
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
@@ -77,18 +77,18 @@ public static class PredictHandlers
                     buffer = larger;
                 }
             }
-            if (length == 0) return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body is required"] }));
+            if (length == 0) return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body is required"] }));
             try
             {
                 var value = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), MlJson.Options);
                 return value is null
-                    ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] }))
+                    ? (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] }))
                     : (value, null);
             }
             catch (JsonException ex)
             {
                 var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-                return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"malformed JSON: {ex.Message}"] }));
+                return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"malformed JSON: {ex.Message}"] }));
             }
         }
         finally

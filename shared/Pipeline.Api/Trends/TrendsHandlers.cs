@@ -21,7 +21,7 @@ public static class TrendsHandlers
     {
         if (!TrendQueryParser.TryParse(metric, name => request.Query[name].FirstOrDefault(), trends.Today, out var query, out var error))
         {
-            return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid trends query");
+            return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid trends query");
         }
         // The serialised response from the results table: one indexed lookup, no serialisation per request.
         return TypedResults.Bytes(await trends.QueryJsonAsync(query!, request.HttpContext.RequestAborted), JsonContentType);
@@ -48,7 +48,7 @@ public static class TrendsHandlers
             }
             catch (JsonException e)
             {
-                return Results.Problem("The body must be JSON like {\"from\":\"2025-01-01\",\"to\":\"2025-12-31\",\"force\":false,\"engine\":\"duckdb\"}: " + e.Message,
+                return TypedResults.Problem("The body must be JSON like {\"from\":\"2025-01-01\",\"to\":\"2025-12-31\",\"force\":false,\"engine\":\"duckdb\"}: " + e.Message,
                     statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
             }
         }
@@ -56,16 +56,16 @@ public static class TrendsHandlers
         {
             if (value is not null && !DateOnly.TryParseExact(value, Periods.DateFormat, out _))
             {
-                return Results.Problem($"'{name}' must be a date as yyyy-MM-dd (was '{value}').", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
+                return TypedResults.Problem($"'{name}' must be a date as yyyy-MM-dd (was '{value}').", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
             }
         }
         if (body.From is not null && body.To is not null && string.CompareOrdinal(body.From, body.To) > 0)
         {
-            return Results.Problem("'from' is after 'to'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
+            return TypedResults.Problem("'from' is after 'to'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid aggregation request");
         }
         if (body.Engine is not null and not (AnalyticsOptions.DuckDbEngine or AnalyticsOptions.SparkEngine))
         {
-            return Results.Problem($"'engine' must be '{AnalyticsOptions.DuckDbEngine}' or '{AnalyticsOptions.SparkEngine}'.", statusCode: StatusCodes.Status400BadRequest,
+            return TypedResults.Problem($"'engine' must be '{AnalyticsOptions.DuckDbEngine}' or '{AnalyticsOptions.SparkEngine}'.", statusCode: StatusCodes.Status400BadRequest,
                 title: "Invalid aggregation request");
         }
         var instanceId = await starter.StartAsync(client, body, "manual", ct: request.HttpContext.RequestAborted);
@@ -77,6 +77,6 @@ public static class TrendsHandlers
     {
         var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), out var l) ? Math.Clamp(l, 1, 200) : 20;
         var docs = await runs.RecentAsync(limit, request.HttpContext.RequestAborted);
-        return Results.Json(new { runs = docs }, Json);
+        return TypedResults.Json(new JobRunsResponse(docs), Json);
     }
 }

@@ -43,14 +43,6 @@ public static class WebhookEndpoints
         return ToHttpResult(result);
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static IResult ToHttpResult(WebhookResult result) =>
-        Results.Json(new WebhookResponse(result.Status, result.Reason, result.EventId), Json, statusCode: result.StatusCode);
-
-    /// <summary>The JSON body of every answer.</summary>
-    public sealed record WebhookResponse(string Status, string? Reason, string? EventId);
+        TypedResults.Json(new WebhookResponse(result.Status, result.Reason, result.EventId), Pipeline.Domain.Json.PipelineJson.Options, statusCode: result.StatusCode);
 }

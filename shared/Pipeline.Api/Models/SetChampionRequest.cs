@@ -1,0 +1,9 @@
+namespace Pipeline.Api.Models;
+
+/// <summary>Body of <c>POST /api/models/{name}/aliases/champion</c>.</summary>
+public sealed class SetChampionRequest
+{
+    public int? Version { get; set; }
+
+    public string? Reason { get; set; }
+}

@@ -1,0 +1,12 @@
+namespace Pipeline.Api.Operations;
+
+/// <summary>What the dashboard's ingestion panel shows.</summary>
+public sealed record IngestionStatus(
+    double EventsPerSecond,
+    long EventsLastMinute,
+    long? ConsumerLag,
+    string? ConsumerState,
+    long? DlqCount,
+    DateTimeOffset? LastPollAt,
+    DateTimeOffset? LastEventAt,
+    long TotalEvents);
