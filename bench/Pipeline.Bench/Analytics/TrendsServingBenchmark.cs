@@ -5,6 +5,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Analytics.Planning;
 using Pipeline.Analytics.Trends;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Pipeline.Embedded;
 
 namespace Pipeline.Bench.Analytics;
@@ -68,6 +71,10 @@ public static class TrendsServingBenchmark
                     $"run {run}: {result.Ok} ok, {result.Errors} errors, {result.Ok / result.Seconds:F0} req/s, p50 {P(0.5):F2} ms, p90 {P(0.9):F2} ms, p99 {P(0.99):F2} ms, " +
                     $"p99.9 {P(0.999):F2} ms, max {sorted[^1]:F2} ms; {urls.Count} distinct queries; aggregation before it {aggregation:F1} s; load average {load} before, {LoadAverage()} after"));
                 if (result.Errors > 0) Console.WriteLine("  errors: " + string.Join(", ", result.ErrorKinds.Select(kv => $"{kv.Key} x{kv.Value}")));
+                // The floor in the same run: a bare Kestrel (in this process) answering the same URLs with the same bytes from a dictionary.
+                var floor = await BareFloorAsync(http, urls, clients, TimeSpan.FromSeconds(seconds));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  floor, bare Kestrel serving the same bytes from memory: {floor.Rate:F0} req/s, p50 {floor.P50:F2} ms, p99 {floor.P99:F2} ms (ours p99 = {P(0.99) / floor.P99:F2}x); load average {LoadAverage()}"));
             }
             var median = p99s.Order().ElementAt(p99s.Count / 2);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -126,6 +133,29 @@ public static class TrendsServingBenchmark
         })).ToArray();
         await Task.WhenAll(workers);
         return new Result(ok, errors, (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency, latencies.SelectMany(l => l).ToList(), new(kinds));
+    }
+
+    private static async Task<(double Rate, double P50, double P99)> BareFloorAsync(HttpClient host, IReadOnlyList<string> urls, int clients, TimeSpan duration)
+    {
+        var bodies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var u in urls) bodies[u] = await host.GetByteArrayAsync(u);
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+        app.MapGet("/{**path}", (Microsoft.AspNetCore.Http.HttpRequest r) =>
+            Microsoft.AspNetCore.Http.TypedResults.Bytes(bodies[r.Path + r.QueryString], "application/json; charset=utf-8"));
+        await app.StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
+        {
+            BaseAddress = new Uri(app.Urls.First()),
+        };
+        await DriveAsync(http, urls, clients, TimeSpan.FromSeconds(2));
+        var result = await DriveAsync(http, urls, clients, duration);
+        await app.StopAsync();
+        var sorted = result.Latencies.Order().ToArray();
+        double P(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return (result.Ok / result.Seconds, P(0.5), P(0.99));
     }
 
     /// <summary>Starts an aggregation run and waits for it; returns its duration in seconds.</summary>

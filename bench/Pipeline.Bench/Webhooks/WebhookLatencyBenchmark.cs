@@ -133,14 +133,16 @@ public static class WebhookLatencyBenchmark
         {
             if (path != "/durable" || relay is null) return;
             var sw = Stopwatch.StartNew();
-            while (relay.Pending > 0 && sw.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10);
+            while (relay.Pending > 0 && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
             relayWait += sw.Elapsed;
         }
         // Targets take turns in one-second slices, so load spikes from other processes on the machine hit all of them alike.
-        foreach (var (_, path) in targets)
+        foreach (var (name, path) in targets)
         {
-            await DriveAsync(http, path, example.Body, rate, warmup);
+            var warm = await DriveAsync(http, path, example.Body, rate, warmup);
             await AfterSliceAsync(path);
+            Console.WriteLine($"warm-up {name}: {warm.Latencies.Length} ok, {warm.Errors} errors ({string.Join(", ", ErrorKinds.Select(kv => $"{kv.Key} x{kv.Value}"))}), load average {LoadAverage()}");
+            ErrorKinds.Clear();
         }
         var samples = targets.Select(_ => new Samples()).ToList();
         var loadBefore = LoadAverage();
@@ -222,10 +224,12 @@ public static class WebhookLatencyBenchmark
                 {
                     using var response = await http.SendAsync(request);
                     ok[index] = response.StatusCode == HttpStatusCode.Accepted;
+                    if (!ok[index]) ErrorKinds.AddOrUpdate(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
-                    ok[index] = false;
+                    ok[index] = false; // refused, reset or over the client's 30 s timeout: counted as an error
+                    ErrorKinds.AddOrUpdate(ex.GetType().Name, 1, (_, n) => n + 1);
                 }
                 latencies[index] = (Stopwatch.GetTimestamp() - due) * tickToMs;
             });
@@ -234,6 +238,9 @@ public static class WebhookLatencyBenchmark
         var elapsed = (Stopwatch.GetTimestamp() - start) * tickToMs / 1000;
         return new Slice(latencies.Where((_, i) => ok[i]).ToArray(), ok.Count(o => !o), total, elapsed);
     }
+
+    /// <summary>Non-202 answers and failures by status code or exception type (printed per warm-up).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> ErrorKinds = new();
 
     private sealed record Slice(double[] Latencies, int Errors, int Sent, double Seconds);
 
