@@ -99,7 +99,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IDocumentStore store,
                     catch (Exception ex)
                     {
                         // Keep the batch and retry; meanwhile new entries queue up and the oldest are dropped when full.
-                        logger.LogWarning(ex, "Prediction log write of {Count} entries failed; retrying in {Backoff}", batch.Count, backoff);
+                        PredictionLogLog.PredictionLogWriteEntriesFailed(logger, ex, batch.Count, backoff);
                         await Task.Delay(backoff, stoppingToken);
                         backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
                         if (ex is not StoreUnavailableException && ex is not TimeoutException && backoff >= MaxBackoff)
@@ -117,4 +117,11 @@ public sealed class PredictionLogWriter(PredictionLog log, IDocumentStore store,
             // shutting down
         }
     }
+}
+
+/// <summary>The source-generated log messages of PredictionLog (event ids: docs/architecture.md).</summary>
+internal static partial class PredictionLogLog
+{
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Prediction log write of {Count} entries failed; retrying in {Backoff}")]
+    public static partial void PredictionLogWriteEntriesFailed(ILogger logger, Exception exception, object? count, object? backoff);
 }
