@@ -3,7 +3,7 @@ using Pipeline.LocalHost.Cli;
 namespace Pipeline.LocalHost;
 
 /// <summary>Command-line entry point: the commands of <see cref="CliApp"/>, sharing the host's configuration (local.settings.json, environment).</summary>
-public static class CliCommands
+internal static class CliCommands
 {
     public static bool IsCommand(string[] args) => CliApp.IsCommand(args);
 

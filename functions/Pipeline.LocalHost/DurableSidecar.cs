@@ -16,7 +16,7 @@ namespace Pipeline.LocalHost;
 /// (without it, every sub-orchestration's start message is unreadable to DurableTask.AzureStorage).
 /// tests/Pipeline.IntegrationTests/Durable is the conformance suite for this backend.</para>
 /// </summary>
-public sealed class DurableSidecar : IAsyncDisposable
+internal sealed class DurableSidecar : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

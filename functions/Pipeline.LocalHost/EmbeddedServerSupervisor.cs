@@ -88,12 +88,12 @@ internal sealed partial class EmbeddedServerSupervisor(
         return list;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Embedded {Server} died ({State}); restarting it (restart {Count} of {Max})")]
+    [LoggerMessage(EventId = 8008, Level = LogLevel.Error, Message = "Embedded {Server} died ({State}); restarting it (restart {Count} of {Max})")]
     private partial void LogRestarting(string server, string state, int count, int max);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded {Server} restarted on its ports and data")]
+    [LoggerMessage(EventId = 8009, Level = LogLevel.Warning, Message = "Embedded {Server} restarted on its ports and data")]
     private partial void LogRestarted(string server);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Embedded {Server} died and the local host stops: {Why}. Exit code {ExitCode}.")]
+    [LoggerMessage(EventId = 8010, Level = LogLevel.Critical, Message = "Embedded {Server} died and the local host stops: {Why}. Exit code {ExitCode}.")]
     private partial void LogFatal(string server, string why, int exitCode);
 }

@@ -7,7 +7,7 @@ namespace Pipeline.LocalHost;
 /// unset or UseDevelopmentStorage, PostgreSQL when the store is postgres without a connection string, and librdkafka's
 /// mock Kafka cluster when Kafka:BootstrapServers is unset. Returns the settings that point the app at them.
 /// </summary>
-public sealed class EmbeddedServers : IAsyncDisposable
+internal sealed class EmbeddedServers : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _started = [];
 
@@ -94,7 +94,7 @@ public sealed class EmbeddedServers : IAsyncDisposable
     private void Describe(ILogger logger, string text)
     {
         Descriptions.Add(text);
-        logger.LogInformation("Embedded: {Server}", text);
+        EmbeddedServersLog.Embedded(logger, text);
     }
 
     private sealed class AsyncDisposableAdapter(IDisposable inner) : IAsyncDisposable
@@ -122,4 +122,11 @@ public sealed class EmbeddedServers : IAsyncDisposable
         }
         _started.Clear();
     }
+}
+
+/// <summary>The source-generated log messages of EmbeddedServers (event ids: docs/architecture.md).</summary>
+internal static partial class EmbeddedServersLog
+{
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Embedded: {Server}")]
+    public static partial void Embedded(ILogger logger, object? server);
 }

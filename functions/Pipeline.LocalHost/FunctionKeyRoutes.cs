@@ -4,7 +4,7 @@ namespace Pipeline.LocalHost;
 /// The routes that are AuthorizationLevel.Function in the Azure Functions app (a test keeps this list equal to the
 /// generated functions.metadata), as "METHOD api/route" with route parameters written {}.
 /// </summary>
-public static class FunctionKeyRoutes
+internal static class FunctionKeyRoutes
 {
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {

@@ -2,7 +2,7 @@ namespace Pipeline.LocalHost;
 
 /// <summary>Settings of the local development launcher (section <c>Host</c>; the worker reads <c>Host:Role</c> from the same
 /// section, see Pipeline.Worker's WorkerOptions). The Functions host has its own equivalents in host.json.</summary>
-public sealed class HostingOptions
+internal sealed class HostingOptions
 {
     public const string SectionName = "Host";
 

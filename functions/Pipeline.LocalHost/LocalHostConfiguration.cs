@@ -2,7 +2,7 @@ using Pipeline.Embedded;
 
 namespace Pipeline.LocalHost;
 
-public static class LocalHostConfiguration
+internal static class LocalHostConfiguration
 {
     /// <summary>
     /// Layers configuration like the Functions host does: the local demo's defaults, under local.settings.json (Values),

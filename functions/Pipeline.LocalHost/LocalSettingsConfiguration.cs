@@ -6,7 +6,7 @@ namespace Pipeline.LocalHost;
 /// Reads the <c>Values</c> of an Azure Functions <c>local.settings.json</c> so the local host and `func start` share one file.
 /// Keys may use <c>__</c> or <c>:</c> as the section separator, as in the Functions host.
 /// </summary>
-public static class LocalSettingsConfiguration
+internal static class LocalSettingsConfiguration
 {
     public static IConfigurationBuilder AddLocalSettingsJson(this IConfigurationBuilder builder, string path)
     {

@@ -10,7 +10,7 @@ namespace Pipeline.LocalHost;
 /// store's schema, seed sample data when the store is empty, and train the models when no champion exists.
 /// /api/health stays 503 (warmup: ...) until this finishes.
 /// </summary>
-public sealed class StartupWarmup(
+internal sealed class StartupWarmup(
     IServiceProvider services,
     WarmupStatus status,
     IOptions<HostingOptions> hosting,
@@ -28,13 +28,13 @@ public sealed class StartupWarmup(
                 foreach (var step in services.GetServices<IWarmupStep>())
                 {
                     status.Report(step.Name);
-                    logger.LogInformation("Warm-up: {Step}", step.Name);
+                    StartupWarmupLog.WarmUp(logger, step.Name);
                     steps.Add(await step.RunAsync(stoppingToken));
                 }
             }
             var done = steps.Count == 0 ? "ready (sample data disabled)" : "ready: " + string.Join("; ", steps);
             status.Complete(done);
-            logger.LogInformation("Warm-up complete: {Summary}", done);
+            StartupWarmupLog.WarmUpComplete(logger, done);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -42,15 +42,20 @@ public sealed class StartupWarmup(
         catch (Exception ex)
         {
             status.Report("failed: " + ex.Message);
-            logger.LogError(ex, "Warm-up failed; /api/health stays 503");
+            StartupWarmupLog.WarmUpFailedApiHealth(logger, ex);
         }
     }
 }
 
-/// <summary>One start-up step of the local host (seed sample data, train first models...). Returns a one-line summary.</summary>
-public interface IWarmupStep
+/// <summary>The source-generated log messages of StartupWarmup (event ids: docs/architecture.md).</summary>
+internal static partial class StartupWarmupLog
 {
-    string Name { get; }
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Information, Message = "Warm-up: {Step}")]
+    public static partial void WarmUp(ILogger logger, object? step);
 
-    Task<string> RunAsync(CancellationToken ct);
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Information, Message = "Warm-up complete: {Summary}")]
+    public static partial void WarmUpComplete(ILogger logger, object? summary);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Error, Message = "Warm-up failed; /api/health stays 503")]
+    public static partial void WarmUpFailedApiHealth(ILogger logger, Exception exception);
 }

@@ -11,7 +11,7 @@ namespace Pipeline.LocalHost;
 /// An empty store gets three calendar years of generated GitHub activity (through the same sink the consumer uses, so the
 /// projections exist) and one aggregation run, so the dashboard compares years from the first minute.
 /// </summary>
-public sealed class SeedSampleDataStep(IDocumentStore store, IEventSink sink, DurableTaskClient durable, AggregateTrendsStarter aggregation,
+internal sealed class SeedSampleDataStep(IDocumentStore store, IEventSink sink, DurableTaskClient durable, AggregateTrendsStarter aggregation,
     ILogger<SeedSampleDataStep> logger) : IWarmupStep
 {
     public string Name => "seeding sample data and aggregating trends";
@@ -23,7 +23,7 @@ public sealed class SeedSampleDataStep(IDocumentStore store, IEventSink sink, Du
         if (existing == 0)
         {
             seeded = await SeedDataGenerator.SeedAsync(sink, ct: ct);
-            logger.LogInformation("Seeded {Count} sample events (synthetic, three calendar years)", seeded);
+            WarmupStepsLog.SeededSampleEventsSyntheticThree(logger, seeded);
         }
         var runs = await store.CountAsync(Collections.JobRuns, ct: ct);
         if (seeded == 0 && runs > 0)
@@ -41,7 +41,7 @@ public sealed class SeedSampleDataStep(IDocumentStore store, IEventSink sink, Du
 }
 
 /// <summary>Trains both models when no champion exists, so predict works at once; otherwise loads the champions.</summary>
-public sealed class EnsureModelsStep(MlBootstrapper bootstrapper) : IWarmupStep
+internal sealed class EnsureModelsStep(MlBootstrapper bootstrapper) : IWarmupStep
 {
     public string Name => "training models without a champion";
 
@@ -50,4 +50,11 @@ public sealed class EnsureModelsStep(MlBootstrapper bootstrapper) : IWarmupStep
         var serving = await bootstrapper.EnsureChampionsAsync(ct);
         return "serving " + string.Join(", ", serving.Select(kv => $"{kv.Key} v{kv.Value}"));
     }
+}
+
+/// <summary>The source-generated log messages of WarmupSteps (event ids: docs/architecture.md).</summary>
+internal static partial class WarmupStepsLog
+{
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Information, Message = "Seeded {Count} sample events (synthetic, three calendar years)")]
+    public static partial void SeededSampleEventsSyntheticThree(ILogger logger, object? count);
 }

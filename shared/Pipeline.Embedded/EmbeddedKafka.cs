@@ -79,8 +79,7 @@ public sealed class EmbeddedKafka : IDisposable
         {
             kafka.CreateTopic(t.Name, t.Partitions);
         }
-        kafka._logger.LogInformation("Embedded Kafka (librdkafka mock cluster, {Brokers} broker(s), in memory) listening on {Bootstrap}",
-            brokerCount, kafka.BootstrapServers);
+        EmbeddedKafkaLog.EmbeddedKafkaLibrdkafkaMockCluster(kafka._logger, brokerCount, kafka.BootstrapServers);
         return kafka;
     }
 
@@ -156,7 +155,7 @@ public sealed class EmbeddedKafka : IDisposable
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         File.WriteAllText(path, BootstrapServers + Environment.NewLine);
-        _logger.LogInformation("Embedded Kafka bootstrap servers written to {Path}", path);
+        EmbeddedKafkaLog.EmbeddedKafkaBootstrapServersWritten(_logger, path);
     }
 
     private IntPtr Cluster
@@ -204,4 +203,14 @@ public sealed class EmbeddedKafka : IDisposable
         if (cluster != IntPtr.Zero) MockClusterNative.rd_kafka_mock_cluster_destroy(cluster);
         if (rk != IntPtr.Zero) MockClusterNative.rd_kafka_destroy(rk);
     }
+}
+
+/// <summary>The source-generated log messages of EmbeddedKafka (event ids: docs/architecture.md).</summary>
+internal static partial class EmbeddedKafkaLog
+{
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Embedded Kafka (librdkafka mock cluster, {Brokers} broker(s), in memory) listening on {Bootstrap}")]
+    public static partial void EmbeddedKafkaLibrdkafkaMockCluster(ILogger logger, object? brokers, object? bootstrap);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Embedded Kafka bootstrap servers written to {Path}")]
+    public static partial void EmbeddedKafkaBootstrapServersWritten(ILogger logger, object? path);
 }

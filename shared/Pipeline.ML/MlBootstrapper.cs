@@ -46,15 +46,28 @@ public sealed class MlBootstrapper(
             if (head?.Champion is not null) continue;
             if (!options.Value.TrainAtStartup)
             {
-                logger.LogWarning("{Model} has no champion and Ml:TrainAtStartup is false; predict returns 503 until it is trained", model);
+                MlBootstrapperLog.HasNoChampionMlTrainAtStartup(logger, model);
                 continue;
             }
-            logger.LogInformation("{Model} has no champion: training it now", model);
+            MlBootstrapperLog.HasNoChampionTrainingNow(logger, model);
             var report = await training.RunAsync(model, "bootstrap: no champion at start-up", ct);
             if (report.Version.Gate.Decision != "promoted")
-                logger.LogError("{Model} v{Version} trained at start-up did not pass the gate: {Reason}", model, report.Version.Version, report.Version.Gate.Reason);
+                MlBootstrapperLog.VTrainedStartUpDid(logger, model, report.Version.Version, report.Version.Gate.Reason);
         }
         await predictions.RefreshAsync(ct);
         return predictions.ServingVersions;
     }
+}
+
+/// <summary>The source-generated log messages of MlBootstrapper (event ids: docs/architecture.md).</summary>
+internal static partial class MlBootstrapperLog
+{
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Model} has no champion and Ml:TrainAtStartup is false; predict returns 503 until it is trained")]
+    public static partial void HasNoChampionMlTrainAtStartup(ILogger logger, object? model);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "{Model} has no champion: training it now")]
+    public static partial void HasNoChampionTrainingNow(ILogger logger, object? model);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "{Model} v{Version} trained at start-up did not pass the gate: {Reason}")]
+    public static partial void VTrainedStartUpDid(ILogger logger, object? model, object? version, object? reason);
 }

@@ -83,9 +83,16 @@ public sealed class ChampionRefresher(PredictionService predictions, IOptions<Ml
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Champion refresh failed; serving versions unchanged");
+                MlServiceCollectionExtensionsLog.ChampionRefreshFailedServingVersions(logger, ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
+}
+
+/// <summary>The source-generated log messages of MlServiceCollectionExtensions (event ids: docs/architecture.md).</summary>
+internal static partial class MlServiceCollectionExtensionsLog
+{
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Champion refresh failed; serving versions unchanged")]
+    public static partial void ChampionRefreshFailedServingVersions(ILogger logger, Exception exception);
 }

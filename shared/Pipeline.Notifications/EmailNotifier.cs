@@ -66,12 +66,12 @@ public sealed partial class EmailNotifier(IOptions<AlertsOptions> options, ILogg
         await client.DisconnectAsync(quit: true, ct).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "NOTIFY {Kind} [{Severity}] {Subject}")]
+    [LoggerMessage(EventId = 4501, Level = LogLevel.Warning, Message = "NOTIFY {Kind} [{Severity}] {Subject}")]
     private partial void LogNotification(NotificationKind kind, string severity, string subject);
 
-    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "E-mailed {Kind} notification to {Recipients} recipient(s) via {Host}")]
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Information, Message = "E-mailed {Kind} notification to {Recipients} recipient(s) via {Host}")]
     private partial void LogSent(NotificationKind kind, int recipients, string host);
 
-    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Could not e-mail {Kind} notification via {Host}:{Port}")]
+    [LoggerMessage(EventId = 4503, Level = LogLevel.Warning, Message = "Could not e-mail {Kind} notification via {Host}:{Port}")]
     private partial void LogFailed(Exception exception, NotificationKind kind, string host, int port);
 }

@@ -82,7 +82,7 @@ public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSche
         if (!enabled)
         {
             schema.MarkReady();
-            logger.LogInformation("Store:EnsureSchemaOnStart is false: collections and indexes are not created at start-up");
+            StoreSchemaLog.StoreEnsureSchemaOnStartFalseCollectionsIndexes(logger);
             return;
         }
         var delay = TimeSpan.FromMilliseconds(500);
@@ -91,12 +91,12 @@ public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSche
             try
             {
                 await schema.EnsureAsync(stoppingToken);
-                logger.LogInformation("Document store schema ensured");
+                StoreSchemaLog.DocumentStoreSchemaEnsured(logger);
                 return;
             }
             catch (StoreUnavailableException e)
             {
-                logger.LogWarning("Document store unavailable while ensuring the schema, retrying in {Delay}: {Message}", delay, e.Message);
+                StoreSchemaLog.DocumentStoreUnavailableWhileEnsuring(logger, delay, e.Message);
             }
             try
             {
@@ -109,4 +109,17 @@ public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSche
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
         }
     }
+}
+
+/// <summary>The source-generated log messages of StoreSchema (event ids: docs/architecture.md).</summary>
+internal static partial class StoreSchemaLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store:EnsureSchemaOnStart is false: collections and indexes are not created at start-up")]
+    public static partial void StoreEnsureSchemaOnStartFalseCollectionsIndexes(ILogger logger);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Document store schema ensured")]
+    public static partial void DocumentStoreSchemaEnsured(ILogger logger);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Document store unavailable while ensuring the schema, retrying in {Delay}: {Message}")]
+    public static partial void DocumentStoreUnavailableWhileEnsuring(ILogger logger, object? delay, object? message);
 }

@@ -10,7 +10,14 @@ public sealed class PollerFunctions(GitHubPoller poller, ILogger<PollerFunctions
     [Function("GitHubPoller")]
     public async Task GitHubPoller([TimerTrigger("%Poller:Schedule%")] TimerInfo timer, CancellationToken ct)
     {
-        if (timer.IsPastDue) logger.LogWarning("GitHub poller timer is past due; polling now");
+        if (timer.IsPastDue) PollerFunctionsLog.GitHubPollerTimerPastDue(logger);
         await poller.PollAllAsync(ct);
     }
+}
+
+/// <summary>The source-generated log messages of PollerFunctions (event ids: docs/architecture.md).</summary>
+internal static partial class PollerFunctionsLog
+{
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "GitHub poller timer is past due; polling now")]
+    public static partial void GitHubPollerTimerPastDue(ILogger logger);
 }

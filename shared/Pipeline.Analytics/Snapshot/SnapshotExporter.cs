@@ -90,7 +90,7 @@ public sealed class SnapshotExporter(IDocumentStore store, ISnapshotStorage stor
                     catch (FormatException e)
                     {
                         // A malformed stored event must not stop the analytics of every other one.
-                        logger.LogWarning("Skipping event {Id} in the snapshot: {Reason}", id, e.Message);
+                        SnapshotExporterLog.SkippingEventSnapshot(logger, id, e.Message);
                         continue;
                     }
                     // Repository metadata the poller fetched is not GitHub activity (it only feeds the repositories table).
@@ -238,4 +238,11 @@ public sealed class SnapshotExporter(IDocumentStore store, ISnapshotStorage stor
         }
         return partitions;
     }
+}
+
+/// <summary>The source-generated log messages of SnapshotExporter (event ids: docs/architecture.md).</summary>
+internal static partial class SnapshotExporterLog
+{
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Skipping event {Id} in the snapshot: {Reason}")]
+    public static partial void SkippingEventSnapshot(ILogger logger, object? id, object? reason);
 }

@@ -90,9 +90,7 @@ public sealed class TrendsSnapshotService(
         var (exportedDays, exportedEvents) = await exporter.ExportDaysAsync(toExport, ct);
         // Every run: a language learnt since the last run (a pull request, the poller's REST lookup) applies to all events.
         var repositories = await exporter.ExportRepositoriesAsync(ct);
-        logger.LogInformation(
-            "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported, {Repositories} repositories",
-            touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents, repositories);
+        TrendsSnapshotServiceLog.TrendsSnapshotTouchedDaysNew(logger, touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents, repositories);
         return new SnapshotPlan(
             touched.Order().Select(Periods.Format).ToList(), previous, watermark, newEvents, exportedDays, exportedEvents, full);
     }
@@ -147,4 +145,11 @@ public sealed class TrendsSnapshotService(
         var s = createdAt?.GetValue<string>() ?? throw new FormatException("event without created_at");
         return DateOnly.FromDateTime(DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime);
     }
+}
+
+/// <summary>The source-generated log messages of TrendsSnapshotService (event ids: docs/architecture.md).</summary>
+internal static partial class TrendsSnapshotServiceLog
+{
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported, {Repositories} repositories")]
+    public static partial void TrendsSnapshotTouchedDaysNew(ILogger logger, object? touched, object? mode, object? newEvents, object? days, object? events, object? repositories);
 }

@@ -42,7 +42,7 @@ public sealed class SparkJobService(
         }
         var application = SparkApplicationFactory.Render(name, job.Name, request.RunId, Spark.StorageUri.TrimEnd('/') + "/" + scriptName, Spark);
         var created = await client.CreateAsync(Spark.Namespace, application, ct);
-        logger.LogInformation("Spark job {Job}: SparkApplication {Name} {Outcome}", job.Name, name, created ? "created" : "already submitted (409)");
+        SparkJobServiceLog.SparkJobSparkApplication(logger, job.Name, name, created ? "created" : "already submitted (409)");
         return new SparkSubmission(name, created);
     }
 
@@ -83,4 +83,11 @@ public sealed class SparkJobService(
             if (Directory.Exists(local)) Directory.Delete(local, recursive: true);
         }
     }
+}
+
+/// <summary>The source-generated log messages of SparkJobService (event ids: docs/architecture.md).</summary>
+internal static partial class SparkJobServiceLog
+{
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Spark job {Job}: SparkApplication {Name} {Outcome}")]
+    public static partial void SparkJobSparkApplication(ILogger logger, object? job, object? name, object? outcome);
 }

@@ -3,4 +3,4 @@ using Pipeline.ML.Registry;
 namespace Pipeline.Api.Models;
 
 /// <summary>The answer of <c>POST /api/models/{name}/aliases/champion</c>: the aliases after the promotion.</summary>
-public sealed record ChampionResponse(string Name, int? Champion, int? Challenger, int? ServingVersion, IReadOnlyList<AliasChange> History);
+internal sealed record ChampionResponse(string Name, int? Champion, int? Challenger, int? ServingVersion, IReadOnlyList<AliasChange> History);

@@ -3,7 +3,7 @@ using Pipeline.ML.Registry;
 namespace Pipeline.Api.Models;
 
 /// <summary>The answer of <c>GET /api/models/{name}</c>: aliases, alias history and the versions, newest first.</summary>
-public sealed record ModelDetailsResponse(
+internal sealed record ModelDetailsResponse(
     string Name,
     string PrimaryMetric,
     int? Champion,

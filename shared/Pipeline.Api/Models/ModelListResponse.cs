@@ -1,4 +1,4 @@
 namespace Pipeline.Api.Models;
 
 /// <summary>The answer of <c>GET /api/models</c>.</summary>
-public sealed record ModelListResponse(IReadOnlyList<ModelSummary> Models);
+internal sealed record ModelListResponse(IReadOnlyList<ModelSummary> Models);

@@ -3,7 +3,7 @@ using Pipeline.ML.Registry;
 namespace Pipeline.Api.Models;
 
 /// <summary>One model in <c>GET /api/models</c>: its aliases, the version serving in this process and the champion's metrics.</summary>
-public sealed record ModelSummary(
+internal sealed record ModelSummary(
     string Name,
     string PrimaryMetric,
     int? Champion,

@@ -4,7 +4,7 @@ using Pipeline.ML.Training;
 namespace Pipeline.Api.Models;
 
 /// <summary>One version in <c>GET /api/models/{name}</c> (the full document: <c>GET /api/models/{name}/versions/{version}</c>).</summary>
-public sealed record ModelVersionSummary(
+internal sealed record ModelVersionSummary(
     int Version,
     DateTime CreatedAt,
     List<string> Aliases,

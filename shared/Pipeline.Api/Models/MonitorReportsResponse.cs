@@ -3,4 +3,4 @@ using Pipeline.ML.Monitoring;
 namespace Pipeline.Api.Models;
 
 /// <summary>The answer of <c>GET /api/models/{name}/monitor</c>: the newest monitoring reports.</summary>
-public sealed record MonitorReportsResponse(string Model, IReadOnlyList<MonitorReport> Reports);
+internal sealed record MonitorReportsResponse(string Model, IReadOnlyList<MonitorReport> Reports);

@@ -1,4 +1,4 @@
 namespace Pipeline.Api.Webhooks;
 
 /// <summary>The JSON body of every answer of <c>POST /api/github/webhooks</c>.</summary>
-public sealed record WebhookResponse(string Status, string? Reason, string? EventId);
+internal sealed record WebhookResponse(string Status, string? Reason, string? EventId);

@@ -110,7 +110,7 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
                                            && !ct.IsCancellationRequested && !publishing.IsFaulted)
                 {
                     failure = ex.Message;
-                    logger.LogError("Backfill could not read {Source}: {Error}", source, ex.Message);
+                    BackfillServiceLog.BackfillCouldNotRead(logger, source, ex.Message);
                     lock (errorSamples)
                     {
                         if (errorSamples.Count < _options.MaxErrorSamples) errorSamples.Add($"{source}: {ex.Message}");
@@ -143,8 +143,7 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
             Bytes = fileCounters[i].Bytes,
             Skipped = fileSkipped[i],
         }).ToList();
-        logger.LogInformation("Backfill imported {Events} events from {Files} file(s) ({Lines} lines, {Errors} errors, {Bytes} bytes) in {Elapsed} ({Rate:F0} events/s)",
-            final.Events, sources.Count, final.Lines, final.Errors, final.Bytes, final.Elapsed, final.EventsPerSecond);
+        BackfillServiceLog.BackfillImportedEventsFileS(logger, final.Events, sources.Count, final.Lines, final.Errors, final.Bytes, final.Elapsed, final.EventsPerSecond);
         return new BackfillResult(sources.Count, final.Lines, final.Events, final.Errors, final.Bytes, final.Elapsed, final.EventsPerSecond, files, errorSamples);
     }
 
@@ -153,4 +152,14 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
         if (publishing.IsFaulted) await publishing.ConfigureAwait(false);
         await writer.WriteAsync(item, ct).ConfigureAwait(false);
     }
+}
+
+/// <summary>The source-generated log messages of BackfillService (event ids: docs/architecture.md).</summary>
+internal static partial class BackfillServiceLog
+{
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Backfill could not read {Source}: {Error}")]
+    public static partial void BackfillCouldNotRead(ILogger logger, object? source, object? error);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Backfill imported {Events} events from {Files} file(s) ({Lines} lines, {Errors} errors, {Bytes} bytes) in {Elapsed} ({Rate:F0} events/s)")]
+    public static partial void BackfillImportedEventsFileS(ILogger logger, object? events, object? files, object? lines, object? errors, object? bytes, object? elapsed, object? rate);
 }

@@ -61,7 +61,7 @@ public sealed class EventConsumerService(
             catch (Exception ex)
             {
                 // A fatal client error or a bug: rebuild the consumer; uncommitted work is re-delivered.
-                logger.LogError(ex, "Kafka consumer failed; restarting in {Delay}", restartDelay);
+                EventConsumerServiceLog.KafkaConsumerFailedRestarting(logger, ex, restartDelay);
                 status.SetState(ConsumerState.Faulted, ex.Message);
                 try { await Task.Delay(restartDelay, ct).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
                 restartDelay = TimeSpan.FromTicks(Math.Min(restartDelay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -86,7 +86,7 @@ public sealed class EventConsumerService(
             .Build();
         consumer.Subscribe(_o.Topic);
         status.SetState(ConsumerState.Starting);
-        logger.LogInformation("Consuming {Topic} as group {Group}", _o.Topic, _o.ConsumerGroup);
+        EventConsumerServiceLog.ConsumingGroup(logger, _o.Topic, _o.ConsumerGroup);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -102,7 +102,7 @@ public sealed class EventConsumerService(
             _current.Clear();
             _overflow.Clear();
             TryCommit(consumer, onlyAssigned: true);
-            try { consumer.Close(); } catch (KafkaException ex) { logger.LogWarning(ex, "Closing the Kafka consumer failed"); }
+            try { consumer.Close(); } catch (KafkaException ex) { EventConsumerServiceLog.ClosingKafkaConsumerFailed(logger, ex); }
         }
     }
 
@@ -139,7 +139,7 @@ public sealed class EventConsumerService(
         catch (ConsumeException ex) when (!ex.Error.IsFatal)
         {
             // e.g. topic not yet created, transient fetch errors: librdkafka retries; don't spin.
-            logger.LogWarning("Consume error {Code}: {Reason}", ex.Error.Code, ex.Error.Reason);
+            EventConsumerServiceLog.ConsumeError(logger, ex.Error.Code, ex.Error.Reason);
             ct.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
             return null;
         }
@@ -161,7 +161,7 @@ public sealed class EventConsumerService(
             }
             catch (InvalidEventException ex)
             {
-                logger.LogWarning("Unparseable message at {Topic}/{Partition}@{Offset} goes to the DLQ: {Error}", m.Topic, m.Partition.Value, m.Offset.Value, ex.Message);
+                EventConsumerServiceLog.UnparseableMessageGoesDLQ(logger, m.Topic, m.Partition.Value, m.Offset.Value, ex.Message);
                 (deadLetters ??= []).Add(DeadLetterAsync(m, ex, attempts: 1, ct));
                 continue;
             }
@@ -223,7 +223,7 @@ public sealed class EventConsumerService(
                 {
                     consumer.Resume(consumer.Assignment);
                     _paused = false;
-                    logger.LogInformation("Store is back after {Elapsed}; resumed consumption", outageStarted?.Elapsed);
+                    EventConsumerServiceLog.StoreBackAfterResumedConsumption(logger, outageStarted?.Elapsed);
                 }
                 return (written, fresh);
             }
@@ -234,7 +234,7 @@ public sealed class EventConsumerService(
                 consumer.Pause(consumer.Assignment);
                 _paused = true;
                 status.Outage(outage!.Message);
-                logger.LogWarning("Store unavailable ({Error}); paused {Count} partition(s), retrying the batch", outage.Message, consumer.Assignment.Count);
+                EventConsumerServiceLog.StoreUnavailablePausedPartitionS(logger, outage.Message, consumer.Assignment.Count);
             }
             var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() * 0.5));
             PollWhilePaused(consumer, jittered, ct);
@@ -300,7 +300,7 @@ public sealed class EventConsumerService(
             }
             catch (Exception ex) when (events.Count > 1)
             {
-                logger.LogWarning("Sink rejected a batch of {Count} ({Error}); isolating the failing event(s)", events.Count, ex.Message);
+                EventConsumerServiceLog.SinkRejectedBatchIsolatingFailing(logger, events.Count, ex.Message);
                 var half = events.Count / 2;
                 var left = await WriteIsolatingAsync(consumer, events.GetRange(0, half), ct).ConfigureAwait(false);
                 var right = await WriteIsolatingAsync(consumer, events.GetRange(half, events.Count - half), ct).ConfigureAwait(false);
@@ -312,11 +312,11 @@ public sealed class EventConsumerService(
                 var attempts = _attempts.AddOrUpdate(e.Id, 1, static (_, n) => n + 1);
                 if (attempts < _o.MaxDeliveryAttempts)
                 {
-                    logger.LogWarning("Sink rejected event {Id} (attempt {Attempt} of {Max}): {Error}", e.Id, attempts, _o.MaxDeliveryAttempts, ex.Message);
+                    EventConsumerServiceLog.SinkRejectedEventAttempt(logger, e.Id, attempts, _o.MaxDeliveryAttempts, ex.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(50 * attempts), ct).ConfigureAwait(false);
                     continue;
                 }
-                logger.LogError("Event {Id} failed {Attempts} time(s) and goes to the DLQ: {Error}", e.Id, attempts, ex.Message);
+                EventConsumerServiceLog.EventFailedTimeSGoes(logger, e.Id, attempts, ex.Message);
                 await DeadLetterAsync(message, ex, attempts, ct).ConfigureAwait(false);
                 _attempts.TryRemove(e.Id, out _);
                 return (0, 0);
@@ -339,7 +339,7 @@ public sealed class EventConsumerService(
             }
             catch (ProduceException<byte[]?, byte[]?> ex)
             {
-                logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Error}); retrying", message.Topic, message.Partition.Value, message.Offset.Value, ex.Error.Reason);
+                EventConsumerServiceLog.DeadLetteringFailedRetrying(logger, message.Topic, message.Partition.Value, message.Offset.Value, ex.Error.Reason);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
@@ -348,7 +348,7 @@ public sealed class EventConsumerService(
 
     private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> parts)
     {
-        logger.LogInformation("Assigned {Count} partition(s) of {Topic}", parts.Count, _o.Topic);
+        EventConsumerServiceLog.AssignedPartitionS(logger, parts.Count, _o.Topic);
         status.SetAssigned(parts.Count);
         return parts.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
     }
@@ -364,7 +364,7 @@ public sealed class EventConsumerService(
         foreach (var p in revoked) _uncommitted.Remove(p);
         _current.RemoveAll(m => revoked.Contains(m.TopicPartition));
         _overflow.RemoveAll(m => revoked.Contains(m.TopicPartition));
-        logger.LogInformation("{What} {Count} partition(s) of {Topic}", commit ? "Revoked" : "Lost", parts.Count, _o.Topic);
+        EventConsumerServiceLog.PartitionS(logger, commit ? "Revoked" : "Lost", parts.Count, _o.Topic);
         status.SetAssigned(Math.Max(0, consumer.Assignment.Count - parts.Count));
     }
 
@@ -389,7 +389,7 @@ public sealed class EventConsumerService(
         }
         catch (KafkaException ex)
         {
-            logger.LogWarning("Offset commit failed ({Error}); it is retried with the next commit", ex.Error.Reason);
+            EventConsumerServiceLog.OffsetCommitFailedRetriedNext(logger, ex.Error.Reason);
         }
     }
 
@@ -405,4 +405,50 @@ public sealed class EventConsumerService(
         }
         status.SetLag(lag);
     }
+}
+
+/// <summary>The source-generated log messages of EventConsumerService (event ids: docs/architecture.md).</summary>
+internal static partial class EventConsumerServiceLog
+{
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Kafka consumer failed; restarting in {Delay}")]
+    public static partial void KafkaConsumerFailedRestarting(ILogger logger, Exception exception, object? delay);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]
+    public static partial void ConsumingGroup(ILogger logger, object? topic, object? group);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Closing the Kafka consumer failed")]
+    public static partial void ClosingKafkaConsumerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Consume error {Code}: {Reason}")]
+    public static partial void ConsumeError(ILogger logger, object? code, object? reason);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Unparseable message at {Topic}/{Partition}@{Offset} goes to the DLQ: {Error}")]
+    public static partial void UnparseableMessageGoesDLQ(ILogger logger, object? topic, object? partition, object? offset, object? error);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Information, Message = "Store is back after {Elapsed}; resumed consumption")]
+    public static partial void StoreBackAfterResumedConsumption(ILogger logger, object? elapsed);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Store unavailable ({Error}); paused {Count} partition(s), retrying the batch")]
+    public static partial void StoreUnavailablePausedPartitionS(ILogger logger, object? error, object? count);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Sink rejected a batch of {Count} ({Error}); isolating the failing event(s)")]
+    public static partial void SinkRejectedBatchIsolatingFailing(ILogger logger, object? count, object? error);
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Warning, Message = "Sink rejected event {Id} (attempt {Attempt} of {Max}): {Error}")]
+    public static partial void SinkRejectedEventAttempt(ILogger logger, object? id, object? attempt, object? max, object? error);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Error, Message = "Event {Id} failed {Attempts} time(s) and goes to the DLQ: {Error}")]
+    public static partial void EventFailedTimeSGoes(ILogger logger, object? id, object? attempts, object? error);
+
+    [LoggerMessage(EventId = 1113, Level = LogLevel.Warning, Message = "Dead-lettering {Topic}/{Partition}@{Offset} failed ({Error}); retrying")]
+    public static partial void DeadLetteringFailedRetrying(ILogger logger, object? topic, object? partition, object? offset, object? error);
+
+    [LoggerMessage(EventId = 1114, Level = LogLevel.Information, Message = "Assigned {Count} partition(s) of {Topic}")]
+    public static partial void AssignedPartitionS(ILogger logger, object? count, object? topic);
+
+    [LoggerMessage(EventId = 1115, Level = LogLevel.Information, Message = "{What} {Count} partition(s) of {Topic}")]
+    public static partial void PartitionS(ILogger logger, object? what, object? count, object? topic);
+
+    [LoggerMessage(EventId = 1116, Level = LogLevel.Warning, Message = "Offset commit failed ({Error}); it is retried with the next commit")]
+    public static partial void OffsetCommitFailedRetriedNext(ILogger logger, object? error);
 }

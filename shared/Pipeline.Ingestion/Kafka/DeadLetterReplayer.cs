@@ -95,6 +95,6 @@ public sealed partial class DeadLetterReplayer(ClientConfigFactory configs, Kafk
         return new DeadLetterReplayResult(replayed, partitions.Count, DateTime.UtcNow - started);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} dead letters from {From} into {To}")]
+    [LoggerMessage(EventId = 1133, Level = LogLevel.Information, Message = "Replayed {Count} dead letters from {From} into {To}")]
     private static partial void LogReplayed(ILogger logger, long count, string from, string to);
 }

@@ -29,7 +29,7 @@ public sealed class KafkaProducerHost(ClientConfigFactory configs, ILogger<Kafka
         try
         {
             var left = _producer.Value.Flush(TimeSpan.FromSeconds(10));
-            if (left > 0) logger.LogWarning("{Count} Kafka message(s) were still unacknowledged at shutdown", left);
+            if (left > 0) KafkaProducerHostLog.KafkaMessageSWereStill(logger, left);
         }
         finally
         {
@@ -58,4 +58,11 @@ internal static class KafkaLog
         // Transport errors (broker down, all brokers down) are retried by librdkafka itself; only fatal ones are errors.
         logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka client error {Code}: {Reason}", e.Code, e.Reason);
     }
+}
+
+/// <summary>The source-generated log messages of KafkaProducerHost (event ids: docs/architecture.md).</summary>
+internal static partial class KafkaProducerHostLog
+{
+    [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "{Count} Kafka message(s) were still unacknowledged at shutdown")]
+    public static partial void KafkaMessageSWereStill(ILogger logger, object? count);
 }

@@ -52,7 +52,7 @@ public sealed partial class GitHubPoller
         _time = time ?? TimeProvider.System;
         if (!_client.IsAuthenticated)
         {
-            _logger.LogWarning("GitHub:Token is not set: the poller runs unauthenticated (60 requests/hour per IP). Set GitHub:Token (env GitHub__Token) for 5,000/hour.");
+            GitHubPollerLog.GitHubTokenNotSetPoller(_logger);
         }
     }
 
@@ -66,7 +66,7 @@ public sealed partial class GitHubPoller
             var now = _time.GetUtcNow();
             if (global.PausedUntil is { } until && until > now)
             {
-                _logger.LogInformation("Polling paused until {Until} ({Reason})", until, global.PauseReason);
+                GitHubPollerLog.PollingPausedUntil(_logger, until, global.PauseReason);
                 return new PollRunResult([], until, global.PauseReason, _client.Budget.Remaining);
             }
             if (global.PausedUntil is not null) await _state.SaveGlobalAsync(new GlobalPollState(), ct).ConfigureAwait(false);
@@ -93,12 +93,12 @@ public sealed partial class GitHubPoller
                     {
                         results.Add(counter.Result(repo, resource, ex.Message));
                         await _state.SaveGlobalAsync(new GlobalPollState { PausedUntil = ex.ResumeAt, PauseReason = ex.Message }, ct).ConfigureAwait(false);
-                        _logger.LogWarning("Polling stopped: {Reason}. Paused until {Until}", ex.Message, ex.ResumeAt);
+                        GitHubPollerLog.PollingStoppedPausedUntil(_logger, ex.Message, ex.ResumeAt);
                         return new PollRunResult(results, ex.ResumeAt, ex.Message, _client.Budget.Remaining);
                     }
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
-                        _logger.LogError(ex, "Polling {Resource} of {Repo} failed; its state is unchanged and the next run retries", resource, repo);
+                        GitHubPollerLog.PollingFailedStateUnchangedNext(_logger, ex, resource, repo);
                         results.Add(counter.Result(repo, resource, ex is Octokit.ApiException api ? $"GitHub answered {(int)api.StatusCode}: {api.Message}" : ex.Message));
                     }
                 }
@@ -114,8 +114,7 @@ public sealed partial class GitHubPoller
                 return new PollRunResult(results, ex.ResumeAt, ex.Message, _client.Budget.Remaining);
             }
             var run = new PollRunResult(results, null, null, _client.Budget.Remaining);
-            _logger.LogInformation("Poll run: {Published} events published, {Requests} requests ({NotModified} not modified), rate limit remaining {Remaining}",
-                run.Published, run.Requests, results.Sum(r => r.NotModified), _client.Budget.Remaining);
+            GitHubPollerLog.PollRunEventsPublishedRequests(_logger, run.Published, run.Requests, results.Sum(r => r.NotModified), _client.Budget.Remaining);
             return run;
         }
         finally
@@ -326,10 +325,10 @@ public sealed partial class GitHubPoller
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling stopped during repository metadata lookups: {Reason}. Paused until {Until}")]
+    [LoggerMessage(EventId = 1134, Level = LogLevel.Warning, Message = "Polling stopped during repository metadata lookups: {Reason}. Paused until {Until}")]
     private static partial void LogLookupQuotaStop(ILogger logger, string reason, DateTimeOffset until);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Repository metadata of {Repo} could not be fetched; retried after Poller:LanguageLookupInterval")]
+    [LoggerMessage(EventId = 1135, Level = LogLevel.Warning, Message = "Repository metadata of {Repo} could not be fetched; retried after Poller:LanguageLookupInterval")]
     private static partial void LogLookupFailed(ILogger logger, Exception exception, string repo);
 
     private static string RunKey(JsonElement run) => run.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
@@ -364,4 +363,23 @@ public sealed partial class GitHubPoller
         }
         return null;
     }
+}
+
+/// <summary>The source-generated log messages of GitHubPoller (event ids: docs/architecture.md).</summary>
+internal static partial class GitHubPollerLog
+{
+    [LoggerMessage(EventId = 1118, Level = LogLevel.Warning, Message = "GitHub:Token is not set: the poller runs unauthenticated (60 requests/hour per IP). Set GitHub:Token (env GitHub__Token) for 5,000/hour.")]
+    public static partial void GitHubTokenNotSetPoller(ILogger logger);
+
+    [LoggerMessage(EventId = 1119, Level = LogLevel.Information, Message = "Polling paused until {Until} ({Reason})")]
+    public static partial void PollingPausedUntil(ILogger logger, object? until, object? reason);
+
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Polling stopped: {Reason}. Paused until {Until}")]
+    public static partial void PollingStoppedPausedUntil(ILogger logger, object? reason, object? until);
+
+    [LoggerMessage(EventId = 1121, Level = LogLevel.Error, Message = "Polling {Resource} of {Repo} failed; its state is unchanged and the next run retries")]
+    public static partial void PollingFailedStateUnchangedNext(ILogger logger, Exception exception, object? resource, object? repo);
+
+    [LoggerMessage(EventId = 1122, Level = LogLevel.Information, Message = "Poll run: {Published} events published, {Requests} requests ({NotModified} not modified), rate limit remaining {Remaining}")]
+    public static partial void PollRunEventsPublishedRequests(ILogger logger, object? published, object? requests, object? notModified, object? remaining);
 }

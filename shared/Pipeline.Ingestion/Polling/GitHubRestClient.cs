@@ -134,7 +134,7 @@ public sealed class GitHubRestClient : IDisposable
                 OnRetry = args =>
                 {
                     RetriedRequests++;
-                    _logger.LogWarning("GitHub request failed ({Error}); retry {Attempt} in {Delay}", args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
+                    GitHubRestClientLog.GitHubRequestFailedRetry(_logger, args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -172,7 +172,7 @@ public sealed class GitHubRestClient : IDisposable
                 {
                     throw new QuotaExhaustedException(_time.GetUtcNow() + wait, $"GitHub rate limit ({(int)ex.StatusCode}): retry after {wait}");
                 }
-                _logger.LogWarning("GitHub rate limit ({Status}) on {Url}; waiting {Wait}", (int)ex.StatusCode, url, wait);
+                GitHubRestClientLog.GitHubRateLimitWaiting(_logger, (int)ex.StatusCode, url, wait);
                 await Task.Delay(wait, _time, ct).ConfigureAwait(false);
             }
         }
@@ -240,4 +240,14 @@ public sealed class GitHubRestClient : IDisposable
     }
 
     public void Dispose() => (_connection as IDisposable)?.Dispose();
+}
+
+/// <summary>The source-generated log messages of GitHubRestClient (event ids: docs/architecture.md).</summary>
+internal static partial class GitHubRestClientLog
+{
+    [LoggerMessage(EventId = 1123, Level = LogLevel.Warning, Message = "GitHub request failed ({Error}); retry {Attempt} in {Delay}")]
+    public static partial void GitHubRequestFailedRetry(ILogger logger, object? error, object? attempt, object? delay);
+
+    [LoggerMessage(EventId = 1124, Level = LogLevel.Warning, Message = "GitHub rate limit ({Status}) on {Url}; waiting {Wait}")]
+    public static partial void GitHubRateLimitWaiting(ILogger logger, object? status, object? url, object? wait);
 }

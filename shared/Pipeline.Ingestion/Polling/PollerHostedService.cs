@@ -20,12 +20,11 @@ public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOpti
         var o = options.Value;
         if (!o.Enabled || o.RepositoryList().Count == 0)
         {
-            logger.LogInformation("GitHub poller idle: {Why}", !o.Enabled ? "Poller:Enabled is false" : "no Poller:Repositories configured");
+            PollerHostedServiceLog.GitHubPollerIdle(logger, !o.Enabled ? "Poller:Enabled is false" : "no Poller:Repositories configured");
             return;
         }
         var cron = o.IntervalSeconds > 0 ? null : TimerSchedule.Parse(o.Schedule);
-        logger.LogInformation("GitHub poller polls {Repos} on {Schedule}", string.Join(", ", o.RepositoryList()),
-            cron is null ? $"every {o.IntervalSeconds} s (Poller:IntervalSeconds)" : $"'{o.Schedule}' (Poller:Schedule)");
+        PollerHostedServiceLog.GitHubPollerPolls(logger, string.Join(", ", o.RepositoryList()), cron is null ? $"every {o.IntervalSeconds} s (Poller:IntervalSeconds)" : $"'{o.Schedule}' (Poller:Schedule)");
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = _time.GetUtcNow();
@@ -41,8 +40,21 @@ public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOpti
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "GitHub poll run failed; next run on schedule");
+                PollerHostedServiceLog.GitHubPollRunFailedNext(logger, ex);
             }
         }
     }
+}
+
+/// <summary>The source-generated log messages of PollerHostedService (event ids: docs/architecture.md).</summary>
+internal static partial class PollerHostedServiceLog
+{
+    [LoggerMessage(EventId = 1125, Level = LogLevel.Information, Message = "GitHub poller idle: {Why}")]
+    public static partial void GitHubPollerIdle(ILogger logger, object? why);
+
+    [LoggerMessage(EventId = 1126, Level = LogLevel.Information, Message = "GitHub poller polls {Repos} on {Schedule}")]
+    public static partial void GitHubPollerPolls(ILogger logger, object? repos, object? schedule);
+
+    [LoggerMessage(EventId = 1127, Level = LogLevel.Error, Message = "GitHub poll run failed; next run on schedule")]
+    public static partial void GitHubPollRunFailedNext(ILogger logger, Exception exception);
 }

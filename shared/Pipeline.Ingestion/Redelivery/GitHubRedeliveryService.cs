@@ -198,15 +198,15 @@ public sealed partial class GitHubRedeliveryService : IDisposable
         _single.Dispose();
     }
 
-    [LoggerMessage(EventId = 2701, Level = LogLevel.Information, Message = "Redelivery requested for hook {Hook} delivery {DeliveryId} (guid {Guid}, event {Event}, status {StatusCode})")]
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Redelivery requested for hook {Hook} delivery {DeliveryId} (guid {Guid}, event {Event}, status {StatusCode})")]
     private static partial void LogRedelivered(ILogger logger, string hook, long deliveryId, string guid, string? @event, int statusCode);
 
-    [LoggerMessage(EventId = 2702, Level = LogLevel.Warning, Message = "Redelivery run stopped at hook {Hook}: {Reason}; the next run continues")]
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Redelivery run stopped at hook {Hook}: {Reason}; the next run continues")]
     private static partial void LogStopped(ILogger logger, string hook, string reason);
 
-    [LoggerMessage(EventId = 2703, Level = LogLevel.Error, Message = "Redelivery: listing or redelivering hook {Hook} failed; the next run tries again")]
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Error, Message = "Redelivery: listing or redelivering hook {Hook} failed; the next run tries again")]
     private static partial void LogHookFailed(ILogger logger, Exception ex, string hook);
 
-    [LoggerMessage(EventId = 2704, Level = LogLevel.Information, Message = "Redelivery run: {Hooks} hook(s), {Listed} deliveries listed, {Failed} failed guid(s), {Redelivered} redelivered, {Skipped} skipped")]
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Redelivery run: {Hooks} hook(s), {Listed} deliveries listed, {Failed} failed guid(s), {Redelivered} redelivered, {Skipped} skipped")]
     private static partial void LogRun(ILogger logger, int hooks, int listed, int failed, int redelivered, int skipped);
 }

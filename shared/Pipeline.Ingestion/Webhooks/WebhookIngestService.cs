@@ -40,8 +40,7 @@ public sealed class WebhookIngestService
         _recent = new RecentDeliveryCache(_options.DuplicateWindow, _options.DuplicateCacheSize, _time);
         if (!_options.RequireSignature && _verifier.SecretCount == 0)
         {
-            _logger.LogWarning("!!! GitHub webhook signatures are NOT verified (GitHub:RequireSignature=false and no GitHub:WebhookSecret): " +
-                "anyone who can reach POST /api/github/webhooks can inject events. Use this only on a private machine. !!!");
+            WebhookIngestServiceLog.GitHubWebhookSignaturesAreNOT(_logger);
         }
     }
 
@@ -53,7 +52,7 @@ public sealed class WebhookIngestService
         var bytes = await BoundedBodyReader.ReadAsync(body, _options.MaxBodyBytes, headers.ContentLength, ct).ConfigureAwait(false);
         if (bytes is null)
         {
-            _logger.LogWarning("Webhook delivery {Delivery} rejected: body over {Limit} bytes", headers.Delivery, _options.MaxBodyBytes);
+            WebhookIngestServiceLog.WebhookDeliveryRejectedBodyOver(_logger, headers.Delivery, _options.MaxBodyBytes);
             return WebhookResult.TooLarge(_options.MaxBodyBytes);
         }
         return await HandleAsync(headers, bytes.Value, ct).ConfigureAwait(false);
@@ -75,7 +74,7 @@ public sealed class WebhookIngestService
                     SignatureCheck.Malformed => "X-Hub-Signature-256 is not of the form sha256=<64 hex digits>",
                     _ => "X-Hub-Signature-256 does not match the body for any configured secret",
                 };
-                _logger.LogWarning("Webhook delivery {Delivery} rejected: {Reason}", headers.Delivery, reason);
+                WebhookIngestServiceLog.WebhookDeliveryRejected(_logger, headers.Delivery, reason);
                 return WebhookResult.Unauthorized(reason);
             }
         }
@@ -95,7 +94,7 @@ public sealed class WebhookIngestService
 
         if (eventType == GitHubEventTypes.Ping)
         {
-            _logger.LogInformation("Webhook ping {Delivery} for {Repo}: {Zen}", deliveryId, GitHubEventNormalizer.RepoOf(payload), GitHubEventNormalizer.Str(payload, "zen"));
+            WebhookIngestServiceLog.WebhookPing(_logger, deliveryId, GitHubEventNormalizer.RepoOf(payload), GitHubEventNormalizer.Str(payload, "zen"));
             return WebhookResult.Pong(eventId);
         }
 
@@ -127,7 +126,7 @@ public sealed class WebhookIngestService
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            _logger.LogError(ex, "Webhook delivery {Delivery} ({Event}) could not be published", deliveryId, eventType);
+            WebhookIngestServiceLog.WebhookDeliveryCouldNotBe(_logger, ex, deliveryId, eventType);
             return WebhookResult.Unavailable("the event could not be handed to the broker; redeliver it", eventId);
         }
         finally
@@ -135,4 +134,23 @@ public sealed class WebhookIngestService
             claim.Complete(published);
         }
     }
+}
+
+/// <summary>The source-generated log messages of WebhookIngestService (event ids: docs/architecture.md).</summary>
+internal static partial class WebhookIngestServiceLog
+{
+    [LoggerMessage(EventId = 1128, Level = LogLevel.Warning, Message = "!!! GitHub webhook signatures are NOT verified (GitHub:RequireSignature=false and no GitHub:WebhookSecret): anyone who can reach POST /api/github/webhooks can inject events. Use this only on a private machine. !!!")]
+    public static partial void GitHubWebhookSignaturesAreNOT(ILogger logger);
+
+    [LoggerMessage(EventId = 1129, Level = LogLevel.Warning, Message = "Webhook delivery {Delivery} rejected: body over {Limit} bytes")]
+    public static partial void WebhookDeliveryRejectedBodyOver(ILogger logger, object? delivery, object? limit);
+
+    [LoggerMessage(EventId = 1130, Level = LogLevel.Warning, Message = "Webhook delivery {Delivery} rejected: {Reason}")]
+    public static partial void WebhookDeliveryRejected(ILogger logger, object? delivery, object? reason);
+
+    [LoggerMessage(EventId = 1131, Level = LogLevel.Information, Message = "Webhook ping {Delivery} for {Repo}: {Zen}")]
+    public static partial void WebhookPing(ILogger logger, object? delivery, object? repo, object? zen);
+
+    [LoggerMessage(EventId = 1132, Level = LogLevel.Error, Message = "Webhook delivery {Delivery} ({Event}) could not be published")]
+    public static partial void WebhookDeliveryCouldNotBe(ILogger logger, Exception exception, object? delivery, object? @event);
 }

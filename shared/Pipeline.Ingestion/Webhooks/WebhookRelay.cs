@@ -271,21 +271,21 @@ internal sealed partial class WebhookRelay : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery {Delivery} ({Event}) answered 503: the inbox write failed ({Reason})")]
+    [LoggerMessage(EventId = 1136, Level = LogLevel.Error, Message = "Webhook delivery {Delivery} ({Event}) answered 503: the inbox write failed ({Reason})")]
     private partial void LogDurableWriteFailed(string delivery, string @event, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Inbox delivery {Name} cannot be normalised and stays in the inbox: {Error}")]
+    [LoggerMessage(EventId = 1137, Level = LogLevel.Error, Message = "Inbox delivery {Name} cannot be normalised and stays in the inbox: {Error}")]
     private partial void LogUnreadable(string name, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Relayed {Count} delivery(ies) left in the webhook inbox")]
+    [LoggerMessage(EventId = 1138, Level = LogLevel.Information, Message = "Relayed {Count} delivery(ies) left in the webhook inbox")]
     private partial void LogDrained(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining the webhook inbox failed; the next sweep retries")]
+    [LoggerMessage(EventId = 1139, Level = LogLevel.Warning, Message = "Draining the webhook inbox failed; the next sweep retries")]
     private partial void LogDrainFailed(Exception ex);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay: {Failed} of {Count} delivery(ies) not acknowledged by the broker ({Error}); retrying")]
+    [LoggerMessage(EventId = 1140, Level = LogLevel.Warning, Message = "Relay: {Failed} of {Count} delivery(ies) not acknowledged by the broker ({Error}); retrying")]
     private partial void LogPublishFailed(int failed, int count, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay: deleting inbox blob {Name} failed ({Error}); the sweep publishes it again (deduped)")]
+    [LoggerMessage(EventId = 1141, Level = LogLevel.Warning, Message = "Relay: deleting inbox blob {Name} failed ({Error}); the sweep publishes it again (deduped)")]
     private partial void LogDeleteFailed(string name, string error);
 }

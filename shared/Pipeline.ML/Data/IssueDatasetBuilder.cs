@@ -52,8 +52,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
             usable = rows.Rows.Count;
             if (rows.Rows.Count >= _options.Training.MinRealIssues)
             {
-                logger.LogInformation("Dataset for {Model}: {Rows} rows from the store ({Invalid} invalid documents skipped, {Censored} censored, {LeftOut} left out)",
-                    modelName, rows.Rows.Count, invalid, rows.Censored, rows.LeftOut);
+                IssueDatasetBuilderLog.DatasetRowsStoreInvalidDocuments(logger, modelName, rows.Rows.Count, invalid, rows.Censored, rows.LeftOut);
                 return IssueDataset.Create(modelName, "store", rows, _options.Training.TestFraction, invalid, samples);
             }
         }
@@ -63,8 +62,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
                 $"The store has {usable} usable rows for {modelName} (from {issues.Count} issues); {_options.Training.MinRealIssues} are needed " +
                 "(Ml:Training:MinRealIssues). Ingest more history, or set Ml:AllowSyntheticData=true to train a demo model on synthetic issues.");
         }
-        logger.LogInformation("Store has {Rows} usable rows for {Model} (< {Min}); Ml:AllowSyntheticData is true: training on synthetic issues",
-            usable, modelName, _options.Training.MinRealIssues);
+        IssueDatasetBuilderLog.StoreHasUsableRowsMl(logger, usable, modelName, _options.Training.MinRealIssues);
         return BuildSynthetic(modelName, _options.Training.SyntheticIssues, _options.Training.Seed, _options.Training.TestFraction, labeler: _options.Labeler);
     }
 
@@ -149,7 +147,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
                 if (samples.Count < 5) samples.Add(ex.Message);
             }
         }
-        if (invalid > 0) logger.LogWarning("{Invalid} issue documents failed the schema, e.g. {Sample}", invalid, samples.FirstOrDefault());
+        if (invalid > 0) IssueDatasetBuilderLog.IssueDocumentsFailedSchemaE(logger, invalid, samples.FirstOrDefault());
         return (issues, invalid, samples);
     }
 
@@ -163,4 +161,17 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
 
     public static string LanguageOf(JsonObject? repositoryDocument) =>
         repositoryDocument?[RepositoryLanguageField] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } l ? l : "unknown";
+}
+
+/// <summary>The source-generated log messages of IssueDatasetBuilder (event ids: docs/architecture.md).</summary>
+internal static partial class IssueDatasetBuilderLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Dataset for {Model}: {Rows} rows from the store ({Invalid} invalid documents skipped, {Censored} censored, {LeftOut} left out)")]
+    public static partial void DatasetRowsStoreInvalidDocuments(ILogger logger, object? model, object? rows, object? invalid, object? censored, object? leftOut);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Store has {Rows} usable rows for {Model} (< {Min}); Ml:AllowSyntheticData is true: training on synthetic issues")]
+    public static partial void StoreHasUsableRowsMl(ILogger logger, object? rows, object? model, object? min);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Invalid} issue documents failed the schema, e.g. {Sample}")]
+    public static partial void IssueDocumentsFailedSchemaE(ILogger logger, object? invalid, object? sample);
 }

@@ -15,7 +15,7 @@ public sealed class AlertSender(HttpClient http, IOptions<MlOptions> options, Ml
     public async Task<bool> SendAsync(MlAlert alert, CancellationToken ct = default)
     {
         metrics.Alerts.Add(1, new("model", alert.Model), new("severity", alert.Severity));
-        logger.LogWarning("ML ALERT [{Severity}] {Model}: {Title} — {Reasons}", alert.Severity, alert.Model, alert.Title, string.Join("; ", alert.Reasons));
+        AlertSenderLog.MLALERT(logger, alert.Severity, alert.Model, alert.Title, string.Join("; ", alert.Reasons));
         var url = options.Value.Monitor.AlertWebhookUrl;
         if (string.IsNullOrWhiteSpace(url)) return false;
         try
@@ -33,13 +33,26 @@ public sealed class AlertSender(HttpClient http, IOptions<MlOptions> options, Ml
                 at = alert.At,
             };
             using var response = await http.PostAsJsonAsync(url, body, cts.Token);
-            if (!response.IsSuccessStatusCode) logger.LogWarning("Alert webhook answered {Status}", (int)response.StatusCode);
+            if (!response.IsSuccessStatusCode) AlertSenderLog.AlertWebhookAnswered(logger, (int)response.StatusCode);
             return response.IsSuccessStatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            logger.LogWarning(ex, "Alert webhook {Url} unreachable", url);
+            AlertSenderLog.AlertWebhookUnreachable(logger, ex, url);
             return false;
         }
     }
+}
+
+/// <summary>The source-generated log messages of AlertSender (event ids: docs/architecture.md).</summary>
+internal static partial class AlertSenderLog
+{
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "ML ALERT [{Severity}] {Model}: {Title} — {Reasons}")]
+    public static partial void MLALERT(ILogger logger, object? severity, object? model, object? title, object? reasons);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Alert webhook answered {Status}")]
+    public static partial void AlertWebhookAnswered(ILogger logger, object? status);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Alert webhook {Url} unreachable")]
+    public static partial void AlertWebhookUnreachable(ILogger logger, Exception exception, object? url);
 }

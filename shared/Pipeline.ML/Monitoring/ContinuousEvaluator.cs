@@ -64,8 +64,7 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
             if (page.Count < o.PageSize) break;
         }
         if (resolved + expired > 0)
-            logger.LogInformation("Continuous evaluation: {Resolved} predictions joined with ground truth, {Expired} expired, {Pending} pending ({Scanned} scanned)",
-                resolved, expired, pending, scanned);
+            ContinuousEvaluatorLog.ContinuousEvaluationPredictionsJoinedGround(logger, resolved, expired, pending, scanned);
         return new ResolutionPass(scanned, resolved, expired, pending);
     }
 
@@ -98,7 +97,7 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
         }
         catch (IssueSchemaException ex)
         {
-            logger.LogDebug("Skipping ground truth of {Issue}: {Error}", ex.DocumentId, ex.Message);
+            ContinuousEvaluatorLog.SkippingGroundTruth(logger, ex.DocumentId, ex.Message);
             return null;
         }
         var model = prediction["model"]?.GetValue<string>();
@@ -169,4 +168,14 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
         }
         return metrics;
     }
+}
+
+/// <summary>The source-generated log messages of ContinuousEvaluator (event ids: docs/architecture.md).</summary>
+internal static partial class ContinuousEvaluatorLog
+{
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Continuous evaluation: {Resolved} predictions joined with ground truth, {Expired} expired, {Pending} pending ({Scanned} scanned)")]
+    public static partial void ContinuousEvaluationPredictionsJoinedGround(ILogger logger, object? resolved, object? expired, object? pending, object? scanned);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Skipping ground truth of {Issue}: {Error}")]
+    public static partial void SkippingGroundTruth(ILogger logger, object? issue, object? error);
 }

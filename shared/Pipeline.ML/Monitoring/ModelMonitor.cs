@@ -79,8 +79,7 @@ public sealed class ModelMonitor(
         await store.UpsertAsync(Collections.MonitorReports, stateId, state, ct);
         report.ExpiredPredictions = await evaluator.CountExpiredAsync(model, ct);
         await store.UpsertAsync(Collections.MonitorReports, report.Id, RegistryJson.ToDocument(report, report.Id), ct);
-        logger.LogInformation("Monitor {Model} v{Version}: live n={Live} drift={Drift} retrain recommended={Recommended} started={Started}",
-            model, report.ChampionVersion, report.LiveSamples, report.DriftStatus, report.RetrainRecommended, report.RetrainStarted);
+        ModelMonitorLog.MonitorVLiveNDrift(logger, model, report.ChampionVersion, report.LiveSamples, report.DriftStatus, report.RetrainRecommended, report.RetrainStarted);
         return report;
     }
 
@@ -196,4 +195,11 @@ public sealed class ModelMonitor(
             new FieldFilter("kind", FilterOp.Eq, "report"), new FieldFilter("model", FilterOp.Eq, model)).OrderBy("at", descending: true).Take(limit), ct);
         return docs.Select(RegistryJson.FromDocument<MonitorReport>).ToList();
     }
+}
+
+/// <summary>The source-generated log messages of ModelMonitor (event ids: docs/architecture.md).</summary>
+internal static partial class ModelMonitorLog
+{
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Monitor {Model} v{Version}: live n={Live} drift={Drift} retrain recommended={Recommended} started={Started}")]
+    public static partial void MonitorVLiveNDrift(ILogger logger, object? model, object? version, object? live, object? drift, object? recommended, object? started);
 }

@@ -62,7 +62,7 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
             claim["kind"] = "head-revision";
             if (!await store.InsertIfAbsentAsync(Collections.Models, RevisionId(name, next.Revision), claim, ct))
             {
-                logger.LogDebug("Head of {Model} moved to revision {Revision} concurrently; retrying", name, next.Revision);
+                ModelRegistryLog.HeadMovedRevisionConcurrentlyRetrying(logger, name, next.Revision);
                 continue;
             }
             await store.UpsertAsync(Collections.Models, name, RegistryJson.ToDocument(next, name), ct);
@@ -142,7 +142,7 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
             return h;
         }, ct);
         await RewriteAliasesAsync(info.Name, head, [previous, previousChallenger], ct);
-        logger.LogInformation("Registered {Model} v{Version} ({Decision}: {Reason})", info.Name, version, info.Gate.Decision, info.Gate.Reason);
+        ModelRegistryLog.RegisteredV(logger, info.Name, version, info.Gate.Decision, info.Gate.Reason);
         if (promote) ChampionChanged?.Invoke(new ChampionChange(info.Name, version, previous, info.Gate.Reason));
         return info;
     }
@@ -164,7 +164,7 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
             return h;
         }, ct);
         await RewriteAliasesAsync(name, head, [previous, target.Version], ct);
-        logger.LogWarning("Champion of {Model} moved from v{Previous} to v{Version}: {Reason}", name, previous, target.Version, reason);
+        ModelRegistryLog.ChampionMovedVV(logger, name, previous, target.Version, reason);
         ChampionChanged?.Invoke(new ChampionChange(name, target.Version, previous, reason));
         return head;
     }
@@ -196,4 +196,17 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
         if (head?.Challenger == version) aliases.Add(Challenger);
         return aliases;
     }
+}
+
+/// <summary>The source-generated log messages of ModelRegistry (event ids: docs/architecture.md).</summary>
+internal static partial class ModelRegistryLog
+{
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "Head of {Model} moved to revision {Revision} concurrently; retrying")]
+    public static partial void HeadMovedRevisionConcurrentlyRetrying(ILogger logger, object? model, object? revision);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Registered {Model} v{Version} ({Decision}: {Reason})")]
+    public static partial void RegisteredV(ILogger logger, object? model, object? version, object? decision, object? reason);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Champion of {Model} moved from v{Previous} to v{Version}: {Reason}")]
+    public static partial void ChampionMovedVV(ILogger logger, object? model, object? previous, object? version, object? reason);
 }

@@ -75,7 +75,7 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
                 }
                 catch (Exception ex)
                 {
-                    logger.LogDebug(ex, "History features for {Key} unavailable; using defaults", k);
+                    HistoryFeatureCacheLog.HistoryFeaturesUnavailableUsingDefaults(logger, ex, k);
                     // Remember the old entry (or nothing) briefly so an outage does not start a fetch per request.
                     _entries[k] = (entry ?? new Entry([], "unknown", default)) with { FetchedAt = DateTime.UtcNow - Ttl + TimeSpan.FromSeconds(30) };
                 }
@@ -109,4 +109,11 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
         var language = isRepo ? await IssueDatasetBuilder.RepositoryLanguageAsync(store, value, ct) : "unknown";
         return new Entry(issues, language, DateTime.UtcNow);
     }
+}
+
+/// <summary>The source-generated log messages of HistoryFeatureCache (event ids: docs/architecture.md).</summary>
+internal static partial class HistoryFeatureCacheLog
+{
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Debug, Message = "History features for {Key} unavailable; using defaults")]
+    public static partial void HistoryFeaturesUnavailableUsingDefaults(ILogger logger, Exception exception, object? key);
 }

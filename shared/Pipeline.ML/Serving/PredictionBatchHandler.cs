@@ -33,6 +33,6 @@ internal sealed partial class PredictionBatchHandler(PredictionService predictio
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Could not log a prediction for opened issue event {EventId}")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Could not log a prediction for opened issue event {EventId}")]
     private static partial void LogPredictionFailed(ILogger logger, Exception ex, string eventId);
 }

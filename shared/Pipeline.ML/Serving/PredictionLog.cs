@@ -90,7 +90,7 @@ public sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStor
             // The loop ends by itself once the closed queue is empty; the shutdown token is the only limit.
             await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
         }
-        LogStopped(pending, log.Pending);
+        PredictionLogLog.PredictionLogStopped(logger, pending, log.Pending);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -121,7 +121,7 @@ public sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStor
                     catch (Exception ex)
                     {
                         // Keep the batch and retry; meanwhile new entries queue up and the oldest are dropped when full.
-                        LogWriteFailed(ex, batch.Count, backoff);
+                        PredictionLogLog.PredictionLogWriteEntriesFailed(logger, ex, batch.Count, backoff);
                         await Task.Delay(backoff, stoppingToken);
                         backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
                         if (ex is not StoreUnavailableException && ex is not TimeoutException && backoff >= MaxBackoff)
@@ -141,10 +141,14 @@ public sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStor
             if (left > 0) log.CountDropped(left, "shutdown_timeout");
         }
     }
+}
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Prediction log write of {Count} entries failed; retrying in {Backoff}")]
-    private partial void LogWriteFailed(Exception ex, int count, TimeSpan backoff);
+/// <summary>The source-generated log messages of PredictionLog (event ids: docs/architecture.md).</summary>
+internal static partial class PredictionLogLog
+{
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Prediction log write of {Count} entries failed; retrying in {Backoff}")]
+    public static partial void PredictionLogWriteEntriesFailed(ILogger logger, Exception exception, object? count, object? backoff);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Prediction log stopped: {Pending} entries were queued at stop, {Left} left unwritten")]
-    private partial void LogStopped(int pending, int left);
+    [LoggerMessage(EventId = 3290, Level = LogLevel.Information, Message = "Prediction log stopped: {Pending} entries were queued at stop, {Left} left unwritten")]
+    public static partial void PredictionLogStopped(ILogger logger, int pending, int left);
 }

@@ -51,7 +51,7 @@ public sealed class PredictionService
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Hot-swap of {Model} to v{Version} failed; still serving v{Current}", change.ModelName, change.Version, ServingVersion(change.ModelName));
+                PredictionServiceLog.HotSwapVFailedStill(_logger, ex, change.ModelName, change.Version, ServingVersion(change.ModelName));
             }
         });
     }
@@ -78,7 +78,7 @@ public sealed class PredictionService
             var previous = _served.TryGetValue(model, out var p) ? p.Version : (int?)null;
             _served[model] = served;
             _metrics.SetServingVersion(model, version);
-            _logger.LogInformation("Serving {Model} v{Version} (was v{Previous})", model, version, previous);
+            PredictionServiceLog.ServingVWasV(_logger, model, version, previous);
             Swapped?.Invoke(model, version);
         }
         finally
@@ -287,4 +287,14 @@ public sealed class PredictionService
         }
         return any;
     }
+}
+
+/// <summary>The source-generated log messages of PredictionService (event ids: docs/architecture.md).</summary>
+internal static partial class PredictionServiceLog
+{
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Error, Message = "Hot-swap of {Model} to v{Version} failed; still serving v{Current}")]
+    public static partial void HotSwapVFailedStill(ILogger logger, Exception exception, object? model, object? version, object? current);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Serving {Model} v{Version} (was v{Previous})")]
+    public static partial void ServingVWasV(ILogger logger, object? model, object? version, object? previous);
 }

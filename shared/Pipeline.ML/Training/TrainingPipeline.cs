@@ -142,9 +142,7 @@ public sealed class TrainingPipeline(
     {
         var dataset = await LoadDatasetAsync(reference, ct);
         var result = await Task.Run(() => CrossValidator.Run(ModelSpec.For(dataset.ModelName), dataset.Train, Settings, ct), ct);
-        logger.LogInformation("CV for {Model} on {Rows} rows: best {Best} {Metric}={Value:0.####} ({Evaluated}/{Total} candidates in {Seconds:0.0}s)",
-            dataset.ModelName, result.Rows, result.Best.Describe(), result.PrimaryMetric, result.BestMetrics.GetValueOrDefault(result.PrimaryMetric),
-            result.Candidates.Count(c => c.Status == "ok"), result.Candidates.Count, result.ElapsedSeconds);
+        TrainingPipelineLog.CVRowsBestCandidatesS(logger, dataset.ModelName, result.Rows, result.Best.Describe(), result.PrimaryMetric, result.BestMetrics.GetValueOrDefault(result.PrimaryMetric), result.Candidates.Count(c => c.Status == "ok"), result.Candidates.Count, result.ElapsedSeconds);
         return result;
     }
 
@@ -173,8 +171,7 @@ public sealed class TrainingPipeline(
         {
             // A synthetic test set says nothing about a champion trained on real data, and the gate rejects a synthetic
             // challenger against it outright. (A real test set re-scores any champion: that is the comparison that counts.)
-            logger.LogInformation("Champion {Model} v{Version} was trained on {ChampionSource} data; this test set is {Source}: not re-scored",
-                dataset.ModelName, champion.Version, champion.Dataset.Source, dataset.Source);
+            TrainingPipelineLog.ChampionVWasTrainedData(logger, dataset.ModelName, champion.Version, champion.Dataset.Source, dataset.Source);
             championVersion = champion.Version;
         }
         else if (champion is not null)
@@ -188,7 +185,7 @@ public sealed class TrainingPipeline(
             }
             catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or FormatException or ArgumentException or InvalidDataException)
             {
-                logger.LogWarning(ex, "Champion {Model} v{Version} could not be evaluated; comparing with its recorded test metrics", dataset.ModelName, champion.Version);
+                TrainingPipelineLog.ChampionVCouldNotBe(logger, ex, dataset.ModelName, champion.Version);
                 championMetrics = champion.TestMetrics;
                 championVersion = champion.Version;
             }
@@ -357,4 +354,17 @@ public sealed class TrainingPipeline(
         var data = await registry.Artifacts.DownloadAsync(version.ReferencePath, ct);
         return data.ToObjectFromJson<DriftReference>(Json);
     }
+}
+
+/// <summary>The source-generated log messages of TrainingPipeline (event ids: docs/architecture.md).</summary>
+internal static partial class TrainingPipelineLog
+{
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "CV for {Model} on {Rows} rows: best {Best} {Metric}={Value:0.####} ({Evaluated}/{Total} candidates in {Seconds:0.0}s)")]
+    public static partial void CVRowsBestCandidatesS(ILogger logger, object? model, object? rows, object? best, object? metric, object? value, object? evaluated, object? total, object? seconds);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Champion {Model} v{Version} was trained on {ChampionSource} data; this test set is {Source}: not re-scored")]
+    public static partial void ChampionVWasTrainedData(ILogger logger, object? model, object? version, object? championSource, object? source);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Warning, Message = "Champion {Model} v{Version} could not be evaluated; comparing with its recorded test metrics")]
+    public static partial void ChampionVCouldNotBe(ILogger logger, Exception exception, object? model, object? version);
 }

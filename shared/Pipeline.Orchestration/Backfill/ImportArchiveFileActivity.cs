@@ -74,6 +74,6 @@ public sealed partial class ImportArchiveFileActivity(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill file {Source}: all {Count} published events are in the store")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Backfill file {Source}: all {Count} published events are in the store")]
     private static partial void LogStored(ILogger logger, string source, int count);
 }

@@ -73,12 +73,12 @@ public abstract partial class ScheduledJob(ILogger logger)
         return true;
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Scheduled job {Job} started {InstanceId}")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Scheduled job {Job} started {InstanceId}")]
     private static partial void LogStarted(ILogger logger, string job, string instanceId);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Scheduled job {Job}: {InstanceId} already exists, not started again")]
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Scheduled job {Job}: {InstanceId} already exists, not started again")]
     private static partial void LogAlreadyStarted(ILogger logger, string job, string instanceId);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "Scheduled job {Job} is disabled by its ScheduleEnabled setting")]
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Scheduled job {Job} is disabled by its ScheduleEnabled setting")]
     private static partial void LogDisabled(ILogger logger, string job);
 }

@@ -41,9 +41,9 @@ internal sealed partial class ScheduledJobsService(IEnumerable<ScheduledJob> job
         }
     }
 
-    [LoggerMessage(EventId = 3311, Level = LogLevel.Information, Message = "Scheduled job {Job} runs on '{Schedule}' ({Setting})")]
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Scheduled job {Job} runs on '{Schedule}' ({Setting})")]
     private static partial void LogScheduled(ILogger logger, string job, string schedule, string setting);
 
-    [LoggerMessage(EventId = 3312, Level = LogLevel.Error, Message = "Scheduled job {Job} could not start its occurrence {Occurrence}; the next occurrence tries again")]
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Error, Message = "Scheduled job {Job} could not start its occurrence {Occurrence}; the next occurrence tries again")]
     private static partial void LogFailed(ILogger logger, Exception ex, string job, string occurrence);
 }
