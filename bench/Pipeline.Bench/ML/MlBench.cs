@@ -68,6 +68,9 @@ public static class MlBench
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
     private static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
     private static IReadOnlyList<IssuePredictionRequest> Requests(int count)
@@ -370,12 +373,17 @@ public static class MlBench
         var sb = new StringBuilder();
         sb.AppendLine($"### Retraining on {count:N0} synthetic issues (grid: {options.Training.Trainers}, {options.Training.Grid}; {options.Training.CvFolds}-fold CV on ≤ {options.Training.CvMaxRows:N0} rows, budget {options.Training.GridBudgetSeconds} s)");
         sb.AppendLine();
-        sb.AppendLine("| model | rows (train/test) | build data set s | stage to blob s | CV grid s (candidates run) | train best s | evaluate s | gate+register s | total s | primary metric (test) | baseline (test) |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        // CPU seconds of this process beside the wall time: on a shared machine the wall time stretches with the load, the CPU
+        // time much less, so it tells what the run would take alone (ML.NET trains on every core it is given).
+        sb.AppendLine($"Load average at start: {LoadAverage()}");
+        sb.AppendLine();
+        sb.AppendLine("| model | rows (train/test) | build data set s | stage to blob s | CV grid s (candidates run) | train best s | evaluate s | gate+register s | total s | process CPU s | primary metric (test) | baseline (test) |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         var folds = new StringBuilder();
         foreach (var model in ModelNames.All)
         {
             var total = Stopwatch.StartNew();
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var dataset = IssueDatasetBuilder.BuildSynthetic(model, count, options.Training.Seed, options.Training.TestFraction, labeler: options.Labeler);
             var build = sw.Elapsed.TotalSeconds;
@@ -396,7 +404,7 @@ public static class MlBench
             var version = await training.GateAndRegisterAsync(new RegistrationRequest(runId, "benchmark", datasetRef, cv, trained, evaluation));
             var register = sw.Elapsed.TotalSeconds;
             var primary = ModelNames.PrimaryMetric(model);
-            sb.AppendLine($"| {model} | {dataset.Train.Count:N0}/{dataset.Test.Count:N0} | {F(build)} | {F(stage)} | {F(cvSeconds)} ({cv.Candidates.Count(c => c.Status == "ok")}/{cv.Candidates.Count}) | {F(train)} | {F(evaluate)} | {F(register)} | **{F(total.Elapsed.TotalSeconds)}** | {primary} {version.TestMetrics.GetValueOrDefault(primary):0.###} ({version.Trainer}, v{version.Version} {version.Gate.Decision}) | {primary} {evaluation.BaselineMetrics.GetValueOrDefault(primary):0.###} |");
+            sb.AppendLine($"| {model} | {dataset.Train.Count:N0}/{dataset.Test.Count:N0} | {F(build)} | {F(stage)} | {F(cvSeconds)} ({cv.Candidates.Count(c => c.Status == "ok")}/{cv.Candidates.Count}) | {F(train)} | {F(evaluate)} | {F(register)} | **{F(total.Elapsed.TotalSeconds)}** | {F((Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds)} | {primary} {version.TestMetrics.GetValueOrDefault(primary):0.###} ({version.Trainer}, v{version.Version} {version.Gate.Decision}) | {primary} {evaluation.BaselineMetrics.GetValueOrDefault(primary):0.###} |");
             foreach (var f in cv.FoldLayout)
             {
                 var m = f.Fold < cv.BestFoldMetrics.Count ? cv.BestFoldMetrics[f.Fold] : [];
@@ -411,6 +419,8 @@ public static class MlBench
         sb.AppendLine("| model | fold | train rows | valid rows | trained up to | validated on | primary metric |");
         sb.AppendLine("|---|---:|---:|---:|---|---|---:|");
         sb.Append(folds);
+        sb.AppendLine();
+        sb.AppendLine($"Load average at end: {LoadAverage()}");
         sb.AppendLine();
         return sb.ToString();
     }
