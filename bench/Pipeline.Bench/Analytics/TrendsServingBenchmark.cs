@@ -34,7 +34,7 @@ public static class TrendsServingBenchmark
         var cacheSeconds = Arg(args, "--cache-seconds", 0);
         var url = ArgString(args, "--url");
         var data = ArgString(args, "--data") ?? Path.Combine(Path.GetTempPath(), "pipeline-bench-trends-host");
-        Console.WriteLine($"trends serving: {clients} clients, {runs} runs of {seconds} s, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine($"trends serving: {clients} clients, {runs} runs of {seconds} s, {Environment.ProcessorCount} cores, load average {BenchMachine.LoadAverage()}");
 
         Process? host = null;
         try
@@ -61,7 +61,7 @@ public static class TrendsServingBenchmark
                 // Warm-up: every URL once (the first read after a new generation), then a second of load.
                 foreach (var u in urls) (await http.GetAsync(u)).EnsureSuccessStatusCode();
                 await DriveAsync(http, urls, clients, TimeSpan.FromSeconds(2));
-                var load = LoadAverage();
+                var load = BenchMachine.LoadAverage();
                 var result = await DriveAsync(http, urls, clients, TimeSpan.FromSeconds(seconds));
                 var sorted = result.Latencies.Order().ToArray();
                 double P(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
@@ -69,12 +69,12 @@ public static class TrendsServingBenchmark
                 rates.Add(result.Ok / result.Seconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"run {run}: {result.Ok} ok, {result.Errors} errors, {result.Ok / result.Seconds:F0} req/s, p50 {P(0.5):F2} ms, p90 {P(0.9):F2} ms, p99 {P(0.99):F2} ms, " +
-                    $"p99.9 {P(0.999):F2} ms, max {sorted[^1]:F2} ms; {urls.Count} distinct queries; aggregation before it {aggregation:F1} s; load average {load} before, {LoadAverage()} after"));
+                    $"p99.9 {P(0.999):F2} ms, max {sorted[^1]:F2} ms; {urls.Count} distinct queries; aggregation before it {aggregation:F1} s; load average {load} before, {BenchMachine.LoadAverage()} after"));
                 if (result.Errors > 0) Console.WriteLine("  errors: " + string.Join(", ", result.ErrorKinds.Select(kv => $"{kv.Key} x{kv.Value}")));
                 // The floor in the same run: a bare Kestrel (in this process) answering the same URLs with the same bytes from a dictionary.
                 var floor = await BareFloorAsync(http, urls, clients, TimeSpan.FromSeconds(seconds));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  floor, bare Kestrel serving the same bytes from memory: {floor.Rate:F0} req/s, p50 {floor.P50:F2} ms, p99 {floor.P99:F2} ms (ours p99 = {P(0.99) / floor.P99:F2}x); load average {LoadAverage()}"));
+                    $"  floor, bare Kestrel serving the same bytes from memory: {floor.Rate:F0} req/s, p50 {floor.P50:F2} ms, p99 {floor.P99:F2} ms (ours p99 = {P(0.99) / floor.P99:F2}x); load average {BenchMachine.LoadAverage()}"));
             }
             var median = p99s.Order().ElementAt(p99s.Count / 2);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -256,7 +256,6 @@ public static class TrendsServingBenchmark
         }
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static int Arg(string[] args, string name, int fallback) =>
         ArgString(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;

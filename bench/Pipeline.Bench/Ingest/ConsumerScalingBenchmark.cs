@@ -27,7 +27,7 @@ internal static class ConsumerScalingBenchmark
         var consumerSet = ListArg(args, "--consumers", [1, 2, 4]);
         var runs = IntArg(args, "--runs", 3);
         var writeMs = IntArg(args, "--write-ms", 0);
-        Console.WriteLine($"load average before: {LoadAverage()}");
+        Console.WriteLine($"load average before: {BenchMachine.LoadAverage()}");
         Console.WriteLine($"consumer scaling: {events:N0} events, partitions {string.Join(",", partitionSet)}, consumers {string.Join(",", consumerSet)}, " +
                           $"{runs} run(s), sink {(writeMs == 0 ? "no-op" : $"{writeMs} ms per batch")}, {Environment.ProcessorCount} cores");
         using var broker = EmbeddedKafka.Start();
@@ -58,7 +58,7 @@ internal static class ConsumerScalingBenchmark
         Console.WriteLine("| partitions | consumers | events | median events/s | runs |");
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var r in results) Console.WriteLine(r);
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {BenchMachine.LoadAverage()}");
         return 0;
     }
 
@@ -124,8 +124,6 @@ internal static class ConsumerScalingBenchmark
         }
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double Median(List<double> values)
     {

@@ -37,7 +37,7 @@ public static class IngestBenchmark
         var parallel = IntArg(args, "--parallel", new KafkaOptions().ConsumerMaxParallelWrites);
         var warmup = Math.Min(IntArg(args, "--warmup", 20_000), events);
 
-        Console.WriteLine($"load average before: {LoadAverage()}");
+        Console.WriteLine($"load average before: {BenchMachine.LoadAverage()}");
         Console.WriteLine($"ingest benchmark: {events:N0} events, {partitions} partitions, publish chunks of {chunk:N0}, {runs} run(s), " +
                           $"consumer batch {batch}, {parallel} parallel write(s), sink={sinkKind}, {Environment.ProcessorCount} cores, librdkafka {Library.VersionString}");
         using var broker = EmbeddedKafka.Start();
@@ -87,7 +87,7 @@ public static class IngestBenchmark
         }
         for (var run = 1; run <= runs; run++)
         {
-            Console.WriteLine($"run {run}: load average {LoadAverage()}");
+            Console.WriteLine($"run {run}: load average {BenchMachine.LoadAverage()}");
             var rawTopic = $"raw-{run}";
             broker.CreateTopic(rawTopic, partitions);
             var cpu0 = CpuSeconds();
@@ -168,7 +168,7 @@ public static class IngestBenchmark
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median store-only rate: {Median(storeOnly):N0} ev/s (the end-to-end ceiling with this sink)"));
         }
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {BenchMachine.LoadAverage()}");
         return 0;
     }
 
@@ -211,8 +211,6 @@ public static class IngestBenchmark
         return rows.Count / sw.Elapsed.TotalSeconds;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>The ceiling: a bare idempotent Confluent producer, messages already serialised, no per-message callback.</summary>
     private static double RawProducer(string bootstrap, string topic, List<Message<byte[]?, byte[]?>> messages)

@@ -68,8 +68,6 @@ public static class MlBench
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
@@ -237,13 +235,13 @@ public static class MlBench
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         var targets = new[] { ("bare-engine endpoint (JSON parse + 2 pooled engines)", env.BaseUrl + "/bare"), ("POST /api/predict/issue", env.BaseUrl + "/api/predict/issue") };
         foreach (var (_, url) in targets) await ClosedLoopAsync(http, url, bodies, clients, TimeSpan.FromSeconds(3)); // warm-up
-        var load = LoadAverage();
+        var load = BenchMachine.LoadAverage();
         var slices = targets.Select(_ => new List<(int Ok, int Errors, double Seconds, List<double> Latencies)>()).ToArray();
         for (var second = 0; second < seconds; second++)
         {
             for (var t = 0; t < targets.Length; t++) slices[t].Add(await ClosedLoopAsync(http, targets[t].Item2, bodies, clients, TimeSpan.FromSeconds(1)));
         }
-        var loadAfter = LoadAverage();
+        var loadAfter = BenchMachine.LoadAverage();
         var flush = Stopwatch.StartNew();
         await env.App.Services.GetRequiredService<PredictionLogWriter>().FlushAsync(TimeSpan.FromMinutes(2));
         var flushSeconds = flush.Elapsed.TotalSeconds;
@@ -305,7 +303,6 @@ public static class MlBench
         return (ok, errors, seconds, latencies.SelectMany(l => l).ToList());
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task<(string Row, double[] Latencies)> LoadAsync(string name, string url, IReadOnlyList<byte[]> bodies, int rate, int seconds)
     {
@@ -375,7 +372,7 @@ public static class MlBench
         sb.AppendLine();
         // CPU seconds of this process beside the wall time: on a shared machine the wall time stretches with the load, the CPU
         // time much less, so it tells what the run would take alone (ML.NET trains on every core it is given).
-        sb.AppendLine($"Load average at start: {LoadAverage()}");
+        sb.AppendLine($"Load average at start: {BenchMachine.LoadAverage()}");
         sb.AppendLine();
         sb.AppendLine("| model | rows (train/test) | build data set s | stage to blob s | CV grid s (candidates run) | train best s | evaluate s | gate+register s | total s | process CPU s | primary metric (test) | baseline (test) |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
@@ -420,7 +417,7 @@ public static class MlBench
         sb.AppendLine("|---|---:|---:|---:|---|---|---:|");
         sb.Append(folds);
         sb.AppendLine();
-        sb.AppendLine($"Load average at end: {LoadAverage()}");
+        sb.AppendLine($"Load average at end: {BenchMachine.LoadAverage()}");
         sb.AppendLine();
         return sb.ToString();
     }

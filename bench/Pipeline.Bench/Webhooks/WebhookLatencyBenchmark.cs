@@ -56,7 +56,7 @@ public static class WebhookLatencyBenchmark
         Console.WriteLine($"webhook latency: {rate} req/s for {seconds} s per target (warm-up {warmup} s), body {example.Body.Length} bytes, {Environment.ProcessorCount} cores");
 
         var durable = !args.Contains("--no-durable");
-        Console.WriteLine($"load average {LoadAverage()}");
+        Console.WriteLine($"load average {BenchMachine.LoadAverage()}");
 
         using var broker = EmbeddedKafka.Start(brokerCount: 1);
         broker.CreateTopic("bench.events", 32);
@@ -141,11 +141,11 @@ public static class WebhookLatencyBenchmark
         {
             var warm = await DriveAsync(http, path, example.Body, rate, warmup);
             await AfterSliceAsync(path);
-            Console.WriteLine($"warm-up {name}: {warm.Latencies.Length} ok, {warm.Errors} errors ({string.Join(", ", ErrorKinds.Select(kv => $"{kv.Key} x{kv.Value}"))}), load average {LoadAverage()}");
+            Console.WriteLine($"warm-up {name}: {warm.Latencies.Length} ok, {warm.Errors} errors ({string.Join(", ", ErrorKinds.Select(kv => $"{kv.Key} x{kv.Value}"))}), load average {BenchMachine.LoadAverage()}");
             ErrorKinds.Clear();
         }
         var samples = targets.Select(_ => new Samples()).ToList();
-        var loadBefore = LoadAverage();
+        var loadBefore = BenchMachine.LoadAverage();
         for (var second = 0; second < seconds; second++)
         {
             for (var t = 0; t < targets.Count; t++)
@@ -154,7 +154,7 @@ public static class WebhookLatencyBenchmark
                 await AfterSliceAsync(targets[t].Path);
             }
         }
-        var loadAfter = LoadAverage();
+        var loadAfter = BenchMachine.LoadAverage();
         var results = targets.Select((t, i) => (t.Name, Stats: samples[i].Stats())).ToList();
         foreach (var (name, stats) in results) Console.WriteLine($"{name,-75} {stats}");
 
@@ -276,7 +276,6 @@ public static class WebhookLatencyBenchmark
         }
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static int Arg(string[] args, string name, int fallback) =>
         ArgString(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
