@@ -6,11 +6,11 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Api.Management;
 using Pipeline.Audit;
-using Pipeline.Domain.Json;
 using Pipeline.Audit.Git;
 using Pipeline.Audit.Model;
 using Pipeline.Audit.Reporting;
 using Pipeline.Domain;
+using Pipeline.Domain.Json;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Storage;
 

@@ -1,13 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Pipeline.Api.Management;
 using Pipeline.Domain.Json;
-using Microsoft.Extensions.Options;
 using Pipeline.Ingestion.Archive;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Backfill;

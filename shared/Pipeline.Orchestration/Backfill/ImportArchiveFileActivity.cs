@@ -1,8 +1,8 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pipeline.Ingestion.Archive;
 using Pipeline.Domain;
+using Pipeline.Ingestion.Archive;
 using Pipeline.Storage;
 
 namespace Pipeline.Orchestration.Backfill;
