@@ -17,6 +17,7 @@ namespace Pipeline.IntegrationTests.Hosting;
 /// with its trend aggregation sub-orchestration, and the store holds every event exactly once. Between the two runs, the killed
 /// host's watchdog stops the Azurite and PostgreSQL it left.
 /// </summary>
+[Collection(SerialHostTests.Name)]
 public sealed class BackfillKillTests : IAsyncLifetime
 {
     private const int Files = 6;
