@@ -178,18 +178,20 @@ public static class MlBench
         return sb.ToString();
     }
 
+    /// <summary>The JSON bodies a client posts to <c>/api/predict/issue</c> for <paramref name="count"/> synthetic issues.</summary>
+    private static List<byte[]> RequestBodies(int count) => Requests(count).Select(r => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        title = r.Title,
+        body = r.Body,
+        repo = r.Repo,
+        author = r.Author,
+        author_association = r.AuthorAssociation,
+        language = r.Language,
+    })).ToList();
+
     private static async Task<string> PredictOverHttpAsync(BenchEnvironment env, int rate, int seconds)
     {
-        var requests = Requests(2000);
-        var bodies = requests.Select(r => JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            title = r.Title,
-            body = r.Body,
-            repo = r.Repo,
-            author = r.Author,
-            author_association = r.AuthorAssociation,
-            language = r.Language,
-        })).ToList();
+        var bodies = RequestBodies(2000);
         var bare = new BareEngines(env);
         // Baseline endpoint in the same server: parse the JSON and call the bare engines, nothing else.
         var baseline = await BaselineServer.StartAsync(bare);
@@ -218,16 +220,7 @@ public static class MlBench
     /// </summary>
     private static async Task<string> PredictAtSaturationAsync(BenchEnvironment env, int clients, int seconds)
     {
-        var requests = Requests(2000);
-        var bodies = requests.Select(r => JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            title = r.Title,
-            body = r.Body,
-            repo = r.Repo,
-            author = r.Author,
-            author_association = r.AuthorAssociation,
-            language = r.Language,
-        })).ToList();
+        var bodies = RequestBodies(2000);
         env.Bare = new BareEngines(env);
         var log = env.App.Services.GetRequiredService<PredictionLog>();
         var loggedBefore = log.Enqueued;
