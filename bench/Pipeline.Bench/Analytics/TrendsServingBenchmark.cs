@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Pipeline.Analytics.Planning;
-using Pipeline.Analytics.Trends;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipeline.Analytics.Planning;
+using Pipeline.Analytics.Trends;
 using Pipeline.Embedded;
 
 namespace Pipeline.Bench.Analytics;

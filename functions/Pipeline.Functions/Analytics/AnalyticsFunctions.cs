@@ -9,8 +9,8 @@ using Pipeline.Analytics.Spark;
 using Pipeline.Analytics.Trends;
 using Pipeline.Api.Dashboard;
 using Pipeline.Api.Management;
-using Pipeline.Functions.Operations;
 using Pipeline.Api.Trends;
+using Pipeline.Functions.Operations;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Orchestration.Scheduling;
 

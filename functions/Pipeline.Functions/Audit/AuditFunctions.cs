@@ -6,8 +6,8 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Pipeline.Api.Audit;
 using Pipeline.Api.Management;
-using Pipeline.Functions.Operations;
 using Pipeline.Audit.Model;
+using Pipeline.Functions.Operations;
 using Pipeline.Orchestration.Audit;
 using Pipeline.Storage;
 

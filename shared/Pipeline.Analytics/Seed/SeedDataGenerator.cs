@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Pipeline.Analytics.Snapshot;
 using Pipeline.Domain;
 using Pipeline.Domain.Normalization;
-using Pipeline.Storage.Events;
 using Pipeline.Storage;
+using Pipeline.Storage.Events;
 
 namespace Pipeline.Analytics.Seed;
 

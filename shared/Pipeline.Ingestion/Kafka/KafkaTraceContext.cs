@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Confluent.Kafka;
 using Pipeline.Domain;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Pipeline.Analytics.Engines;
 using Pipeline.Analytics.Jobs;
 using Pipeline.Analytics.Planning;
@@ -7,7 +8,6 @@ using Pipeline.Analytics.Runs;
 using Pipeline.Analytics.Snapshot;
 using Pipeline.Analytics.Spark;
 using Pipeline.Analytics.Trends;
-using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Orchestration.Analytics;
 

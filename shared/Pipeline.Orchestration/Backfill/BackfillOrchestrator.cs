@@ -1,8 +1,8 @@
 using Microsoft.DurableTask;
-using Pipeline.Notifications;
-using Pipeline.Orchestration.Notifications;
 using Pipeline.Ingestion.Archive;
+using Pipeline.Notifications;
 using Pipeline.Orchestration.Analytics;
+using Pipeline.Orchestration.Notifications;
 
 namespace Pipeline.Orchestration.Backfill;
 

@@ -49,8 +49,13 @@ public sealed class EmailNotifierTests
         await using var smtp = SmtpCapture.Start(user: "alerts", password: "s3cret");
         var notifier = Notifier(o => o.Smtp = new SmtpOptions
         {
-            Host = "127.0.0.1", Port = smtp.Port, Security = "None", Username = "alerts", Password = "s3cret",
-            From = "pipeline@example.com", To = ["admin@example.com"],
+            Host = "127.0.0.1",
+            Port = smtp.Port,
+            Security = "None",
+            Username = "alerts",
+            Password = "s3cret",
+            From = "pipeline@example.com",
+            To = ["admin@example.com"],
         });
 
         Assert.Equal(NotificationResult.Sent, await notifier.NotifyAsync(Drift()));
@@ -64,8 +69,13 @@ public sealed class EmailNotifierTests
         await using var smtp = SmtpCapture.Start(user: "alerts", password: "s3cret");
         var notifier = Notifier(o => o.Smtp = new SmtpOptions
         {
-            Host = "127.0.0.1", Port = smtp.Port, Security = "None", Username = "alerts", Password = "wrong",
-            From = "pipeline@example.com", To = ["admin@example.com"],
+            Host = "127.0.0.1",
+            Port = smtp.Port,
+            Security = "None",
+            Username = "alerts",
+            Password = "wrong",
+            From = "pipeline@example.com",
+            To = ["admin@example.com"],
         });
 
         Assert.Equal(NotificationResult.Failed, await notifier.NotifyAsync(Drift()));
@@ -94,7 +104,12 @@ public sealed class EmailNotifierTests
     {
         var notifier = Notifier(o => o.Smtp = new SmtpOptions
         {
-            Host = "127.0.0.1", Port = PortFinder.FreeTcpPort(), Security = "None", From = "pipeline@example.com", To = ["admin@example.com"], TimeoutSeconds = 5,
+            Host = "127.0.0.1",
+            Port = PortFinder.FreeTcpPort(),
+            Security = "None",
+            From = "pipeline@example.com",
+            To = ["admin@example.com"],
+            TimeoutSeconds = 5,
         });
 
         Assert.Equal(NotificationResult.Failed, await notifier.NotifyAsync(Drift()));

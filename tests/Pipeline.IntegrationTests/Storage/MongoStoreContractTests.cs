@@ -1,6 +1,6 @@
+using Pipeline.Embedded;
 using Pipeline.Storage;
 using Pipeline.Storage.Mongo;
-using Pipeline.Embedded;
 using Pipeline.Testing.Storage;
 
 namespace Pipeline.IntegrationTests.Storage;

@@ -15,8 +15,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Audit;
 using Pipeline.Api.Management;
-using Pipeline.Orchestration.Audit;
 using Pipeline.Audit;
+using Pipeline.Orchestration.Audit;
 using Pipeline.Storage;
 
 namespace Pipeline.UnitTests.Audit;

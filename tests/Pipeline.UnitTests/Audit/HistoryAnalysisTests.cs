@@ -1,7 +1,7 @@
 // pipeline-audit:ignore — tests of the audit itself.
 using Pipeline.Audit;
-using Pipeline.Audit.Model;
 using Pipeline.Audit.Git;
+using Pipeline.Audit.Model;
 
 namespace Pipeline.UnitTests.Audit;
 
