@@ -130,7 +130,8 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         var rows = new List<KeyValuePair<string, JsonObject>>(queries.Count + 1);
         foreach (var q in queries)
         {
-            rows.Add(new(RowId(generation, today, "q:" + Key(q)), Row(generation, "q:" + Key(q), Serialize(await ComputeAsync(q, ct)))));
+            var query = "q:" + Key(q);
+            rows.Add(new(RowId(generation, today, query), Row(generation, query, Serialize(await ComputeAsync(q, ct)))));
         }
         rows.Add(new(RowId(generation, today, "dimensions"), Row(generation, "dimensions", Serialize(await ComputeDimensionsAsync(ct)))));
         await store.UpsertManyAsync(AnalyticsCollections.TrendResponses, rows, ct);

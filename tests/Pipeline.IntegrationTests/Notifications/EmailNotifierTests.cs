@@ -43,20 +43,23 @@ public sealed class EmailNotifierTests
         Assert.Contains("- label_count: KS p=0.001 < 0.01", message.TextBody);
     }
 
+    /// <summary>A plain-text SMTP connection to the local capture server that logs in with the given credentials.</summary>
+    private static SmtpOptions AuthenticatingAs(string user, string password, int port) => new()
+    {
+        Host = "127.0.0.1",
+        Port = port,
+        Security = "None",
+        Username = user,
+        Password = password,
+        From = "pipeline@example.com",
+        To = ["admin@example.com"],
+    };
+
     [Fact]
     public async Task Authenticates_with_the_configured_credentials()
     {
         await using var smtp = SmtpCapture.Start(user: "alerts", password: "s3cret");
-        var notifier = Notifier(o => o.Smtp = new SmtpOptions
-        {
-            Host = "127.0.0.1",
-            Port = smtp.Port,
-            Security = "None",
-            Username = "alerts",
-            Password = "s3cret",
-            From = "pipeline@example.com",
-            To = ["admin@example.com"],
-        });
+        var notifier = Notifier(o => o.Smtp = AuthenticatingAs("alerts", "s3cret", smtp.Port));
 
         Assert.Equal(NotificationResult.Sent, await notifier.NotifyAsync(Drift()));
         Assert.Equal(1, smtp.Authenticator.Attempts);
@@ -67,16 +70,7 @@ public sealed class EmailNotifierTests
     public async Task Wrong_credentials_fail_without_throwing_and_nothing_is_delivered()
     {
         await using var smtp = SmtpCapture.Start(user: "alerts", password: "s3cret");
-        var notifier = Notifier(o => o.Smtp = new SmtpOptions
-        {
-            Host = "127.0.0.1",
-            Port = smtp.Port,
-            Security = "None",
-            Username = "alerts",
-            Password = "wrong",
-            From = "pipeline@example.com",
-            To = ["admin@example.com"],
-        });
+        var notifier = Notifier(o => o.Smtp = AuthenticatingAs("alerts", "wrong", smtp.Port));
 
         Assert.Equal(NotificationResult.Failed, await notifier.NotifyAsync(Drift()));
         Assert.Empty(smtp.Messages);
