@@ -98,8 +98,11 @@ internal sealed class CoreTypesOrchestrationService(IOrchestrationService servic
     {
         if (workItem?.NewMessages is not { Count: > 0 } messages) return;
         var due = messages.Select(m => m.Event).OfType<TimerFiredEvent>().Select(t => t.FireAt.ToUniversalTime()).DefaultIfEmpty(DateTime.MinValue).Max();
-        var wait = due - DateTime.UtcNow;
-        if (wait > TimeSpan.Zero && wait <= MaxTimerHold) await Task.Delay(wait, ct).ConfigureAwait(false);
+        // Task.Delay counts whole milliseconds and may wake a fraction of one early (seen: a 3 s timer after 2.9994 s):
+        // wait again until the clock has passed FireAt.
+        TimeSpan wait;
+        while ((wait = due - DateTime.UtcNow) > TimeSpan.Zero && wait <= MaxTimerHold)
+            await Task.Delay(wait + TimeSpan.FromMilliseconds(1), ct).ConfigureAwait(false);
     }
 
     private static readonly TimeSpan MaxTimerHold = TimeSpan.FromSeconds(5);
