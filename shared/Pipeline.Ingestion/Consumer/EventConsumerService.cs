@@ -196,7 +196,7 @@ public sealed class EventConsumerService(
         var pending = PartitionSlicer.Split(events, x => x.Message.TopicPartition, _o.ConsumerMaxParallelWrites);
         var delay = TimeSpan.FromMilliseconds(_o.StoreRetryInitialDelayMs);
         var outageStarted = (Stopwatch?)null;
-        int written = 0, fresh = 0;
+        int written = 0, fresh = 0, attempt = 0;
         while (true)
         {
             var attempts = pending.Select(slice => TryWriteSliceAsync(consumer, slice, ct)).ToList();
@@ -228,6 +228,8 @@ public sealed class EventConsumerService(
                 return (written, fresh);
             }
             pending = failed;
+            attempt++;
+            if (_paused) EventConsumerServiceLog.StoreStillUnavailable(logger, attempt, failed.Count, outage!.Message);
             if (!_paused)
             {
                 outageStarted = Stopwatch.StartNew();
@@ -412,6 +414,9 @@ internal static partial class EventConsumerServiceLog
 {
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Kafka consumer failed; restarting in {Delay}")]
     public static partial void KafkaConsumerFailedRestarting(ILogger logger, Exception exception, object? delay);
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Store still unavailable on write attempt {Attempt} ({Slices} slice(s) pending): {Error}")]
+    public static partial void StoreStillUnavailable(ILogger logger, int attempt, int slices, string error);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]
     public static partial void ConsumingGroup(ILogger logger, object? topic, object? group);

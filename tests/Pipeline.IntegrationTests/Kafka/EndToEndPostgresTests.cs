@@ -105,8 +105,10 @@ public sealed class EndToEndPostgresTests(KafkaFixture kafka, PostgresFixture po
             await postgres.StartServerAsync();
         }
 
+        // On a timeout, say where the consumer is stuck: its state and counters, what the store holds, its last log lines.
         await Wait.UntilAsync(() => pipeline.Status.Snapshot().State == ConsumerState.Running && Rows(store) == first.Count + second.Count,
-            "every event is stored after PostgreSQL is back", 120);
+            "every event is stored after PostgreSQL is back", 120,
+            () => $"consumer {pipeline.Status.Snapshot()}; rows {Rows(store)}; consumer log:{Environment.NewLine}{pipeline.ConsumerLog}");
         await pipeline.StopConsumerAsync();
         Assert.Equal(first.Count + second.Count, Rows(store));
         Assert.Equal(0, pipeline.Status.Snapshot().DeadLettered);

@@ -4,12 +4,12 @@ namespace Pipeline.IntegrationTests.Kafka;
 /// The timeout is a hang guard, not a speed assertion.</summary>
 internal static class Wait
 {
-    public static async Task UntilAsync(Func<bool> condition, string what, int timeoutSeconds = 60)
+    public static async Task UntilAsync(Func<bool> condition, string what, int timeoutSeconds = 60, Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail("Timed out waiting until " + what);
+            if (DateTime.UtcNow > deadline) Assert.Fail("Timed out waiting until " + what + (diagnostics is null ? "" : "; " + diagnostics()));
             await Task.Delay(25);
         }
     }

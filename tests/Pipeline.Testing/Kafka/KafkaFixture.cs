@@ -107,11 +107,14 @@ public sealed class KafkaPipeline : IAsyncDisposable
     public DeadLetterPublisher DeadLetters { get; }
     public ConsumerStatusTracker Status { get; } = new();
 
+    /// <summary>The consumer's recent log lines (every consumer this pipeline started), for a timed-out test's message.</summary>
+    public RecentLog<EventConsumerService> ConsumerLog { get; } = new();
+
     /// <summary>Starts a new consumer instance (a previous one must be stopped first).</summary>
     public async Task<EventConsumerService> StartConsumerAsync()
     {
         if (_consumer is not null) throw new InvalidOperationException("A consumer is already running");
-        _consumer = new EventConsumerService(Configs, Sink, DeadLetters, Status, NullLogger<EventConsumerService>.Instance);
+        _consumer = new EventConsumerService(Configs, Sink, DeadLetters, Status, ConsumerLog);
         await _consumer.StartAsync(CancellationToken.None);
         return _consumer;
     }
