@@ -7,6 +7,7 @@ using Pipeline.Bench.Webhooks;
 // bare LibGit2Sharp walk, bare DuckDB SQL) and prints our result as a ratio against it. Results: docs/benchmarks.md.
 var benchmarks = new Dictionary<string, (string What, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
+    ["ingest-floor"] = ("bare COPY of the ingest bench's events into tables with different index sets (the events' floor)", EventIndexFloorBenchmark.RunAsync),
     ["ingest"] = ("backfill path end to end (file -> topic -> consumer -> store) vs raw librdkafka producer", IngestBenchmark.RunAsync),
     ["scaling"] = ("consumer throughput against consumers and partitions (the curve docs/capacity.md assumes)", ConsumerScalingBenchmark.RunAsync),
     ["webhooks"] = ("webhook acknowledgement latency under load vs bare Kestrel", WebhookLatencyBenchmark.RunAsync),

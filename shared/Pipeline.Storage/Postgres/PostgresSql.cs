@@ -12,18 +12,33 @@ namespace Pipeline.Storage.Postgres;
 /// MongoDB does: numbers compare numerically (5 = 5.0, 9 &lt; 10), strings as text, a string never equals a number, and a
 /// range filter only matches values of the filter value's type. Index expressions are built by the same method, so the
 /// planner matches them. Field path segments are whitelisted (<see cref="StoreNames.FieldPath"/>) before being inlined.
+/// Fields with a text index (<see cref="IndexDefinition.Text"/>) are compared as text under binary collation when the
+/// filter value is a string (<c>(doc-&gt;&gt;'f') COLLATE "C" = @p AND jsonb_typeof(doc-&gt;'f') = 'string'</c>: the same
+/// matches as the jsonb comparison, but the text index serves it) and sorted by that text.
 /// </summary>
-public sealed class PostgresSql
+public sealed class PostgresSql(IReadOnlySet<string>? textFields = null)
 {
+    private static readonly IReadOnlySet<string> NoTextFields = new HashSet<string>();
+
     private readonly List<NpgsqlParameter> _parameters = [];
+    private readonly IReadOnlySet<string> _textFields = textFields ?? NoTextFields;
 
     public IReadOnlyList<NpgsqlParameter> Parameters => _parameters;
 
-    /// <summary>The SELECT that <see cref="PostgresStore.FindAsync"/> runs for a query (public for EXPLAIN in tests and tools).</summary>
-    public static (string Sql, NpgsqlParameter[] Parameters) Select(string collection, DocumentQuery query)
+    /// <summary>The SELECT that <see cref="PostgresStore.FindAsync"/> runs for a query on a collection of
+    /// <see cref="StoreSchema.Default"/> (public for EXPLAIN in tests and tools).</summary>
+    public static (string Sql, NpgsqlParameter[] Parameters) Select(string collection, DocumentQuery query) =>
+        Select(collection, query, TextFields(StoreSchema.Default.Where(c => c.Name == collection).SelectMany(c => c.Indexes)));
+
+    /// <summary>The fields of these indexes that have a text index.</summary>
+    public static IReadOnlySet<string> TextFields(IEnumerable<IndexDefinition> indexes) =>
+        indexes.Where(i => i.Text).Select(i => i.Fields[0]).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The SELECT for a query on a collection whose text-indexed fields are <paramref name="textFields"/>.</summary>
+    public static (string Sql, NpgsqlParameter[] Parameters) Select(string collection, DocumentQuery query, IReadOnlySet<string> textFields)
     {
         var table = Table(collection);
-        var sql = new PostgresSql();
+        var sql = new PostgresSql(textFields);
         var projection = sql.Projection(query.Fields);
         var text = $"SELECT {projection} FROM {table} WHERE {sql.Where(query.Filters)}{sql.OrderBy(query)}{LimitOffset(query)}";
         return (text, sql.Parameters.ToArray());
@@ -38,6 +53,16 @@ public sealed class PostgresSql
             : $"(doc #> '{{{string.Join(',', segments)}}}')";
     }
 
+    /// <summary>SQL for the text of the value at a dotted path under binary collation (SQL NULL when missing or JSON
+    /// null); the expression of a text index, so the planner matches it.</summary>
+    public static string TextPath(string path)
+    {
+        var segments = StoreNames.Segments(path);
+        return segments.Length == 1
+            ? $"((doc->>'{segments[0]}') COLLATE \"C\")"
+            : $"((doc #>> '{{{string.Join(',', segments)}}}') COLLATE \"C\")";
+    }
+
     /// <summary>Quoted table identifier for a validated collection name.</summary>
     public static string Table(string collection) => "\"" + StoreNames.Collection(collection) + "\"";
 
@@ -49,6 +74,11 @@ public sealed class PostgresSql
     }
 
     private string AddJson(JsonNode value) => AddParameter(DocumentJson.SanitizeForJsonb(value.ToJsonString()), NpgsqlDbType.Jsonb);
+
+    /// <summary>A string value as text, sanitised the way stored documents are (see <see cref="DocumentJson.SanitizeForJsonb"/>),
+    /// so it equals the text jsonb returns for the same stored string.</summary>
+    private static string StoredText(JsonNode value) =>
+        JsonSerializer.Deserialize<string>(DocumentJson.SanitizeForJsonb(value.ToJsonString()))!;
 
     /// <summary>The WHERE clause (without the keyword), "TRUE" when there are no filters.</summary>
     public string Where(IReadOnlyList<FieldFilter> filters)
@@ -68,9 +98,9 @@ public sealed class PostgresSql
         if (query.SortBy is null) return "";
         var dir = query.Descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
         // Missing fields sort first ascending, as in MongoDB; the id breaks ties so pages are stable.
-        return query.SortBy == DocumentJson.IdField
-            ? $" ORDER BY id COLLATE \"C\" {(query.Descending ? "DESC" : "ASC")}"
-            : $" ORDER BY {JsonPath(query.SortBy)} {dir}, id COLLATE \"C\" {(query.Descending ? "DESC" : "ASC")}";
+        if (query.SortBy == DocumentJson.IdField) return $" ORDER BY id COLLATE \"C\" {(query.Descending ? "DESC" : "ASC")}";
+        var key = _textFields.Contains(query.SortBy) ? TextPath(query.SortBy) : JsonPath(query.SortBy);
+        return $" ORDER BY {key} {dir}, id COLLATE \"C\" {(query.Descending ? "DESC" : "ASC")}";
     }
 
     public static string LimitOffset(DocumentQuery query)
@@ -107,8 +137,13 @@ public sealed class PostgresSql
     {
         var x = JsonPath(filter.Path);
         var value = filter.Value;
+        var text = _textFields.Contains(filter.Path);
         switch (filter.Op)
         {
+            case FilterOp.Eq when text && IsString(value):
+                return $"{TextPath(filter.Path)} = {AddParameter(StoredText(value!), NpgsqlDbType.Text)} AND jsonb_typeof({x}) = 'string'";
+            case FilterOp.Gt or FilterOp.Gte or FilterOp.Lt or FilterOp.Lte when text && IsString(value):
+                return $"jsonb_typeof({x}) = 'string' AND {TextPath(filter.Path)} {Operator(filter.Op)} {AddParameter(StoredText(value!), NpgsqlDbType.Text)}";
             case FilterOp.Eq:
                 return IsNull(value) ? $"{x} IS NULL OR {x} = 'null'::jsonb" : $"{x} = {AddJson(value!)}";
             case FilterOp.Ne:
@@ -119,10 +154,15 @@ public sealed class PostgresSql
                 {
                     var items = InValues(filter);
                     if (items.Count == 0) return "FALSE";
-                    var nonNull = items.Where(i => !IsNull(i)).Select(i => DocumentJson.SanitizeForJsonb(i!.ToJsonString())).ToArray();
                     var parts = new List<string>();
-                    if (nonNull.Length > 0) parts.Add($"{x} = ANY({AddParameter(nonNull, NpgsqlDbType.Array | NpgsqlDbType.Jsonb)})");
-                    if (nonNull.Length < items.Count) parts.Add($"{x} IS NULL OR {x} = 'null'::jsonb");
+                    var strings = text ? items.Where(IsString).Select(i => StoredText(i!)).ToArray() : [];
+                    if (strings.Length > 0)
+                    {
+                        parts.Add($"({TextPath(filter.Path)} = ANY({AddParameter(strings, NpgsqlDbType.Array | NpgsqlDbType.Text)}) AND jsonb_typeof({x}) = 'string')");
+                    }
+                    var others = items.Where(i => !IsNull(i) && !(text && IsString(i))).Select(i => DocumentJson.SanitizeForJsonb(i!.ToJsonString())).ToArray();
+                    if (others.Length > 0) parts.Add($"{x} = ANY({AddParameter(others, NpgsqlDbType.Array | NpgsqlDbType.Jsonb)})");
+                    if (items.Any(IsNull)) parts.Add($"{x} IS NULL OR {x} = 'null'::jsonb");
                     return string.Join(" OR ", parts);
                 }
             case FilterOp.Exists:

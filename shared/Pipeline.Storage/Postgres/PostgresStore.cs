@@ -23,6 +23,11 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
     private readonly string _endpoint;
     private readonly ConcurrentDictionary<string, byte> _knownTables = new(StringComparer.Ordinal);
 
+    // The text-indexed fields per collection, which decide the shape of queries (PostgresSql). Known from the default
+    // schema without ensuring anything (a host with Store:EnsureSchemaOnStart=false), and from every definition ensured.
+    private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _textFields = new(
+        StoreSchema.Default.Select(c => KeyValuePair.Create(c.Name, PostgresSql.TextFields(c.Indexes))), StringComparer.Ordinal);
+
     public PostgresStore(string connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -54,10 +59,25 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
                     await using var cmd = new NpgsqlCommand(sql, conn);
                     await cmd.ExecuteNonQueryAsync(ct);
                 }
+                // Migration of existing data directories, after the new indexes exist: an index that became a text index
+                // leaves its jsonb predecessor (same definition name, no suffix), and retired ones go.
+                var obsolete = collection.Indexes.Where(i => i.Text).Select(i => i.Name).Concat(collection.RetiredIndexes)
+                    .Select(name => IndexName(collection.Name, StoreNames.Index(name)));
+                foreach (var name in obsolete)
+                {
+                    await using var drop = new NpgsqlCommand($"DROP INDEX IF EXISTS \"{name}\"", conn);
+                    await drop.ExecuteNonQueryAsync(ct);
+                }
                 return 0;
             }, ct);
+            // United, not replaced: ensuring a collection without its indexes (PostgresEventWriter creates its tables so)
+            // does not change the shape of its queries.
+            var added = PostgresSql.TextFields(collection.Indexes);
+            _textFields.AddOrUpdate(collection.Name, added, (_, known) => known.Union(added).ToHashSet(StringComparer.Ordinal));
         }
     }
+
+    private IReadOnlySet<string>? TextFieldsOf(string collection) => _textFields.GetValueOrDefault(collection);
 
     /// <summary>CREATE INDEX for a definition, or null when the primary key already is that index (unique on <c>_id</c>).</summary>
     private static string? IndexSql(string collection, string table, IndexDefinition index)
@@ -65,16 +85,27 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
         StoreNames.Index(index.Name);
         if (index.Fields.Count == 0) throw new ArgumentException($"Index '{index.Name}' on '{collection}' has no fields");
         if (index.Fields is [DocumentJson.IdField]) return null;
+        if (index.Text && (index.Fields.Count != 1 || index.Fields[0] == DocumentJson.IdField || index.Unique))
+        {
+            throw new ArgumentException($"Text index '{index.Name}' on '{collection}' must be one field other than _id, not unique");
+        }
         var columns = string.Join(", ", index.Fields.Select(f =>
-            f == DocumentJson.IdField ? "id" : PostgresSql.JsonPath(f) + " NULLS FIRST"));
+            f == DocumentJson.IdField ? "id" : (index.Text ? PostgresSql.TextPath(f) : PostgresSql.JsonPath(f)) + " NULLS FIRST"));
         // NULLS FIRST matches the ascending sort order of PostgresSql.OrderBy, so the index also serves sorts (both ways).
         // NULLS NOT DISTINCT: like MongoDB, a unique index admits only one document without the field.
         var unique = index.Unique ? "UNIQUE " : "";
         var nulls = index.Unique ? " NULLS NOT DISTINCT" : "";
-        // Partial: any filter on the field with a strict operator (=, <, ANY) implies IS NOT NULL, so the planner uses it.
+        // Partial: any filter on the field with a strict operator (=, <, ANY) implies IS NOT NULL, so the planner uses it
+        // (for a text index, the jsonb_typeof guard every text comparison carries implies it).
         var where = index.Sparse && index.Fields[0] != DocumentJson.IdField ? $" WHERE {PostgresSql.JsonPath(index.Fields[0])} IS NOT NULL" : "";
-        return $"CREATE {unique}INDEX IF NOT EXISTS \"{IndexName(collection, index.Name)}\" ON {table} ({columns}){nulls}{where}";
+        // A text index gets its own name, so a data directory with the jsonb index of the same definition builds it
+        // (IF NOT EXISTS would otherwise keep the old one) and EnsureCollectionsAsync then drops the old one.
+        var name = IndexName(collection, index.Text ? index.Name + TextIndexSuffix : index.Name);
+        return $"CREATE {unique}INDEX IF NOT EXISTS \"{name}\" ON {table} ({columns}){nulls}{where}";
     }
+
+    /// <summary>Suffix of a text index's name (<c>events__repo_text</c>).</summary>
+    internal const string TextIndexSuffix = "_text";
 
     /// <summary>Index names share one namespace per schema and PostgreSQL truncates at 63 bytes: prefix with the table,
     /// and shorten with a hash when too long.</summary>
@@ -194,7 +225,7 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
 
     public async Task<IReadOnlyList<JsonObject>> FindAsync(string collection, DocumentQuery query, CancellationToken ct = default)
     {
-        var (text, parameters) = PostgresSql.Select(collection, query);
+        var (text, parameters) = PostgresSql.Select(collection, query, TextFieldsOf(collection) ?? new HashSet<string>());
         if (query.Limit == 0) return [];
         return await ReadAsync<IReadOnlyList<JsonObject>>(collection, [], async conn =>
         {
@@ -210,7 +241,7 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
     public async Task<long> CountAsync(string collection, DocumentQuery? query = null, CancellationToken ct = default)
     {
         var table = PostgresSql.Table(collection);
-        var sql = new PostgresSql();
+        var sql = new PostgresSql(TextFieldsOf(collection));
         var text = $"SELECT count(*) FROM {table} WHERE {sql.Where(query?.Filters ?? [])}";
         return await ReadAsync(collection, 0L, async conn =>
         {
@@ -234,7 +265,7 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
     public async Task<long> DeleteManyAsync(string collection, DocumentQuery query, CancellationToken ct = default)
     {
         var table = PostgresSql.Table(collection);
-        var sql = new PostgresSql();
+        var sql = new PostgresSql(TextFieldsOf(collection));
         var text = $"DELETE FROM {table} WHERE {sql.Where(query.Filters)}";
         return await ReadAsync(collection, 0L, async conn =>
         {

@@ -113,16 +113,83 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
             await analyze.ExecuteNonQueryAsync();
         }
 
-        Assert.Contains("events__delivery_id", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("delivery_id", "d10"))));
-        Assert.Contains("events__repo", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("repo", "r7"))));
-        Assert.Contains("events__received_at", await ExplainAsync(cs, "events", DocumentQuery.All.OrderBy("received_at", descending: true).Take(50)));
-        Assert.Contains("events__created_at", await ExplainAsync(cs, "events",
+        Assert.Contains("events__delivery_id_text", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("delivery_id", "d10"))));
+        Assert.Contains("events__repo_text", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("repo", "r7"))));
+        Assert.Contains("events__repo_text", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.In("repo", ["r7", "r8"]))));
+        Assert.Contains("events__received_at_text", await ExplainAsync(cs, "events", DocumentQuery.All.OrderBy("received_at", descending: true).Take(50)));
+        // The event list: newest received first, filtered by type (no index of its own) or repository.
+        Assert.Contains("events__received_at_text", await ExplainAsync(cs, "events",
+            DocumentQuery.Where(Filter.Eq("type", "push")).OrderBy("received_at", descending: true).Take(50)));
+        Assert.Contains("events__received_at_text", await ExplainAsync(cs, "events",
+            DocumentQuery.Where(Filter.Gte("received_at", "1970-01-02T00:00:00.000Z"))));
+        Assert.Contains("events__created_at_text", await ExplainAsync(cs, "events",
             DocumentQuery.Where(Filter.Gte("created_at", "1970-01-02T00:00:00.000Z"), Filter.Lt("created_at", "1970-01-02T01:00:00.000Z"))));
+        Assert.Contains("events__created_at_text", await ExplainAsync(cs, "events", DocumentQuery.All.OrderBy("created_at").Take(1)));
         Assert.Contains("events_pkey", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.In("_id", ["e1", "e2"]))));
 
         // The sparse index still answers "which events have a delivery id"; events without one are found too.
         Assert.Equal(300, await store.CountAsync("events", DocumentQuery.Where(Filter.Exists("delivery_id"))));
         Assert.Equal(2700, await store.CountAsync("events", DocumentQuery.Where(Filter.Exists("delivery_id", false))));
+    }
+
+    [Fact]
+    public async Task A_data_directory_with_the_earlier_jsonb_indexes_is_migrated_on_start()
+    {
+        var cs = await postgres.CreateDatabaseAsync("migrate");
+        await using var store = new PostgresStore(cs);
+        // The events collection as releases before the text indexes created it.
+        var earlier = new CollectionDefinition("events", new[] { "repo", "type", "created_at", "received_at" }
+            .Select(f => new IndexDefinition(f, [f])).Append(new IndexDefinition("delivery_id", ["delivery_id"]) { Sparse = true }).ToList());
+        await store.EnsureCollectionsAsync([earlier]);
+        await store.UpsertAsync("events", "e1", new JsonObject { ["repo"] = "a/b", ["type"] = "push", ["received_at"] = "2026-01-01T00:00:00.000Z" });
+        Assert.Equal(["events__created_at", "events__delivery_id", "events__received_at", "events__repo", "events__type", "events_pkey"], await IndexesAsync(cs));
+
+        await StoreSchema.EnsureAsync(store);
+        await StoreSchema.EnsureAsync(store); // idempotent
+        Assert.Equal(["events__created_at_text", "events__delivery_id_text", "events__received_at_text", "events__repo_text", "events_pkey"], await IndexesAsync(cs));
+        Assert.Equal(1, await store.CountAsync("events", DocumentQuery.Where(Filter.Eq("repo", "a/b"))));
+    }
+
+    private static async Task<List<string>> IndexesAsync(string connectionString)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE tablename = 'events' ORDER BY indexname COLLATE \"C\"", conn);
+        var names = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        return names;
+    }
+}
+
+/// <summary>Queries on text-indexed fields keep the typed semantics of the jsonb ones: a string value only matches strings.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresTextIndexTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task String_filters_on_a_text_indexed_field_match_only_strings_and_sort_as_binary_text()
+    {
+        await using var store = new PostgresStore(await postgres.CreateDatabaseAsync("textindex"));
+        await store.EnsureCollectionsAsync([new CollectionDefinition("things", new IndexDefinition("code", ["code"]) { Text = true })]);
+        await store.UpsertManyAsync("things", new (string Id, JsonNode? Code)[]
+        {
+            ("s5", "5"), ("n5", 5), ("sB", "B"), ("sa", "a"), ("nul", "a\u0000b"), ("jnull", null), ("bool", true), ("obj", new JsonObject { ["x"] = "5" }),
+        }.Select(t => KeyValuePair.Create(t.Id, new JsonObject { ["code"] = t.Code })).Append(KeyValuePair.Create("missing", new JsonObject())).ToList());
+
+        async Task<string[]> Ids(DocumentQuery q) => (await store.FindAsync("things", q)).Select(d => d["_id"]!.GetValue<string>()).ToArray();
+        Assert.Equal(["s5"], await Ids(DocumentQuery.Where(Filter.Eq("code", "5"))));
+        Assert.Equal(["n5"], await Ids(DocumentQuery.Where(Filter.Eq("code", 5))));
+        Assert.Equal(["bool"], await Ids(DocumentQuery.Where(Filter.Eq("code", true))));
+        Assert.Equal(["nul"], await Ids(DocumentQuery.Where(Filter.Eq("code", "a\u0000b"))));
+        Assert.Equal(["jnull", "missing"], await Ids(DocumentQuery.Where(Filter.Eq("code", null)).OrderBy("_id")));
+        // Binary order: "5" < "B" < "a"; numbers, objects and booleans are outside a string range.
+        Assert.Equal(["sB", "sa", "nul"], await Ids(DocumentQuery.Where(Filter.Gt("code", "5")).OrderBy("code")));
+        Assert.Equal(["s5", "sB"], await Ids(DocumentQuery.Where(Filter.Lt("code", "a")).OrderBy("code")));
+        Assert.Equal(["n5", "s5", "sa"], await Ids(DocumentQuery.Where(Filter.In("code", [JsonValue.Create("5"), JsonValue.Create(5), JsonValue.Create("a")])).OrderBy("_id")));
+        Assert.Equal(["jnull", "missing", "sB"], await Ids(DocumentQuery.Where(Filter.In("code", [JsonValue.Create("B"), null])).OrderBy("_id")));
+        Assert.Equal(4, await store.CountAsync("things", DocumentQuery.Where(Filter.Gte("code", "5"))));
+        Assert.Equal(["nul", "sa", "sB", "s5"], await Ids(DocumentQuery.Where(Filter.Gte("code", "5")).OrderBy("code", descending: true)));
+        Assert.Equal(1, await store.DeleteManyAsync("things", DocumentQuery.Where(Filter.Eq("code", "B"))));
     }
 }
 

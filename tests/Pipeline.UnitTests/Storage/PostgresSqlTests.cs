@@ -68,6 +68,21 @@ public sealed class PostgresSqlTests
     public void Unsafe_collection_names_are_rejected(string name) => Assert.Throws<ArgumentException>(() => PostgresSql.Table(name));
 
     [Fact]
+    public void String_values_on_text_indexed_fields_compare_as_text_guarded_by_the_json_type()
+    {
+        var sql = new PostgresSql(new HashSet<string> { "repo", "at" });
+        Assert.Equal("(((doc->>'repo') COLLATE \"C\") = @p0 AND jsonb_typeof((doc->'repo')) = 'string')", sql.Where([Filter.Eq("repo", "a/b")]));
+        Assert.Equal(NpgsqlDbType.Text, sql.Parameters[0].NpgsqlDbType);
+        Assert.Equal("a/b", sql.Parameters[0].Value);
+        Assert.Equal("(jsonb_typeof((doc->'at')) = 'string' AND ((doc->>'at') COLLATE \"C\") >= @p1)", sql.Where([Filter.Gte("at", "2024")]));
+        // Numbers on the same field, and fields without a text index, stay jsonb comparisons.
+        Assert.Equal("((doc->'repo') = @p2)", sql.Where([Filter.Eq("repo", 5)]));
+        Assert.Equal("((doc->'n') = @p3)", sql.Where([Filter.Eq("n", "5")]));
+        Assert.Equal(" ORDER BY ((doc->>'at') COLLATE \"C\") DESC NULLS LAST, id COLLATE \"C\" DESC", sql.OrderBy(DocumentQuery.All.OrderBy("at", true)));
+        Assert.Equal("((doc #>> '{a,b}') COLLATE \"C\")", PostgresSql.TextPath("a.b"));
+    }
+
+    [Fact]
     public void Sorting_puts_missing_values_first_ascending_and_breaks_ties_by_id()
     {
         Assert.Equal(" ORDER BY (doc->'n') ASC NULLS FIRST, id COLLATE \"C\" ASC", new PostgresSql().OrderBy(DocumentQuery.All.OrderBy("n")));

@@ -69,6 +69,12 @@ public sealed class StoreOptionsTests
         Assert.Contains(predictions.Indexes, i => i.Name == "created_at");
         Assert.Contains(merged, c => c.Name == "custom");
         var events = merged.Single(c => c.Name == "events");
-        Assert.Equal(["repo", "type", "created_at", "delivery_id", "received_at"], events.Indexes.Select(i => i.Fields[0]));
+        Assert.Equal(["repo", "created_at", "delivery_id", "received_at"], events.Indexes.Select(i => i.Fields[0]));
+        Assert.All(events.Indexes, i => Assert.True(i.Text));
+        Assert.Equal(["type"], events.RetiredIndexes);
+        // An extra definition that still declares a retired index keeps it.
+        var keeping = StoreSchema.Merge([new CollectionDefinition("events", new IndexDefinition("type", ["type"]))]).Single(c => c.Name == "events");
+        Assert.Empty(keeping.RetiredIndexes);
+        Assert.Contains(keeping.Indexes, i => i.Name == "type");
     }
 }
