@@ -24,7 +24,12 @@ public class ServingHotPathEquivalenceTests
         var issues = new SyntheticIssueGenerator(7).Generate(300, IssueDatasetBuilder.SyntheticStart, IssueDatasetBuilder.SyntheticEnd);
         var requests = issues.Select(i => new IssuePredictionRequest
         {
-            Title = i.Title, Body = i.Body, Repo = i.Repo, Author = i.Author, AuthorAssociation = i.AuthorAssociation, Language = i.Language,
+            Title = i.Title,
+            Body = i.Body,
+            Repo = i.Repo,
+            Author = i.Author,
+            AuthorAssociation = i.AuthorAssociation,
+            Language = i.Language,
             Labels = i.Labels.ToList(),
         }).ToList();
         requests.Add(new IssuePredictionRequest { Title = "only a title" });
