@@ -154,5 +154,33 @@ public static class IssueDocumentSchema
             ? t.UtcDateTime
             : null;
 
-    public static string FormatTime(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    /// <summary><c>yyyy-MM-ddTHH:mm:ss.fffZ</c> of the UTC time (milliseconds truncated), written digit by digit: every
+    /// logged prediction formats one, and the custom-format path of <see cref="DateTime.ToString(string)"/> cost more than
+    /// the rest of the log document.</summary>
+    public static string FormatTime(DateTime t) => string.Create(24, t.ToUniversalTime(), static (span, u) =>
+    {
+        Digits(span, u.Year, 4);
+        span[4] = '-';
+        Digits(span[5..], u.Month, 2);
+        span[7] = '-';
+        Digits(span[8..], u.Day, 2);
+        span[10] = 'T';
+        Digits(span[11..], u.Hour, 2);
+        span[13] = ':';
+        Digits(span[14..], u.Minute, 2);
+        span[16] = ':';
+        Digits(span[17..], u.Second, 2);
+        span[19] = '.';
+        Digits(span[20..], u.Millisecond, 3);
+        span[23] = 'Z';
+    });
+
+    private static void Digits(Span<char> span, int value, int width)
+    {
+        for (var i = width - 1; i >= 0; i--)
+        {
+            span[i] = (char)('0' + value % 10);
+            value /= 10;
+        }
+    }
 }

@@ -38,8 +38,12 @@ public static class IssueFeaturizer
     public static HistoryFeatures HistoryOf(IssueRecord target, IEnumerable<IssueRecord> known)
     {
         var list = known.Where(i => i.Id != target.Id).Append(target).ToList();
-        return ComputeHistory(list)[^1];
+        return list.Count == 1 ? NoPriorIssues : ComputeHistory(list)[^1];
     }
+
+    /// <summary>What <see cref="ComputeHistory"/> gives an issue with no other issue known: no activity, no closures, no
+    /// prior issues, the smoothed rate (0+1)/(0+2). Served for every issue of a repository and author not read yet.</summary>
+    public static HistoryFeatures NoPriorIssues { get; } = new(0, 0f, 0, (0 + 1f) / (0 + 2f));
 
     /// <summary>Token standing for "no labels known", so the label bag is never empty.</summary>
     public const string NoLabels = "none";

@@ -34,6 +34,7 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
         var repo = Lookup("repo:" + target.Repo, now);
         var author = string.IsNullOrWhiteSpace(target.Author) || target.Author == "unknown" ? null : Lookup("author:" + target.Author, now);
         if (repo is null && author is null) return (HistoryFeatures.Empty, null);
+        if (repo is not { Issues.Count: > 0 } && author is not { Issues.Count: > 0 }) return (IssueFeaturizer.NoPriorIssues, repo?.Language);
         return (IssueFeaturizer.HistoryOf(target, Union(repo?.Issues, author?.Issues)), repo?.Language);
     }
 

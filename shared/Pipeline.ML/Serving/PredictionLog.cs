@@ -45,9 +45,13 @@ public sealed class PredictionLog
 
     public void Enqueue(string id, JsonObject document)
     {
-        if (_channel.Writer.TryWrite(new(id, document))) Interlocked.Increment(ref _enqueued);
+        if (_channel.Writer.TryWrite(new(id, document)))
+        {
+            // Reading the depth takes the channel's lock again: refresh the gauge every 32nd entry (the writer refreshes
+            // it after each batch too) instead of on every one.
+            if ((Interlocked.Increment(ref _enqueued) & 31) == 1) _metrics.SetQueueDepth(_channel.Reader.Count);
+        }
         else CountDropped(1, "stopped"); // only after Complete: the host is shutting down
-        _metrics.SetQueueDepth(_channel.Reader.Count);
     }
 
     /// <summary>Closes the queue (graceful stop): the writer drains what it holds, then ends.</summary>

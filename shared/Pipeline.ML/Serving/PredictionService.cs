@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -175,13 +177,20 @@ public sealed class PredictionService
         return new IssueBatchPredictionResponse(items.Count, results, Math.Round(sw.Elapsed.TotalMilliseconds, 3));
     }
 
-    private static JsonObject LabelerOutputDocument(LabelerPrediction label) => new()
+    private static JsonObject LabelerOutputDocument(LabelerPrediction label) => new(
+    [
+        new("label", label.Label),
+        new("confidence", label.Confidence),
+        new("labels", ScoresArray(label.Labels)),
+        new("top", ScoresArray(label.Top)),
+    ]);
+
+    private static JsonArray ScoresArray(IReadOnlyList<LabelScore> scores)
     {
-        ["label"] = label.Label,
-        ["confidence"] = label.Confidence,
-        ["labels"] = new JsonArray(label.Labels.Select(t => (JsonNode)new JsonObject { ["label"] = t.Label, ["score"] = t.Score }).ToArray()),
-        ["top"] = new JsonArray(label.Top.Select(t => (JsonNode)new JsonObject { ["label"] = t.Label, ["score"] = t.Score }).ToArray()),
-    };
+        var items = new JsonNode?[scores.Count];
+        for (var i = 0; i < items.Length; i++) items[i] = new JsonObject([new("label", scores[i].Label), new("score", scores[i].Score)]);
+        return new JsonArray(items);
+    }
 
     private static JsonObject TimeToCloseOutputDocument(TimeToClosePrediction ttc) => new()
     {
@@ -215,11 +224,55 @@ public sealed class PredictionService
         _ => false,
     };
 
+    /// <summary>SHA-256 (lower-case hex) of the UTF-8 of repo, title, body, author, association, language and the
+    /// comma-joined labels, separated by U+001F. Encoded part by part into one pooled buffer: the same bytes as encoding
+    /// the joined string (no surrogate pair can span a separator), without building it.</summary>
     public static string InputHash(IssuePredictionRequest r)
     {
-        var raw = string.Join('\u001f', r.Repo, r.Title, r.Body, r.Author, r.AuthorAssociation, r.Language, string.Join(',', r.Labels ?? []));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
+        var labels = r.Labels ?? [];
+        var max = 6 + Math.Max(0, labels.Count - 1);
+        max += Encoding.UTF8.GetMaxByteCount((r.Repo?.Length ?? 0) + (r.Title?.Length ?? 0) + (r.Body?.Length ?? 0) + (r.Author?.Length ?? 0) +
+            (r.AuthorAssociation?.Length ?? 0) + (r.Language?.Length ?? 0));
+        foreach (var label in labels) max += Encoding.UTF8.GetMaxByteCount(label?.Length ?? 0);
+        var buffer = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            var n = Encode(r.Repo, buffer, 0);
+            buffer[n++] = 0x1f;
+            n = Encode(r.Title, buffer, n);
+            buffer[n++] = 0x1f;
+            n = Encode(r.Body, buffer, n);
+            buffer[n++] = 0x1f;
+            n = Encode(r.Author, buffer, n);
+            buffer[n++] = 0x1f;
+            n = Encode(r.AuthorAssociation, buffer, n);
+            buffer[n++] = 0x1f;
+            n = Encode(r.Language, buffer, n);
+            buffer[n++] = 0x1f;
+            for (var i = 0; i < labels.Count; i++)
+            {
+                if (i > 0) buffer[n++] = (byte)',';
+                n = Encode(labels[i], buffer, n);
+            }
+            // One SHA-256 state per thread, reset by each hash: the one-shot SHA256.HashData set up a digest per call,
+            // which cost more than hashing the few kilobytes.
+            var sha = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(buffer, 0, n);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            sha.GetHashAndReset(hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
+
+    [ThreadStatic]
+    private static IncrementalHash? _sha256;
+
+    private static int Encode(string? value, byte[] buffer, int offset) =>
+        string.IsNullOrEmpty(value) ? offset : offset + Encoding.UTF8.GetBytes(value, buffer.AsSpan(offset));
 
     internal void Record(string model, int version, string source, double latencyMs, string hash, IssuePredictionRequest request, IssueModelInput input, JsonObject output,
         string datasetSource, string? id = null)
@@ -227,34 +280,73 @@ public sealed class PredictionService
         _metrics.Predictions.Add(1, new("model", model), new("version", version), new("source", source));
         _metrics.Latency.Record(latencyMs, new KeyValuePair<string, object?>("model", model));
         var now = DateTime.UtcNow;
-        var doc = new JsonObject
+        // Built from arrays of properties (the object is sized once instead of growing per property).
+        JsonObject features = new(
+        [
+            new("text_chars", input.Text.Length),
+            new("RepoActivity30d", input.RepoActivity30d),
+            new("RepoMeanCloseDays", Math.Round(input.RepoMeanCloseDays, 4)),
+            new("AuthorPriorIssues", input.AuthorPriorIssues),
+            new("AuthorFastCloseRate", Math.Round(input.AuthorFastCloseRate, 4)),
+            new("TextLength", Math.Round(input.TextLength, 4)),
+            new("Repo", input.Repo),
+            new("AuthorAssociation", input.AuthorAssociation),
+            new("Language", input.Language),
+            new("labels", input.LabelsText),
+        ]);
+        JsonObject doc = new(
+        [
+            new("model", model),
+            new("version", version),
+            new("created_at", IssueDocumentSchema.FormatTime(now)),
+            new("source", source),
+            new("dataset_source", datasetSource),
+            new("input_hash", hash),
+            new("issue_ref", request.IssueRef),
+            new("repo", input.Repo),
+            new("features", features),
+            new("output", output),
+            new("latency_ms", Math.Round(latencyMs, 3)),
+            new("resolved", false),
+        ]);
+        _log.Enqueue(id ?? LogId(now), doc);
+    }
+
+    /// <summary>Process-wide random half of <see cref="LogId"/>'s unique part; the other half counts up.</summary>
+    private static readonly ulong LogIdPrefix = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+
+    private static long _logIdCounter;
+
+    /// <summary>
+    /// <c>yyyyMMddHHmmssfff-</c> and 32 hex digits, the shape of the former timestamp-and-<see cref="Guid.NewGuid"/> ids,
+    /// but unique by a random per-process prefix and a counter (a random GUID per entry cost a getrandom call each).
+    /// </summary>
+    private static string LogId(DateTime now)
+    {
+        var counter = (ulong)Interlocked.Increment(ref _logIdCounter);
+        return string.Create(50, (now, counter), static (span, state) =>
         {
-            ["model"] = model,
-            ["version"] = version,
-            ["created_at"] = IssueDocumentSchema.FormatTime(now),
-            ["source"] = source,
-            ["dataset_source"] = datasetSource,
-            ["input_hash"] = hash,
-            ["issue_ref"] = request.IssueRef,
-            ["repo"] = input.Repo,
-            ["features"] = new JsonObject
-            {
-                ["text_chars"] = input.Text.Length,
-                ["RepoActivity30d"] = input.RepoActivity30d,
-                ["RepoMeanCloseDays"] = Math.Round(input.RepoMeanCloseDays, 4),
-                ["AuthorPriorIssues"] = input.AuthorPriorIssues,
-                ["AuthorFastCloseRate"] = Math.Round(input.AuthorFastCloseRate, 4),
-                ["TextLength"] = Math.Round(input.TextLength, 4),
-                ["Repo"] = input.Repo,
-                ["AuthorAssociation"] = input.AuthorAssociation,
-                ["Language"] = input.Language,
-                ["labels"] = input.LabelsText,
-            },
-            ["output"] = output,
-            ["latency_ms"] = Math.Round(latencyMs, 3),
-            ["resolved"] = false,
-        };
-        _log.Enqueue(id ?? $"{now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}", doc);
+            var (t, n) = state;
+            Digits(span, t.Year, 4);
+            Digits(span[4..], t.Month, 2);
+            Digits(span[6..], t.Day, 2);
+            Digits(span[8..], t.Hour, 2);
+            Digits(span[10..], t.Minute, 2);
+            Digits(span[12..], t.Second, 2);
+            Digits(span[14..], t.Millisecond, 3);
+            span[17] = '-';
+            LogIdPrefix.TryFormat(span[18..], out _, "x16", CultureInfo.InvariantCulture);
+            n.TryFormat(span[34..], out _, "x16", CultureInfo.InvariantCulture);
+        });
+    }
+
+    private static void Digits(Span<char> span, int value, int width)
+    {
+        for (var i = width - 1; i >= 0; i--)
+        {
+            span[i] = (char)('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
 using Pipeline.ML.Data;
 using Pipeline.ML.Training;
@@ -9,13 +8,16 @@ namespace Pipeline.ML.Serving;
 /// A pool of <see cref="PredictionEngine{TSrc,TDst}"/> (which is not thread-safe) over one loaded model version, in the
 /// manner of ObjectPool/PredictionEnginePool: each call rents an engine with its own output object for its exclusive use,
 /// reads what it needs from the output while it holds it (the output is reused by the next renter), and returns it.
-/// Renting and returning allocate nothing; at most <c>maxRetained</c> engines are kept. A hot-swap replaces the whole
-/// <see cref="ServedModel"/> and with it the pool, so an engine of one version never serves another.
+/// Renting and returning allocate nothing; at most <c>maxRetained</c> engines are kept. The pool is a stack (last returned,
+/// first rented): under a thread pool larger than the core count a queue handed out the least recently used engine, whose
+/// buffers had left the CPU caches, and the engine calls cost ~1.5× those of a thread-local pool. A hot-swap replaces the
+/// whole <see cref="ServedModel"/> and with it the pool, so an engine of one version never serves another.
 /// </summary>
 public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, TOutput>> factory, int maxRetained) where TOutput : class, new()
 {
-    private readonly ConcurrentQueue<Lease> _engines = new();
-    private int _retained;
+    private readonly Lease?[] _engines = new Lease?[maxRetained];
+    private readonly Lock _gate = new();
+    private int _count;
 
     private sealed class Lease(PredictionEngine<IssueModelInput, TOutput> engine)
     {
@@ -26,16 +28,7 @@ public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, T
     /// <summary>Predicts into the rented engine's output and returns <paramref name="read"/> of it (called while rented).</summary>
     public TResult Predict<TState, TResult>(IssueModelInput input, TState state, Func<TOutput, TState, TResult> read)
     {
-        Lease lease;
-        if (_engines.TryDequeue(out var pooled))
-        {
-            Interlocked.Decrement(ref _retained);
-            lease = pooled;
-        }
-        else
-        {
-            lease = new Lease(factory());
-        }
+        var lease = Rent() ?? new Lease(factory());
         try
         {
             lease.Engine.Predict(input, ref lease.Output);
@@ -43,12 +36,28 @@ public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, T
         }
         finally
         {
-            if (Interlocked.Increment(ref _retained) <= maxRetained) _engines.Enqueue(lease);
-            else
-            {
-                Interlocked.Decrement(ref _retained);
-                lease.Engine.Dispose();
-            }
+            if (!Return(lease)) lease.Engine.Dispose();
+        }
+    }
+
+    private Lease? Rent()
+    {
+        lock (_gate)
+        {
+            if (_count == 0) return null;
+            var lease = _engines[--_count];
+            _engines[_count] = null;
+            return lease;
+        }
+    }
+
+    private bool Return(Lease lease)
+    {
+        lock (_gate)
+        {
+            if (_count == _engines.Length) return false;
+            _engines[_count++] = lease;
+            return true;
         }
     }
 }
@@ -94,8 +103,13 @@ public sealed class ServedModel
     {
         var probabilities = output.LabelProbabilities;
         var (predicted, best) = LabelerSpec.Decide(Model, probabilities);
-        var top = Model.Labels.Select((l, k) => new LabelScore(l, Math.Round(k < probabilities.Length ? probabilities[k] : 0, 6)))
-            .OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal).Take(Math.Max(1, topK)).ToList();
+        var labels = Model.Labels;
+        var scores = new LabelScore[labels.Length];
+        for (var k = 0; k < labels.Length; k++) scores[k] = new LabelScore(labels[k], Math.Round(k < probabilities.Length ? probabilities[k] : 0, 6));
+        Array.Sort(scores, LabelerSpec.ByScoreThenLabel);
+        var count = Math.Min(scores.Length, Math.Max(1, topK));
+        var top = new List<LabelScore>(count);
+        for (var k = 0; k < count; k++) top.Add(scores[k]);
         return new LabelerPrediction(Name, Version, best.Label, best.Score, top) { Labels = predicted, DatasetSource = DatasetSource };
     }
 

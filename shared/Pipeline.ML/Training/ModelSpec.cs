@@ -186,12 +186,28 @@ public sealed class LabelerSpec : ModelSpec
     }
 
     /// <summary>Labels at or above their threshold, by descending score, and the top-scoring label.</summary>
+    /// <remarks>Called once per served prediction and per evaluated row, so it loops instead of sorting through LINQ
+    /// twice; the order (score descending, then label ordinal) is the same total order as before.</remarks>
     public static (List<LabelScore> Predicted, LabelScore Top) Decide(FittedModel model, float[] probabilities)
     {
-        var scores = model.Labels.Select((l, k) => new LabelScore(l, Math.Round(k < probabilities.Length && float.IsFinite(probabilities[k]) ? probabilities[k] : 0, 6))).ToList();
-        var predicted = scores.Where((s, k) => s.Score >= model.Thresholds[k]).OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal).ToList();
-        var top = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal).First();
-        return (predicted, top);
+        var labels = model.Labels;
+        var predicted = new List<LabelScore>();
+        LabelScore? top = null;
+        for (var k = 0; k < labels.Length; k++)
+        {
+            var score = new LabelScore(labels[k], Math.Round(k < probabilities.Length && float.IsFinite(probabilities[k]) ? probabilities[k] : 0, 6));
+            if (score.Score >= model.Thresholds[k]) predicted.Add(score);
+            if (top is null || ByScoreThenLabel(score, top) < 0) top = score;
+        }
+        predicted.Sort(ByScoreThenLabel);
+        return (predicted, top ?? throw new InvalidOperationException("Sequence contains no elements"));
+    }
+
+    /// <summary>Descending score (NaN last, as <see cref="Comparer{T}.Default"/> orders it), then label (ordinal).</summary>
+    internal static int ByScoreThenLabel(LabelScore x, LabelScore y)
+    {
+        var byScore = y.Score.CompareTo(x.Score);
+        return byScore != 0 ? byScore : string.CompareOrdinal(x.Label, y.Label);
     }
 
     public override Dictionary<string, double> Evaluate(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)
