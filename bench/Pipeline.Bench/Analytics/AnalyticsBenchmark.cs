@@ -163,6 +163,9 @@ public static class AnalyticsBenchmark
             {
                 view.CommandText = $"CREATE TEMP VIEW events AS SELECT * FROM read_parquet('{root}/date=*/part-0.parquet')";
                 view.ExecuteNonQuery();
+                // The jobs join the repositories table; the bench has none, like the runner's side (an empty view).
+                view.CommandText = "CREATE TEMP VIEW repositories AS SELECT CAST(NULL AS VARCHAR) AS repo_key, CAST(NULL AS VARCHAR) AS repo, CAST(NULL AS VARCHAR) AS language WHERE 1 = 0";
+                view.ExecuteNonQuery();
             }
             using var command = connection.CreateCommand();
             command.CommandText = job.Sql;
