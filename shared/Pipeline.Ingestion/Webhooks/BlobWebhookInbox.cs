@@ -9,11 +9,11 @@ namespace Pipeline.Ingestion.Webhooks;
 /// <summary>
 /// The inbox as blobs in one container (<c>GitHub:InboxContainer</c> on the <c>AzureWebJobsStorage</c> account; Azurite
 /// locally). Since group commit a blob holds a batch of deliveries framed by <see cref="InboxBatchFormat"/> (metadata
-/// <c>format=batch-v1</c>, <c>count</c>); a blob written before that holds one raw body with its headers as blob metadata
+/// <c>format=batch-v1</c>, <c>count</c>; each body Brotli-compressed unless <c>GitHub:InboxCompression=false</c>); a blob written before that holds one raw body with its headers as blob metadata
 /// (URL-escaped, metadata is ASCII only) and is still read. Names start with the receive time of the batch's first
 /// delivery so a listing drains oldest first; the put is conditional (<c>If-None-Match: *</c>) so it never overwrites.
 /// </summary>
-internal sealed class BlobWebhookInbox(BlobContainerClient container) : IWebhookInbox
+internal sealed class BlobWebhookInbox(BlobContainerClient container, bool compress = true) : IWebhookInbox
 {
     private const string EventKey = "githubevent";
     private const string DeliveryKey = "githubdelivery";
@@ -35,7 +35,7 @@ internal sealed class BlobWebhookInbox(BlobContainerClient container) : IWebhook
             [FormatKey] = InboxBatchFormat.FormatName,
             [CountKey] = deliveries.Count.ToString(CultureInfo.InvariantCulture),
         };
-        var content = BinaryData.FromBytes(InboxBatchFormat.Encode(deliveries));
+        var content = BinaryData.FromBytes(InboxBatchFormat.Encode(deliveries, compress));
         var options = new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
         var blob = container.GetBlobClient(name);
         try

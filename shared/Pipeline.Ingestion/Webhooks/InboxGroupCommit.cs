@@ -92,16 +92,19 @@ internal sealed class InboxGroupCommit
                 entries = batch.Entries.Where(e => !e.Written.Task.IsCompleted).ToList();
             }
             if (entries.Count == 0) return;
+            var started = _time.GetTimestamp();
             try
             {
                 using var timeout = new CancellationTokenSource(_options.DurableWriteTimeout, _time);
                 var name = await _inbox.WriteAsync(entries.Select(e => e.Delivery).ToList(), timeout.Token).ConfigureAwait(false);
+                WebhookMetrics.InboxPutDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds);
                 WebhookMetrics.InboxBatches.Record(entries.Count);
                 _committed(name, entries);
                 foreach (var e in entries) e.Written.TrySetResult(name);
             }
             catch (Exception ex)
             {
+                WebhookMetrics.InboxPutDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds);
                 foreach (var e in entries) e.Written.TrySetException(ex);
             }
         }

@@ -59,6 +59,9 @@ public sealed class WebhookOptions
     /// <summary>Group commit: inbox puts in flight at once; while all are busy the open batch keeps growing.</summary>
     public int InboxMaxConcurrentWrites { get; set; } = 4;
 
+    /// <summary>Compress each inbox batch blob (Brotli, fastest level). Blobs of either kind are read whatever this says.</summary>
+    public bool InboxCompression { get; set; } = true;
+
     /// <summary>Relay: inbox blob deletes in flight at once (off the acknowledgement path).</summary>
     public int InboxDeleteConcurrency { get; set; } = 4;
 

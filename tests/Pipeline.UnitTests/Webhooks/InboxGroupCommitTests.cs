@@ -9,8 +9,10 @@ public sealed class InboxGroupCommitTests
 {
     private static readonly WebhookExample Issue = WebhookExamples.Of("issues").First();
 
-    [Fact]
-    public void A_framed_batch_round_trips_every_field_and_binary_bodies()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_framed_batch_round_trips_every_field_and_binary_bodies(bool compress)
     {
         var received = new DateTimeOffset(2026, 12, 2, 21, 0, 0, 123, TimeSpan.Zero).AddTicks(4567);
         var form = Encoding.ASCII.GetBytes("payload=" + Uri.EscapeDataString("{\"zen\":\"é\"}"));
@@ -23,7 +25,10 @@ public sealed class InboxGroupCommitTests
             new RawDelivery("ping", "id-4", null, null, received, ReadOnlyMemory<byte>.Empty),
         };
 
-        var decoded = InboxBatchFormat.Decode(InboxBatchFormat.Encode(deliveries));
+        var encoded = InboxBatchFormat.Encode(deliveries, compress);
+        var decoded = InboxBatchFormat.Decode(encoded);
+
+        if (compress) Assert.True(encoded.Length < Issue.Body.Length / 2, $"the JSON body is compressed ({encoded.Length} bytes for a {Issue.Body.Length}-byte body)");
 
         Assert.Equal(deliveries.Length, decoded.Count);
         for (var i = 0; i < deliveries.Length; i++)
@@ -38,6 +43,9 @@ public sealed class InboxGroupCommitTests
     {
         var encoded = InboxBatchFormat.Encode([Raw("a"), Raw("b")]);
         Assert.Throws<FormatException>(() => InboxBatchFormat.Decode(encoded.AsMemory(0, encoded.Length - 1)));
+        var compressed = InboxBatchFormat.Encode([Raw("a")], compress: true);
+        compressed[^10] ^= 0xFF;
+        Assert.Throws<FormatException>(() => InboxBatchFormat.Decode(compressed));
         Assert.Throws<FormatException>(() => InboxBatchFormat.Decode(Issue.Body));
     }
 
