@@ -29,7 +29,8 @@ namespace Pipeline.Bench.Webhooks;
 /// <item><c>/azurite-put</c>: reads the body and writes it as one blob to Azurite (a bare <c>BlobClient.UploadAsync</c>), then
 /// 202 — the floor of a durable write on this machine;</item>
 /// <item><c>/durable</c>: the production composition (<c>AddPipelineWebhooks</c>, <c>GitHub:DurableAcceptance=true</c>): the
-/// real handler writes the raw delivery to the blob inbox on Azurite before 202, and the relay publishes it to Kafka
+/// real handler hands the raw delivery to the inbox's group commit (concurrent deliveries become one framed blob on
+/// Azurite, each answered 202 only after that put is confirmed), and the relay publishes it to Kafka
 /// (the production publisher on librdkafka's mock cluster) and deletes the blob; after each of its slices the bench waits
 /// for the relay to finish, so that work does not land in the other targets' slices;</item>
 /// <item><c>/kafka-linger-N</c>: the real handler publishing inline through the production <see cref="KafkaEventPublisher"/>
@@ -38,7 +39,7 @@ namespace Pipeline.Bench.Webhooks;
 /// An open-loop .NET load driver sends signed <c>issues</c> payloads (a real @octokit/webhooks-examples body) at a fixed
 /// rate; latency is measured from each request's scheduled send time (no coordinated omission) to its response. Targets
 /// take turns in one-second slices (after a warm-up of each) so that noise from other processes affects them alike.
-/// Usage: <c>webhooks [--rate 2000] [--seconds 10] [--warmup 3] [--lingers 5,1] [--no-durable] [--markdown path]</c>.
+/// Usage: <c>webhooks [--rate 2000] [--seconds 10] [--warmup 3] [--lingers 5,1] [--no-durable] [--relay-to-memory] [--markdown path]</c>.
 /// </summary>
 public static class WebhookLatencyBenchmark
 {
@@ -79,7 +80,9 @@ public static class WebhookLatencyBenchmark
             var relayKafka = Options.Create(new KafkaOptions { BootstrapServers = broker.BootstrapServers, Topic = "bench.events", ClientId = "bench-relay" });
             var relayProducer = new KafkaProducerHost(new ClientConfigFactory(relayKafka), NullLogger<KafkaProducerHost>.Instance);
             producers.Add(relayProducer);
-            builder.Services.AddSingleton<IEventPublisher>(new KafkaEventPublisher(relayProducer, relayKafka));
+            // --relay-to-memory: the relay hands events to a counter instead of Kafka, to separate the broker's share of the
+            // machine from the inbox's (a diagnostic, not the production composition).
+            builder.Services.AddSingleton<IEventPublisher>(args.Contains("--relay-to-memory") ? new CountingPublisher() : new KafkaEventPublisher(relayProducer, relayKafka));
             builder.Services.AddPipelineWebhooks(builder.Configuration);
             bareContainer = new BlobContainerClient(azurite.ConnectionString, "bench-bare-put");
             await bareContainer.CreateIfNotExistsAsync();
@@ -128,6 +131,24 @@ public static class WebhookLatencyBenchmark
         }
         targets.AddRange(lingers.Select(l => ($"webhook handler, Kafka publisher (linger.ms={l}, acks=all, idempotent)", $"/kafka-linger-{l}")));
         var relay = azurite is null ? null : app.Services.GetRequiredService<WebhookRelay>();
+        // Group commit's own view: deliveries per inbox blob and the put time of each blob (timed slices only).
+        var batchSizes = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var putMs = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var recording = false;
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name is "webhooks.inbox_batch_size" or "webhooks.inbox_put_duration") l.EnableMeasurementEvents(instrument);
+        };
+        meters.SetMeasurementEventCallback<int>((_, value, _, _) =>
+        {
+            if (recording) batchSizes.Add(value);
+        });
+        meters.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            if (recording) putMs.Add(value);
+        });
+        meters.Start();
         var relayWait = TimeSpan.Zero;
         async Task AfterSliceAsync(string path)
         {
@@ -145,6 +166,7 @@ public static class WebhookLatencyBenchmark
             ErrorKinds.Clear();
         }
         var samples = targets.Select(_ => new Samples()).ToList();
+        recording = true;
         var loadBefore = BenchMachine.LoadAverage();
         for (var second = 0; second < seconds; second++)
         {
@@ -182,6 +204,14 @@ public static class WebhookLatencyBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"durable acceptance: p99 {d.P99:F2} ms = {d.P99 / baseline.P99:F2}x bare Kestrel (target <= 3x: {(d.P99 <= 3 * baseline.P99 ? "met" : "NOT met")}), " +
                 $"{d.P99 / put.P99:F2}x the bare Azurite put; relay drained in {relayWait.TotalSeconds:F1} s in all; inbox left: {relay!.Pending}"));
+            var sizes = batchSizes.Order().ToArray();
+            var puts = putMs.Order().ToArray();
+            if (sizes.Length > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"group commit: {sizes.Length} inbox blobs for {sizes.Sum()} deliveries (mean {sizes.Average():F1}, p50 {sizes[sizes.Length / 2]}, max {sizes[^1]} per blob); " +
+                    $"put p50 {puts[puts.Length / 2]:F1} ms, p99 {puts[Math.Min(puts.Length - 1, (int)(puts.Length * 0.99))]:F1} ms, max {puts[^1]:F1} ms"));
+            }
         }
         Console.WriteLine($"load average before {loadBefore}, after {loadAfter}");
         if (markdownPath is not null) await File.WriteAllTextAsync(markdownPath, table + "\n");

@@ -153,6 +153,12 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'GitHub__InboxContainer', value: 'webhook-inbox' }
             { name: 'GitHub__StorageConnectionString', value: '' }
             { name: 'GitHub__RelaySweepInterval', value: '00:01:00' }
+            { name: 'GitHub__InboxBatchMaxDeliveries', value: '256' }
+            { name: 'GitHub__InboxBatchMaxBytes', value: '4194304' }
+            { name: 'GitHub__InboxBatchLinger', value: '00:00:00.002' }
+            { name: 'GitHub__InboxMaxConcurrentWrites', value: '4' }
+            { name: 'GitHub__InboxDeleteConcurrency', value: '4' }
+            { name: 'GitHub__InboxCompression', value: 'true' }
             { name: 'Poller__ApiBaseUrl', value: 'https://api.github.com/' }
             { name: 'Poller__MinRemainingQuota', value: '100' }
             { name: 'Poller__MaxPages', value: '10' }

@@ -46,6 +46,25 @@ public sealed class WebhookOptions
     /// <summary>How often the relay looks for inbox deliveries older than this that are not queued in memory.</summary>
     public TimeSpan RelaySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Group commit: most deliveries written as one inbox blob. 1 writes a blob per delivery.</summary>
+    public int InboxBatchMaxDeliveries { get; set; } = 256;
+
+    /// <summary>Group commit: most body bytes (plus framing) in one inbox blob; a single larger delivery is written alone.</summary>
+    public long InboxBatchMaxBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>Group commit: longest time a batch stays open for more deliveries after its first one before its put starts
+    /// (when a write slot is free). Added to every acknowledgement at low load; zero = start the put at once.</summary>
+    public TimeSpan InboxBatchLinger { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Group commit: inbox puts in flight at once; while all are busy the open batch keeps growing.</summary>
+    public int InboxMaxConcurrentWrites { get; set; } = 4;
+
+    /// <summary>Compress each inbox batch blob (Brotli, fastest level). Blobs of either kind are read whatever this says.</summary>
+    public bool InboxCompression { get; set; } = true;
+
+    /// <summary>Relay: inbox blob deletes in flight at once (off the acknowledgement path).</summary>
+    public int InboxDeleteConcurrency { get; set; } = 4;
+
     /// <summary>Every configured secret, trimmed, blanks and repeats removed.</summary>
     public IReadOnlyList<string> AllSecrets()
     {
@@ -82,6 +101,11 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         }
         if (o.DurableWriteTimeout <= TimeSpan.Zero) errors.Add("GitHub:DurableWriteTimeout must be positive");
         if (o.RelaySweepInterval <= TimeSpan.Zero) errors.Add("GitHub:RelaySweepInterval must be positive");
+        if (o.InboxBatchMaxDeliveries < 1) errors.Add("GitHub:InboxBatchMaxDeliveries must be at least 1");
+        if (o.InboxBatchMaxBytes < 1) errors.Add("GitHub:InboxBatchMaxBytes must be positive");
+        if (o.InboxBatchLinger < TimeSpan.Zero || o.InboxBatchLinger >= o.DurableWriteTimeout) errors.Add("GitHub:InboxBatchLinger must be between 0 and GitHub:DurableWriteTimeout");
+        if (o.InboxMaxConcurrentWrites < 1) errors.Add("GitHub:InboxMaxConcurrentWrites must be at least 1");
+        if (o.InboxDeleteConcurrency < 1) errors.Add("GitHub:InboxDeleteConcurrency must be at least 1");
         if (string.IsNullOrWhiteSpace(o.InboxContainer)) errors.Add("GitHub:InboxContainer must not be empty");
         if (o.DuplicateWindow < TimeSpan.Zero) errors.Add("GitHub:DuplicateWindow must not be negative");
         if (o.DuplicateCacheSize < 0) errors.Add("GitHub:DuplicateCacheSize must not be negative");

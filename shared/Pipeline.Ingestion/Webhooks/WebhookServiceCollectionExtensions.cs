@@ -29,7 +29,7 @@ public static class WebhookServiceCollectionExtensions
             clientOptions.Retry.MaxRetries = 2;
             clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
             clientOptions.Retry.NetworkTimeout = o.DurableWriteTimeout;
-            return new BlobWebhookInbox(new BlobContainerClient(o.StorageConnectionString, o.InboxContainer, clientOptions));
+            return new BlobWebhookInbox(new BlobContainerClient(o.StorageConnectionString, o.InboxContainer, clientOptions), o.InboxCompression);
         });
         services.TryAddSingleton(sp =>
         {

@@ -97,26 +97,138 @@ public sealed class DurableAcceptanceTests(KafkaFixture kafka, PostgresFixture p
     }
 
     [Fact]
-    public async Task Deliveries_left_in_the_inbox_are_drained_on_start_and_form_encoded_ones_are_accepted()
+    public async Task A_batch_put_but_not_relayed_before_a_crash_and_a_pre_batch_blob_are_both_published_on_restart()
     {
         var topics = kafka.NewTopics("drain");
-        var container = azurite.Azurite.ConnectionString;
         var inboxName = "inbox-" + Guid.NewGuid().ToString("N")[..8];
-        var inbox = new BlobWebhookInbox(new BlobContainerClient(container, inboxName));
-        var example = WebhookExamples.Of("issues").First();
-        var leftId = Guid.NewGuid().ToString();
-        await inbox.WriteAsync(new RawDelivery("issues", leftId, "application/json", null, DateTimeOffset.UtcNow, example.Body), CancellationToken.None);
+        var container = new BlobContainerClient(azurite.Azurite.ConnectionString, inboxName);
+        var inbox = new BlobWebhookInbox(container);
+        var examples = WebhookExamples.Every.Where(e => e.Event is "issues" or "pull_request" or "push").Take(12).ToList();
+
+        // A host that accepted a batch (put confirmed, callers answered 202) and was killed before its relay ran: the group
+        // commit writes to Azurite, its relay callback is never run.
+        var committedBlobs = new List<string>();
+        var commit = new InboxGroupCommit(inbox, new WebhookOptions { InboxBatchLinger = TimeSpan.FromMilliseconds(200) }, TimeProvider.System,
+            (name, _) => { lock (committedBlobs) committedBlobs.Add(name); });
+        var batchIds = examples.Select(_ => Guid.NewGuid().ToString()).ToList();
+        var entries = examples.Select((e, i) => commit.Add(
+            new RawDelivery(e.Event, batchIds[i], "application/json", null, DateTimeOffset.UtcNow, e.Body),
+            WebhookNormalization.Normalize(e.Event, batchIds[i], WebhookNormalization.Parse("application/json", e.Body).Payload, DateTimeOffset.UtcNow))).ToList();
+        await Task.WhenAll(entries.Select(e => e.Written.Task));
+        Assert.Single(committedBlobs);
+
+        // A blob written before group commit: the raw body, headers as metadata, exactly as the earlier writer stored it.
+        var legacy = WebhookExamples.Of("issues").First();
+        var legacyId = Guid.NewGuid().ToString();
+        await container.GetBlobClient($"{DateTime.UtcNow:yyyyMMdd'T'HHmmssfffffff}-{Guid.NewGuid():N}").UploadAsync(BinaryData.FromBytes(legacy.Body),
+            new Azure.Storage.Blobs.Models.BlobUploadOptions
+            {
+                Metadata = new Dictionary<string, string>
+                {
+                    ["githubevent"] = "issues",
+                    ["githubdelivery"] = Uri.EscapeDataString(legacyId),
+                    ["receivedat"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["contenttype"] = Uri.EscapeDataString("application/json"),
+                },
+            });
 
         await using var rig = await Rig.StartAsync(kafka, postgres, azurite, "drain", topics, inboxName);
-        await Wait.UntilAsync(() => rig.Rows() == 1, "the delivery left by an earlier process is relayed and stored", 120);
-        Assert.NotNull(await rig.Store.GetAsync(Collections.Events, "delivery:" + leftId));
+        await Wait.UntilAsync(() => rig.Rows() == examples.Count + 1, "every delivery of the batch and the pre-batch blob is relayed and stored", 120);
+        foreach (var id in batchIds.Append(legacyId)) Assert.NotNull(await rig.Store.GetAsync(Collections.Events, "delivery:" + id));
+        Assert.Equal(examples.Count + 1, kafka.ReadAll(topics.Topic, examples.Count + 1, TimeSpan.FromSeconds(30)).Count);
+        await Wait.UntilAsync(async () => await rig.InboxCountAsync() == 0, "both blobs are deleted after every delivery's report", 60);
 
-        var form = Encoding.ASCII.GetBytes("payload=" + Uri.EscapeDataString(Encoding.UTF8.GetString(example.Body)));
+        var form = Encoding.ASCII.GetBytes("payload=" + Uri.EscapeDataString(Encoding.UTF8.GetString(legacy.Body)));
         var formId = Guid.NewGuid().ToString();
         Assert.Equal(HttpStatusCode.Accepted, await rig.SendAsync(form, formId, "issues", "application/x-www-form-urlencoded"));
-        await Wait.UntilAsync(() => rig.Rows() == 2, "the form-encoded delivery is stored", 120);
+        await Wait.UntilAsync(() => rig.Rows() == examples.Count + 2, "the form-encoded delivery is stored", 120);
         var stored = await rig.Store.GetAsync(Collections.Events, "delivery:" + formId);
-        Assert.Equal(example.Payload.GetProperty("issue").GetProperty("id").GetInt64(), stored!["payload"]!["issue"]!["id"]!.GetValue<long>());
+        Assert.Equal(legacy.Payload.GetProperty("issue").GetProperty("id").GetInt64(), stored!["payload"]!["issue"]!["id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_are_written_as_few_batch_blobs_and_each_is_stored()
+    {
+        // A long linger makes the batching visible to a test; production uses a few milliseconds.
+        var settings = new Dictionary<string, string?> { ["GitHub:InboxBatchLinger"] = "00:00:00.300", ["GitHub:InboxMaxConcurrentWrites"] = "1" };
+        await using var rig = await Rig.StartAsync(kafka, postgres, azurite, "group", settings: settings);
+        var examples = WebhookExamples.Every.Where(e => e.Event is "issues" or "pull_request" or "push" or "star").Take(40).ToList();
+        var ids = examples.Select(_ => Guid.NewGuid().ToString()).ToList();
+        var inbox = new BlobWebhookInbox(new BlobContainerClient(azurite.Azurite.ConnectionString, rig.InboxName));
+
+        // Broker down: the relay cannot publish, so the batch blobs stay in the inbox to be looked at.
+        kafka.Broker.SetBrokerDown();
+        var blobs = new Dictionary<string, List<string>>();
+        try
+        {
+            var answers = await Task.WhenAll(examples.Select((e, i) => rig.SendAsync(e.Body, ids[i], e.Event)));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a));
+            await foreach (var (name, _) in inbox.ListAsync(CancellationToken.None))
+            {
+                blobs[name] = (await inbox.ReadAsync(name, CancellationToken.None))!.Select(d => d.DeliveryId).ToList();
+            }
+        }
+        finally
+        {
+            kafka.Broker.SetBrokerUp();
+        }
+        // Every acknowledged delivery is in exactly one blob, and 40 deliveries arriving together share few blobs.
+        Assert.Equal(ids.Order(), blobs.Values.SelectMany(v => v).Order());
+        Assert.InRange(blobs.Count, 1, ids.Count / 4);
+
+        await Wait.UntilAsync(() => rig.Rows() == ids.Count, "every delivery of every batch is stored", 180);
+        foreach (var id in ids) Assert.NotNull(await rig.Store.GetAsync(Collections.Events, "delivery:" + id));
+        await Wait.UntilAsync(async () => await rig.InboxCountAsync() == 0, "every batch blob is deleted", 60);
+    }
+
+    [Fact]
+    public async Task The_same_delivery_in_two_batches_is_stored_once()
+    {
+        var topics = kafka.NewTopics("dup");
+        var inboxName = "inbox-" + Guid.NewGuid().ToString("N")[..8];
+        var inbox = new BlobWebhookInbox(new BlobContainerClient(azurite.Azurite.ConnectionString, inboxName));
+        var example = WebhookExamples.Of("issues").First();
+        var duplicate = Guid.NewGuid().ToString();
+        var others = new[] { Guid.NewGuid().ToString(), Guid.NewGuid().ToString() };
+        RawDelivery Raw(string id) => new("issues", id, "application/json", null, DateTimeOffset.UtcNow, example.Body);
+        // GitHub redelivered it to another instance (its own duplicate cache) or after a restart: two blobs hold it.
+        await inbox.WriteAsync([Raw(duplicate), Raw(others[0])], CancellationToken.None);
+        await inbox.WriteAsync([Raw(others[1]), Raw(duplicate)], CancellationToken.None);
+
+        await using var rig = await Rig.StartAsync(kafka, postgres, azurite, "dup", topics, inboxName);
+        await Wait.UntilAsync(async () => await rig.InboxCountAsync() == 0, "both batches are relayed and deleted", 120);
+        Assert.Equal(4, kafka.ReadAll(topics.Topic, 4, TimeSpan.FromSeconds(30)).Count);
+        await Wait.UntilAsync(() => rig.Rows() == 3 && rig.Pipeline.Status.Snapshot().Duplicates >= 1, "the copy is recognised by the store", 120);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(3, rig.Rows());
+        Assert.NotNull(await rig.Store.GetAsync(Collections.Events, "delivery:" + duplicate));
+    }
+
+    [Fact]
+    public async Task When_storage_drops_every_delivery_of_the_batch_gets_503_and_none_is_relayed()
+    {
+        using var proxy = new DroppingProxy(azurite.Azurite.BlobPort);
+        var storage = azurite.Azurite.ConnectionString.Replace($"127.0.0.1:{azurite.Azurite.BlobPort}", $"127.0.0.1:{proxy.Port}", StringComparison.Ordinal);
+        var topics = kafka.NewTopics("drop");
+        var sink = new RecordingEventSink();
+        await using var pipeline = kafka.CreatePipeline(topics, sink);
+        var inboxName = "inbox-" + Guid.NewGuid().ToString("N")[..8];
+        await using var app = await EndpointApp.StartAsync(pipeline.Publisher, storage, inboxName, TimeSpan.FromSeconds(2),
+            new Dictionary<string, string?> { ["GitHub:InboxBatchLinger"] = "00:00:00.300" });
+        var example = WebhookExamples.Of("issues").First();
+        Assert.Equal(HttpStatusCode.Accepted, await Rig.SendAsync(app.Http, example.Body, Guid.NewGuid().ToString()));
+        await Wait.UntilAsync(() => app.Relay.Pending == 0, "the first delivery is relayed", 60);
+
+        proxy.Drop();
+        var sw = Stopwatch.StartNew();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Rig.SendAsync(app.Http, example.Body, Guid.NewGuid().ToString())));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"503 within GitHub's timeout (took {sw.Elapsed})");
+        var blobs = new List<string>();
+        await foreach (var b in new BlobContainerClient(azurite.Azurite.ConnectionString, inboxName).GetBlobsAsync()) blobs.Add(b.Name);
+        Assert.Empty(blobs);
+        Assert.Equal(0, app.Relay.Pending);
     }
 
     [Fact]
@@ -193,7 +305,7 @@ public sealed class DurableAcceptanceTests(KafkaFixture kafka, PostgresFixture p
 
         public WebhookRelay Relay { get; }
 
-        public static async Task<EndpointApp> StartAsync(IEventPublisher publisher, string storage, string inbox, TimeSpan? writeTimeout = null)
+        public static async Task<EndpointApp> StartAsync(IEventPublisher publisher, string storage, string inbox, TimeSpan? writeTimeout = null, IReadOnlyDictionary<string, string?>? settings = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
@@ -205,6 +317,7 @@ public sealed class DurableAcceptanceTests(KafkaFixture kafka, PostgresFixture p
                 ["GitHub:InboxContainer"] = inbox,
                 ["GitHub:DurableWriteTimeout"] = (writeTimeout ?? TimeSpan.FromSeconds(5)).ToString(),
             });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton(publisher);
             builder.Services.AddPipelineWebhooks(builder.Configuration);
             var app = builder.Build();
@@ -243,7 +356,7 @@ public sealed class DurableAcceptanceTests(KafkaFixture kafka, PostgresFixture p
         public KafkaEventPublisher Publisher { get; }
         public HttpClient Http => _apps[0].Http;
 
-        public static async Task<Rig> StartAsync(KafkaFixture kafka, PostgresFixture postgres, AzuriteFixture azurite, string name, KafkaOptions? topics = null, string? inbox = null)
+        public static async Task<Rig> StartAsync(KafkaFixture kafka, PostgresFixture postgres, AzuriteFixture azurite, string name, KafkaOptions? topics = null, string? inbox = null, IReadOnlyDictionary<string, string?>? settings = null)
         {
             topics ??= kafka.NewTopics(name);
             topics.ProducerDeliveryTimeoutMs = 300_000;
@@ -256,11 +369,13 @@ public sealed class DurableAcceptanceTests(KafkaFixture kafka, PostgresFixture p
             rig._consumer = new EventConsumerService(pipeline.Configs, pipeline.Sink, pipeline.DeadLetters, pipeline.Status,
                 NullLogger<EventConsumerService>.Instance, new ClaimCheckResolver(claims));
             await rig._consumer.StartAsync(CancellationToken.None);
-            rig._apps.Add(await rig.StartAppAsync());
+            rig._apps.Add(await rig.StartAppAsync(settings));
             return rig;
         }
 
-        public Task<EndpointApp> StartAppAsync() => EndpointApp.StartAsync(Publisher, _storage, _inbox);
+        public Task<EndpointApp> StartAppAsync(IReadOnlyDictionary<string, string?>? settings = null) => EndpointApp.StartAsync(Publisher, _storage, _inbox, settings: settings);
+
+        public string InboxName => _inbox;
 
         public long Rows() => Store.CountAsync(Collections.Events).GetAwaiter().GetResult();
 
@@ -296,6 +411,87 @@ public sealed class DurableAcceptanceTests(KafkaFixture kafka, PostgresFixture p
                 _consumer.Dispose();
             }
             await Pipeline.DisposeAsync();
+        }
+    }
+
+    /// <summary>A TCP proxy to Azurite that can drop: <see cref="Drop"/> resets every open connection and every later one.</summary>
+    private sealed class DroppingProxy : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly int _target;
+        private readonly List<System.Net.Sockets.TcpClient> _open = [];
+        private volatile bool _dropped;
+
+        public DroppingProxy(int target)
+        {
+            _target = target;
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public void Drop()
+        {
+            _dropped = true;
+            lock (_open)
+            {
+                foreach (var c in _open) c.Client.Close(0);
+                _open.Clear();
+            }
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                System.Net.Sockets.TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync();
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+                if (_dropped)
+                {
+                    client.Client.Close(0);
+                    continue;
+                }
+                _ = PipeAsync(client);
+            }
+        }
+
+        private async Task PipeAsync(System.Net.Sockets.TcpClient client)
+        {
+            using var upstream = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await upstream.ConnectAsync(IPAddress.Loopback, _target);
+                lock (_open)
+                {
+                    _open.Add(client);
+                    _open.Add(upstream);
+                }
+                using var a = client.GetStream();
+                using var b = upstream.GetStream();
+                await Task.WhenAny(a.CopyToAsync(b), b.CopyToAsync(a));
+            }
+            catch (Exception)
+            {
+                // Dropped.
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            Drop();
         }
     }
 }
