@@ -6,9 +6,6 @@ using Pipeline.Audit.Model;
 
 namespace Pipeline.Audit.Analysis;
 
-/// <summary>Tools detected in the files at HEAD, with the files and how each was detected.</summary>
-public sealed record HeadTool(int Tool, IReadOnlyList<string> Files, IReadOnlyList<string> DetectedBy);
-
 /// <summary>What the HEAD snapshot contains: tools per file and benchmark/evaluation keyword occurrences.</summary>
 public static class HeadInventory
 {

@@ -8,22 +8,6 @@ using Pipeline.Domain.Normalization;
 
 namespace Pipeline.Ingestion.Archive;
 
-/// <summary>One line of a GH Archive file: the normalised event, or the reason it could not be read.</summary>
-public readonly record struct ArchiveRecord(long LineNumber, GitHubEvent? Event, string? Error);
-
-/// <summary>A file whose download or gzip stream was cut or corrupt: the file failed as a whole.</summary>
-public sealed class ArchiveReadException(string message, Exception? inner = null) : IOException(message, inner);
-
-/// <summary>Counters of one file being read, updated as it streams (read by progress reporting).</summary>
-public sealed class ArchiveReadCounters
-{
-    public long Lines;
-    public long Errors;
-
-    /// <summary>Bytes read from the source (compressed bytes for .gz).</summary>
-    public long Bytes;
-}
-
 /// <summary>
 /// Streams an hourly GH Archive file (<c>YYYY-MM-DD-H.json.gz</c>: gzip of one Events API JSON object per line) from a
 /// local path or an HTTP(S) URL: a GZipStream over the file/response stream, read line by line through a pipe, so memory

@@ -7,12 +7,6 @@ using Pipeline.Storage;
 
 namespace Pipeline.Orchestration.Backfill;
 
-/// <summary>Input of <see cref="ImportArchiveFileActivity"/>.</summary>
-public sealed record ImportArchiveFileInput(string Source)
-{
-    public BackfillFilter? Filter { get; init; }
-}
-
 /// <summary>
 /// Imports one GH Archive file, then, when the host has a store (and <c>Backfill:ConfirmStored</c>), waits until every event it
 /// published is in the <c>events</c> collection: only then is the file done, so a host killed after publishing but before the

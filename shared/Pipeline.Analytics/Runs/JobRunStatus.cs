@@ -1,0 +1,12 @@
+using System.Text.Json.Nodes;
+using Pipeline.Domain;
+using Pipeline.Storage;
+
+namespace Pipeline.Analytics.Runs;
+
+public static class JobRunStatus
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}

@@ -1,0 +1,19 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Pipeline.Domain;
+using Pipeline.Domain.Normalization;
+
+namespace Pipeline.Ingestion.Archive;
+
+/// <summary>Counters of one file being read, updated as it streams (read by progress reporting).</summary>
+public sealed class ArchiveReadCounters
+{
+    public long Lines;
+    public long Errors;
+
+    /// <summary>Bytes read from the source (compressed bytes for .gz).</summary>
+    public long Bytes;
+}

@@ -1,0 +1,12 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Pipeline.Domain;
+using Pipeline.Domain.Normalization;
+
+namespace Pipeline.Ingestion.Archive;
+
+/// <summary>One line of a GH Archive file: the normalised event, or the reason it could not be read.</summary>
+public readonly record struct ArchiveRecord(long LineNumber, GitHubEvent? Event, string? Error);

@@ -1,0 +1,8 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Ingestion.Kafka;
+
+/// <summary>What a dead-letter replay did.</summary>
+public sealed record DeadLetterReplayResult(long Replayed, long Partitions, TimeSpan Elapsed);

@@ -1,0 +1,17 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Octokit;
+using Octokit.Internal;
+using Polly;
+using Polly.Retry;
+
+namespace Pipeline.Ingestion.Polling;
+
+/// <summary>One fetched page: 200 with its body, or 304 Not Modified (no body, no quota spent).</summary>
+public sealed record GitHubPage(HttpStatusCode Status, byte[]? Body, string? ETag, Uri? Next)
+{
+    public bool NotModified => Status == HttpStatusCode.NotModified;
+}

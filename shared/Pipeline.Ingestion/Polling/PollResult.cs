@@ -1,0 +1,11 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain;
+using Pipeline.Domain.Normalization;
+
+namespace Pipeline.Ingestion.Polling;
+
+/// <summary>What one resource of one repository yielded in a run.</summary>
+public sealed record PollResult(string Repo, string Resource, int Requests, int NotModified, int Published, string? Error = null);

@@ -1,0 +1,16 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain;
+using Pipeline.Domain.Normalization;
+
+namespace Pipeline.Ingestion.Polling;
+
+/// <summary>The outcome of <see cref="GitHubPoller.PollAllAsync"/>.</summary>
+public sealed record PollRunResult(IReadOnlyList<PollResult> Results, DateTimeOffset? PausedUntil, string? PauseReason, int? RateLimitRemaining)
+{
+    public int Published => Results.Sum(r => r.Published);
+    public int Requests => Results.Sum(r => r.Requests);
+    public bool Skipped => Results.Count == 0 && PausedUntil is not null;
+}

@@ -1,0 +1,7 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.ML.Monitoring;
+
+public sealed record MlAlert(string Model, string Severity, string Title, IReadOnlyList<string> Reasons, string? ReportId, DateTime At);

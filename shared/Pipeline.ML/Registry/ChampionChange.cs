@@ -1,0 +1,10 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Pipeline.Domain;
+using Pipeline.ML.Training;
+using Pipeline.Storage;
+
+namespace Pipeline.ML.Registry;
+
+/// <summary>A champion alias moved (promotion, gate decision, rollback).</summary>
+public sealed record ChampionChange(string ModelName, int Version, int? Previous, string Reason);

@@ -1,0 +1,14 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Pipeline.ML.Data;
+using Pipeline.ML.Monitoring;
+
+namespace Pipeline.ML.Training;
+
+/// <summary>Test-set and slice metrics of a trained model, plus the drift reference captured at training time.</summary>
+public sealed record ModelEvaluation(
+    Dictionary<string, double> TestMetrics,
+    Dictionary<string, double> BaselineMetrics,
+    Dictionary<string, Dictionary<string, double>> SliceMetrics,
+    DriftReference Reference,
+    double Seconds);

@@ -1,0 +1,9 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Pipeline.Analytics;
+
+namespace Pipeline.Orchestration.Analytics;
+
+/// <summary>What a caller may ask of a run (HTTP body, backfill, seeding).</summary>
+public sealed record AggregateTrendsRequest(string? From = null, string? To = null, bool Force = false, string? Engine = null);

@@ -1,0 +1,16 @@
+// pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Audit;
+using Pipeline.Audit.Catalog;
+using Pipeline.Audit.Scoring;
+
+namespace Pipeline.Orchestration.Audit;
+
+/// <summary>Fails start-up with a message naming the bad key.</summary>
+public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuditOptions options) =>
+        options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,16 @@
+using Pipeline.ML.Monitoring;
+using Pipeline.ML.Registry;
+using Pipeline.ML.Serving;
+using Pipeline.ML.Training;
+
+namespace Pipeline.Orchestration.ML;
+
+/// <summary>Stage 6: hot-swap the serving model in this instance (other instances follow within Ml:Serving:ChampionRefreshSeconds).</summary>
+public sealed class ActivateChampionActivity(PredictionService predictions) : PipelineActivity<ActivateInput, int?>
+{
+    public override async Task<int?> ExecuteAsync(ActivateInput input)
+    {
+        await predictions.RefreshAsync();
+        return predictions.ServingVersion(input.Model);
+    }
+}

@@ -1,0 +1,8 @@
+using Pipeline.ML.Monitoring;
+using Pipeline.ML.Registry;
+using Pipeline.ML.Serving;
+using Pipeline.ML.Training;
+
+namespace Pipeline.Orchestration.ML;
+
+public sealed record TrainBestInput(DatasetRef Dataset, TrainerCandidate Candidate, string RunId);

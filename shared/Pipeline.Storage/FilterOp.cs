@@ -1,0 +1,5 @@
+using System.Text.Json.Nodes;
+
+namespace Pipeline.Storage;
+
+public enum FilterOp { Eq, Ne, Gt, Gte, Lt, Lte, In, Exists }
