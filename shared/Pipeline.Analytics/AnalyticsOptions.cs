@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Analytics;
 
 /// <summary>Settings of the trends aggregation (section <c>Analytics</c>; env vars <c>Analytics__Engine</c>, ...).</summary>

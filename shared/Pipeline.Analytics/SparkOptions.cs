@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Analytics;
 
 /// <summary>Settings of the <c>spark-k8s</c> engine (section <c>Analytics:Spark</c>).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Pipeline.Domain;
 
 /// <summary>Where an event entered the pipeline.</summary>

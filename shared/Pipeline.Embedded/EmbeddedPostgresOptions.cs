@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
-
 namespace Pipeline.Embedded;
 
 /// <summary>Settings for <see cref="EmbeddedPostgres"/>.</summary>

@@ -1,13 +1,7 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pipeline.ML.Data;
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
 using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
 
 namespace Pipeline.ML;
 

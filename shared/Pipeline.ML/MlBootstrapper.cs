@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pipeline.Domain;
 using Pipeline.ML.Registry;
 using Pipeline.ML.Serving;
 using Pipeline.ML.Training;

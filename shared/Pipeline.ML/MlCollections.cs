@@ -1,9 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Pipeline.Domain;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
 using Pipeline.Storage;
 
 namespace Pipeline.ML;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.ML;
 
 /// <summary>Settings of the ML lifecycle (section <c>Ml</c>). Every key has a working default except the blob connection,

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.ML;
 
 public sealed class TrainingSettings

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Storage;
 
 /// <summary>Filters (all must match), an optional sort, skip and limit.</summary>

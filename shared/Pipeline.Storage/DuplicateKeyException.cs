@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Storage;
 
 /// <summary>A write would break a unique index other than <c>_id</c> (which upsert and insert-if-absent handle themselves).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Storage;
 
 public enum FilterOp { Eq, Ne, Gt, Gte, Lt, Lte, In, Exists }

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Storage;
 
 /// <summary>An index over one or more dotted field paths; <paramref name="Unique"/> enforces uniqueness.</summary>

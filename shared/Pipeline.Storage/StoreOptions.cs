@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-using MongoDB.Driver;
-using Npgsql;
 
 namespace Pipeline.Storage;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Storage;
 
 /// <summary>The one timestamp format in stored documents: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> (UTC), which sorts as text.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Storage;
 
 /// <summary>The store is unreachable or refused the operation transiently; callers pause and retry without losing data.</summary>

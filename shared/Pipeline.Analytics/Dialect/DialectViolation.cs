@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Pipeline.Analytics.Dialect;
 
 /// <summary>A construct outside the common dialect, with where it is.</summary>

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Pipeline.Analytics.Jobs;
 
 /// <summary>The jobs an aggregation run executes.</summary>

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Pipeline.Analytics.Jobs;
 
 /// <summary>A fixed set of jobs (tests and the benchmark build their own).</summary>

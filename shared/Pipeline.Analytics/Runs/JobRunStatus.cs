@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Domain;
-using Pipeline.Storage;
-
 namespace Pipeline.Analytics.Runs;
 
 public static class JobRunStatus

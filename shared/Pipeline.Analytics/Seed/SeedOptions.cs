@@ -1,12 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Pipeline.Analytics.Snapshot;
-using Pipeline.Domain;
-using Pipeline.Domain.Normalization;
-using Pipeline.Storage;
-using Pipeline.Storage.Events;
-
 namespace Pipeline.Analytics.Seed;
 
 /// <summary>Shape of the generated history.</summary>

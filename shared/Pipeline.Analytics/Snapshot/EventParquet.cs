@@ -1,4 +1,3 @@
-using Parquet;
 using Parquet.Schema;
 
 namespace Pipeline.Analytics.Snapshot;

@@ -1,11 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
-using Pipeline.Analytics.Jobs;
-using Pipeline.Analytics.Planning;
-using Pipeline.Analytics.Runs;
-using Pipeline.Domain;
-using Pipeline.Storage;
-
 namespace Pipeline.Analytics.Snapshot;
 
 /// <summary>

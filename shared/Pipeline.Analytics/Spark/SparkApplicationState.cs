@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using k8s;
-using k8s.Autorest;
-
 namespace Pipeline.Analytics.Spark;
 
 /// <summary>State of a SparkApplication as the operator reports it in <c>status.applicationState</c>.</summary>

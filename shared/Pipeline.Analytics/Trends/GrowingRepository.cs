@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Analytics.Trends;
 
 /// <summary>A repository ranked by growth against the same months a year earlier.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Analytics.Trends;
 
 public sealed record TrendDimensions(IReadOnlyList<RepositoryDimension> Repositories, IReadOnlyList<string> Languages, IReadOnlyList<string> Metrics);

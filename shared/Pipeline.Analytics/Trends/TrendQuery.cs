@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Analytics.Trends;
 
 /// <summary>A validated trends query.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Analytics.Trends;
 
 /// <summary>A series: one year's window (<see cref="YearsBack"/> = 0 is the requested window) of one name.</summary>

@@ -1,5 +1,4 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using System.Text.RegularExpressions;
 using Pipeline.Audit.Catalog;
 using Pipeline.Audit.Git;
 using Pipeline.Audit.Model;

@@ -1,9 +1,4 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using System.Text.RegularExpressions;
-using Pipeline.Audit.Catalog;
-using Pipeline.Audit.Git;
-using Pipeline.Audit.Model;
-
 namespace Pipeline.Audit.Analysis;
 
 /// <summary>Tools detected in the files at HEAD, with the files and how each was detected.</summary>

@@ -1,8 +1,4 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using System.Text.RegularExpressions;
-using LibGit2Sharp;
-using Pipeline.Audit.Model;
-
 namespace Pipeline.Audit.Git;
 
 /// <summary>The request does not describe an auditable repository (HTTP 400 / CLI usage error).</summary>

@@ -1,8 +1,4 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using System.Text.RegularExpressions;
-using LibGit2Sharp;
-using Pipeline.Audit.Model;
-
 namespace Pipeline.Audit.Git;
 
 /// <summary>The repository could not be fetched (clone failed, offline...). Not the caller's fault; may succeed later.</summary>

@@ -1,7 +1,5 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using LibGit2Sharp;
 using Pipeline.Audit.Catalog;
 

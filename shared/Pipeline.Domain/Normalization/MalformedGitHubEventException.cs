@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-
 namespace Pipeline.Domain.Normalization;
 
 /// <summary>A GitHub event or resource lacks what normalisation needs (an id, a type, a timestamp).</summary>

@@ -1,11 +1,3 @@
-using System.Buffers;
-using System.IO.Compression;
-using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Pipeline.Domain;
-using Pipeline.Domain.Normalization;
-
 namespace Pipeline.Ingestion.Archive;
 
 /// <summary>Counters of one file being read, updated as it streams (read by progress reporting).</summary>

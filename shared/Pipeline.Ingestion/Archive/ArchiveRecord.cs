@@ -1,10 +1,4 @@
-using System.Buffers;
-using System.IO.Compression;
-using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Pipeline.Domain;
-using Pipeline.Domain.Normalization;
 
 namespace Pipeline.Ingestion.Archive;
 

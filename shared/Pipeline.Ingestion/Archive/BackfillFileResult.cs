@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Ingestion.Archive;
 
 /// <summary>What one file contributed: lines read, events kept (published), bad lines, bytes, and the events the filter skipped.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Ingestion.Archive;
 
 /// <summary>GH Archive backfill settings (section <c>Backfill</c>).</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Ingestion.Archive;
 
 /// <summary>Progress of an import, reported after every published batch and at the end of every file.

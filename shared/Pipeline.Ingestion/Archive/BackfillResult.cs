@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Ingestion.Archive;
 
 /// <summary>The outcome of an import. <see cref="Events"/> counts events acknowledged by the broker.</summary>

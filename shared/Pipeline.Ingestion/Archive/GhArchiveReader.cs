@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Pipeline.Domain;
 using Pipeline.Domain.Normalization;
 
 namespace Pipeline.Ingestion.Archive;

@@ -1,5 +1,3 @@
-using Pipeline.Ingestion.Kafka;
-
 namespace Pipeline.Ingestion.Consumer;
 
 public enum ConsumerState

@@ -1,5 +1,3 @@
-using Pipeline.Ingestion.Kafka;
-
 namespace Pipeline.Ingestion.Consumer;
 
 /// <summary>A point-in-time view of the hosted consumer, for <c>/api/health</c> and the dashboard's ingestion panel.</summary>

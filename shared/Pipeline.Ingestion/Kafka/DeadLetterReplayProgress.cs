@@ -1,7 +1,3 @@
-using System.Text;
-using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>Progress of a replay: messages replayed so far, and the messages that were waiting when it started.</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>What a dead-letter replay did.</summary>

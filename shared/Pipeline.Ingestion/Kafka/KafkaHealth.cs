@@ -1,6 +1,3 @@
-using Confluent.Kafka;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>What <c>/api/health</c> reports for the broker.</summary>

@@ -1,12 +1,5 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Octokit;
 using Octokit.Internal;
-using Polly;
-using Polly.Retry;
 
 namespace Pipeline.Ingestion.Polling;
 

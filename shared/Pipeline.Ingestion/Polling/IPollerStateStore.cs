@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using Pipeline.Domain;
-using Pipeline.Storage;
-
 namespace Pipeline.Ingestion.Polling;
 
 /// <summary>Where the poller keeps its state between runs and restarts.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Domain;
-using Pipeline.Storage;
-
 namespace Pipeline.Ingestion.Polling;
 
 /// <summary>Repositories the pipeline has seen but whose language no event named.</summary>

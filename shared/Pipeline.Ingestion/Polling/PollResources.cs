@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Domain.Scheduling;
-
 namespace Pipeline.Ingestion.Polling;
 
 public static class PollResources

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Pipeline.Domain;
-using Pipeline.Domain.Normalization;
-
 namespace Pipeline.Ingestion.Polling;
 
 /// <summary>What one resource of one repository yielded in a run.</summary>

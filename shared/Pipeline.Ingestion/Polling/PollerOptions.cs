@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Domain.Scheduling;
-
 namespace Pipeline.Ingestion.Polling;
 
 /// <summary>GitHub REST poller settings (section <c>Poller</c>; the token is <c>GitHub:Token</c>).</summary>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Pipeline.Ingestion.Webhooks;
 
 public enum SignatureCheck

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Ingestion.Webhooks;
 
 /// <summary>GitHub webhook settings (section <c>GitHub</c>).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Pipeline.ML.Data;
 
 /// <summary>History features of an issue known at its creation.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Pipeline.ML.Data;
 
 /// <summary>A document that does not satisfy the issue schema the models need; the message names every failing field.</summary>

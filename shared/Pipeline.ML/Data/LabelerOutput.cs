@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Pipeline.ML.Data;
 
 /// <summary>Output of the labeler pipeline: one calibrated probability per label of the model's label set (one-vs-rest).</summary>

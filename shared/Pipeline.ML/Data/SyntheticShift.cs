@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Pipeline.ML.Data;
 
 /// <summary>How a generated window departs from the default distribution (drift injection for tests and demos).</summary>

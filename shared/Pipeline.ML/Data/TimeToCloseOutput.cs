@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Pipeline.ML.Data;
 
 /// <summary>Output of the time-to-close pipeline: the calibrated binary head and the regression head (log days).</summary>

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.ML.Monitoring;
 
 public sealed record MlAlert(string Model, string Severity, string Title, IReadOnlyList<string> Reasons, string? ReportId, DateTime At);

@@ -1,13 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Pipeline.Domain;
-using Pipeline.ML.Data;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Training;
-using Pipeline.Storage;
-
 namespace Pipeline.ML.Monitoring;
 
 /// <summary>One monitoring pass over one model (stored in <c>monitor_reports</c>).</summary>

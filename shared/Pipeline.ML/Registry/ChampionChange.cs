@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
-using Pipeline.Domain;
-using Pipeline.ML.Training;
-using Pipeline.Storage;
-
 namespace Pipeline.ML.Registry;
 
 /// <summary>A champion alias moved (promotion, gate decision, rollback).</summary>

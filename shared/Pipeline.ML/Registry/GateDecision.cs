@@ -1,6 +1,3 @@
-using System.Globalization;
-using Pipeline.ML.Training;
-
 namespace Pipeline.ML.Registry;
 
 /// <summary>The gate's verdict on a newly trained version.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Pipeline.ML.Training;
-
 namespace Pipeline.ML.Registry;
 
 /// <summary>What the gate compares: candidate, baseline and champion metrics on one test set, and where each model's data

@@ -1,7 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-
 namespace Pipeline.ML.Registry;
 
 /// <summary>Blob storage of model zips, drift references and staged data sets (container <c>Ml:ArtifactsContainer</c>).</summary>

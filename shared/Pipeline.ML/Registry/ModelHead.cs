@@ -1,9 +1,3 @@
-using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using Pipeline.ML.Training;
-
 namespace Pipeline.ML.Registry;
 
 /// <summary>Per-model head document: which version holds which alias, and the alias history (promotions, rollbacks).</summary>

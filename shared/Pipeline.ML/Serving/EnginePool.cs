@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.ML;
 using Pipeline.ML.Data;
-using Pipeline.ML.Training;
 
 namespace Pipeline.ML.Serving;
 

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Pipeline.ML.Training;
-
 namespace Pipeline.ML.Serving;
 
 /// <summary>Body of <c>POST /api/predict/issue</c> (camelCase JSON).</summary>

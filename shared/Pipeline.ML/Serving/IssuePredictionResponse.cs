@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Pipeline.ML.Training;
-
 namespace Pipeline.ML.Serving;
 
 public sealed record IssuePredictionResponse(

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Pipeline.ML.Training;
-
 namespace Pipeline.ML.Serving;
 
 /// <summary>The labeler's answer: <see cref="Labels"/> are the labels at or above their tuned thresholds (possibly none),

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using Pipeline.ML.Training;
 
 namespace Pipeline.ML.Serving;
 

@@ -1,15 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Pipeline.Domain;
-using Pipeline.ML.Data;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Training;
-
 namespace Pipeline.ML.Serving;
 
 /// <summary>No champion of this model is loaded yet (HTTP 503).</summary>

@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pipeline.Domain;
-using Pipeline.Storage;
 
 namespace Pipeline.ML.Serving;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
 using Pipeline.ML.Data;
 using Pipeline.ML.Training;

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using Microsoft.ML;
-using Pipeline.ML.Data;
-
 namespace Pipeline.ML.Training;
 
 public sealed record CandidateResult(

@@ -1,14 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.IO.Compression;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.ML;
-using Pipeline.ML.Data;
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-
 namespace Pipeline.ML.Training;
 
 /// <summary>Reference to a data set staged in blob storage between durable activities.</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using Microsoft.ML;
-using Pipeline.ML.Data;
-
 namespace Pipeline.ML.Training;
 
 /// <summary>One forward-chaining fold: trained on rows up to <see cref="TrainTo"/>, validated on the next block.</summary>

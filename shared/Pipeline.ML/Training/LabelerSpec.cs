@@ -3,8 +3,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
-using Microsoft.ML.Transforms;
-using Microsoft.ML.Transforms.Text;
 using Pipeline.ML.Data;
 using Pipeline.ML.Serving;
 

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Microsoft.ML;
-using Pipeline.ML.Data;
 using Pipeline.ML.Monitoring;
 
 namespace Pipeline.ML.Training;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.ML.Training;
 
 public sealed class RunCandidate

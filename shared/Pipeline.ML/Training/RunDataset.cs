@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.ML.Training;
 
 /// <summary>The data set a run used (its document is staged at <see cref="BlobPath"/>).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.ML.Training;
 
 /// <summary>One forward-chaining fold of the chosen candidate.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.ML.Training;
 
 /// <summary>Text featurizer settings searched by the grid: word n-gram length and character n-gram length (0 = none).</summary>

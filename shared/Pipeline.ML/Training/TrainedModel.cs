@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Microsoft.ML;
-using Pipeline.ML.Data;
-using Pipeline.ML.Monitoring;
-
 namespace Pipeline.ML.Training;
 
 /// <summary>A fitted model, serialized as the ML.NET zip, with what produced it.</summary>

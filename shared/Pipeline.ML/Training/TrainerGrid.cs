@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.ML.Training;
 
 /// <summary>The grid of candidates per model; the cheap linear candidates come first so a short budget still covers them.</summary>

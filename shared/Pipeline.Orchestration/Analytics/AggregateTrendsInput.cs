@@ -1,6 +1,3 @@
-using Pipeline.Analytics.Engines;
-using Pipeline.Analytics.Snapshot;
-
 namespace Pipeline.Orchestration.Analytics;
 
 /// <summary>Input of <see cref="AggregateTrendsOrchestrator"/>: the window, the engine and the retry/poll settings

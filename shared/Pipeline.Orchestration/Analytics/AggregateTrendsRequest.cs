@@ -1,8 +1,3 @@
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
-using Pipeline.Analytics;
-
 namespace Pipeline.Orchestration.Analytics;
 
 /// <summary>What a caller may ask of a run (HTTP body, backfill, seeding).</summary>

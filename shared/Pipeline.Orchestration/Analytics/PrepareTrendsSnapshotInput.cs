@@ -1,6 +1,3 @@
-using Pipeline.Analytics.Engines;
-using Pipeline.Analytics.Snapshot;
-
 namespace Pipeline.Orchestration.Analytics;
 
 public sealed record PrepareTrendsSnapshotInput(string RunId, string Engine, string Trigger, string StartedAt, string? From, string? To, bool Force);

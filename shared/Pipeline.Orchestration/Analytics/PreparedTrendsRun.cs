@@ -1,4 +1,3 @@
-using Pipeline.Analytics.Engines;
 using Pipeline.Analytics.Snapshot;
 
 namespace Pipeline.Orchestration.Analytics;

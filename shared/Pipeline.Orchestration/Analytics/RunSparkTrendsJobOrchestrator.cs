@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.DurableTask;
-using Pipeline.Analytics;
 using Pipeline.Analytics.Engines;
-using Pipeline.Analytics.Runs;
 
 namespace Pipeline.Orchestration.Analytics;
 

@@ -1,5 +1,4 @@
 using Pipeline.Analytics.Engines;
-using Pipeline.Analytics.Snapshot;
 
 namespace Pipeline.Orchestration.Analytics;
 

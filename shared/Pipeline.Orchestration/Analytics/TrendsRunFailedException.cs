@@ -1,6 +1,3 @@
-using Pipeline.Analytics.Engines;
-using Pipeline.Analytics.Snapshot;
-
 namespace Pipeline.Orchestration.Analytics;
 
 /// <summary>The run failed after its jobs' retries; the run document says which jobs and why.</summary>

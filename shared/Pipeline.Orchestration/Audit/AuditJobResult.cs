@@ -1,6 +1,4 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using Pipeline.Audit.Model;
-
 namespace Pipeline.Orchestration.Audit;
 
 /// <summary>What the orchestration returns: where the report is and its headline numbers.</summary>

@@ -1,10 +1,6 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Audit;
-using Pipeline.Audit.Catalog;
-using Pipeline.Audit.Scoring;
 
 namespace Pipeline.Orchestration.Audit;
 

@@ -1,8 +1,5 @@
-using Microsoft.DurableTask;
 using Pipeline.Ingestion.Archive;
-using Pipeline.Notifications;
 using Pipeline.Orchestration.Analytics;
-using Pipeline.Orchestration.Notifications;
 
 namespace Pipeline.Orchestration.Backfill;
 

@@ -1,9 +1,3 @@
-using Microsoft.DurableTask;
-using Pipeline.Ingestion.Archive;
-using Pipeline.Notifications;
-using Pipeline.Orchestration.Analytics;
-using Pipeline.Orchestration.Notifications;
-
 namespace Pipeline.Orchestration.Backfill;
 
 /// <summary>Custom status while a backfill runs (read by <c>GET /api/backfill/{id}</c>): files done of total, events kept

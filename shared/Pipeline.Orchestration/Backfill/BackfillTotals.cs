@@ -1,8 +1,4 @@
-using Microsoft.DurableTask;
 using Pipeline.Ingestion.Archive;
-using Pipeline.Notifications;
-using Pipeline.Orchestration.Analytics;
-using Pipeline.Orchestration.Notifications;
 
 namespace Pipeline.Orchestration.Backfill;
 

@@ -1,4 +1,3 @@
-using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Domain;

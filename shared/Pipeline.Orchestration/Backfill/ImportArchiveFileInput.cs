@@ -1,9 +1,4 @@
-using Microsoft.DurableTask;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Pipeline.Domain;
 using Pipeline.Ingestion.Archive;
-using Pipeline.Storage;
 
 namespace Pipeline.Orchestration.Backfill;
 

@@ -1,8 +1,3 @@
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
-
 namespace Pipeline.Orchestration.ML;
 
 public sealed record ActivateInput(string Model, int Version);

@@ -1,6 +1,3 @@
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
 using Pipeline.ML.Training;
 
 namespace Pipeline.Orchestration.ML;

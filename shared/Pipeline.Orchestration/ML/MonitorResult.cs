@@ -1,7 +1,3 @@
-using Microsoft.DurableTask;
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Training;
-
 namespace Pipeline.Orchestration.ML;
 
 public sealed record MonitorResult(int ResolvedOutcomes, List<MonitorSummary> Reports, List<RetrainStart> Retrains);

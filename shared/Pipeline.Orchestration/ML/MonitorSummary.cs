@@ -1,8 +1,3 @@
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
-
 namespace Pipeline.Orchestration.ML;
 
 public sealed record MonitorSummary(string Model, string ReportId, int? ChampionVersion, int LiveSamples, string DriftStatus, bool RetrainRecommended, bool RetrainStarted, List<string> Reasons)

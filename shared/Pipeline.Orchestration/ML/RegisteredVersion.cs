@@ -1,8 +1,3 @@
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
-
 namespace Pipeline.Orchestration.ML;
 
 public sealed record RegisteredVersion(string Model, int Version, string Decision, string Reason, Dictionary<string, double> TestMetrics, string Trainer);

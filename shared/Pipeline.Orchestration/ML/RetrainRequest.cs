@@ -1,8 +1,3 @@
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
-
 namespace Pipeline.Orchestration.ML;
 
 /// <summary>Input of <see cref="RetrainModelOrchestrator"/>: which model, why, and what triggered it (http, schedule, monitor, startup).</summary>

@@ -1,13 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Pipeline.Domain;
-using Pipeline.ML;
-using Pipeline.ML.Data;
-using Pipeline.Storage;
-
 namespace Pipeline.Orchestration.ML;
 
 /// <summary>What a retrain request got: the instance that runs (new or already running) and why.</summary>

@@ -1,7 +1,4 @@
 using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
 
 namespace Pipeline.Orchestration.ML;
 

@@ -1,8 +1,3 @@
-using Pipeline.ML.Monitoring;
-using Pipeline.ML.Registry;
-using Pipeline.ML.Serving;
-using Pipeline.ML.Training;
-
 namespace Pipeline.Orchestration.ML;
 
 /// <summary>Starts a retrain through <see cref="RetrainStarter"/> (single-flight): the monitor's way to retrain.</summary>

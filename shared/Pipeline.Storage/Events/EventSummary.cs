@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Domain;
-
 namespace Pipeline.Storage.Events;
 
 /// <summary>One stored event without its payload, as listed by <c>GET /api/events</c>.</summary>

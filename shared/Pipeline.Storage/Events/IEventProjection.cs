@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Domain;
-using static Pipeline.Storage.Events.PayloadReader;
 
 namespace Pipeline.Storage.Events;
 

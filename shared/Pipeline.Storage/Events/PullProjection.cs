@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Domain;
 using static Pipeline.Storage.Events.PayloadReader;
