@@ -2,14 +2,6 @@ using System.Text.Json;
 
 namespace Pipeline.Domain;
 
-/// <summary>Where an event entered the pipeline.</summary>
-public static class EventSources
-{
-    public const string Webhook = "webhook";
-    public const string Poller = "poller";
-    public const string GhArchive = "gharchive";
-}
-
 /// <summary>
 /// The one normalised envelope every ingestion path publishes to topic <c>github.events</c>,
 /// keyed by <see cref="Repo"/> (the repository full name, <c>owner/name</c>).

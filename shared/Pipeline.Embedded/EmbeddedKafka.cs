@@ -6,9 +6,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Pipeline.Embedded;
 
-/// <summary>Topic to create on the embedded broker. The mock has no Admin API, so topics are made here.</summary>
-public sealed record EmbeddedTopic(string Name, int Partitions);
-
 /// <summary>
 /// librdkafka's mock Kafka cluster, created through P/Invoke on loopback. It speaks the real Kafka protocol to ordinary
 /// clients (produce, idempotent and transactional producers, consumer groups with offset commits) and supports fault

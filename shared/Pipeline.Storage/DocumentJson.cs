@@ -213,22 +213,3 @@ public static class DocumentJson
         return result;
     }
 }
-
-/// <summary>
-/// A JSON value kept as the text it was parsed from (an event's raw GitHub payload): stored by copying that text, not by
-/// re-encoding a node tree. Put it in a document with <c>JsonValue.Create(new RawJson(element))</c>.
-/// </summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))]
-public sealed class RawJson(JsonElement element)
-{
-    public JsonElement Element { get; } = element;
-}
-
-public sealed class RawJsonConverter : System.Text.Json.Serialization.JsonConverter<RawJson>
-{
-    public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        new(JsonElement.ParseValue(ref reader));
-
-    public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
-        writer.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value.Element), skipInputValidation: true);
-}

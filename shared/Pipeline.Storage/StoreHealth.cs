@@ -1,8 +1,5 @@
 namespace Pipeline.Storage;
 
-/// <summary>The document store's part of /api/health.</summary>
-public sealed record StoreHealthReport(bool Healthy, string Provider, string Status, double LatencyMs);
-
 /// <summary>Pings the store with a timeout; reports "ok", "schema pending" or "unavailable: reason".</summary>
 public sealed class StoreHealth(IDocumentStore store, StoreSchema? schema = null)
 {

@@ -2,12 +2,6 @@ using System.Text;
 
 namespace Pipeline.Analytics.Dialect;
 
-/// <summary>A construct outside the common dialect, with where it is.</summary>
-public sealed record DialectViolation(int Line, string Token, string Reason)
-{
-    public override string ToString() => $"line {Line}: '{Token}' — {Reason}";
-}
-
 /// <summary>
 /// The SQL dialect every job must stay within: constructs that Spark SQL (3.3+) and DuckDB (1.x) both accept and
 /// evaluate the same way. A tokeniser checks job files against allow-lists of functions, keywords and types and a

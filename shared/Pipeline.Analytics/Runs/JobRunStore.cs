@@ -29,10 +29,3 @@ public sealed class JobRunStore(IDocumentStore store)
             .OrderBy("started_at", descending: true)
             .Take(limit), ct);
 }
-
-public static class JobRunStatus
-{
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-}

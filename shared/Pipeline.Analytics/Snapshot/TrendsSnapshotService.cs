@@ -8,25 +8,6 @@ using Pipeline.Storage;
 
 namespace Pipeline.Analytics.Snapshot;
 
-/// <summary>What a run asks the snapshot step for.</summary>
-/// <param name="From">First day (inclusive) that may be recomputed; null: no lower bound.</param>
-/// <param name="To">Last day (inclusive); null: no upper bound.</param>
-/// <param name="Force">Recompute every day in the window, ignoring the watermark.</param>
-public sealed record SnapshotRequest(DateOnly? From, DateOnly? To, bool Force);
-
-/// <summary>
-/// The outcome of the snapshot step: the days whose periods must be recomputed, the new watermark to record when
-/// the run succeeds, and the snapshot partitions written.
-/// </summary>
-public sealed record SnapshotPlan(
-    IReadOnlyList<string> TouchedDays,
-    string? PreviousWatermark,
-    string? Watermark,
-    long NewEvents,
-    int ExportedDays,
-    long ExportedEvents,
-    bool Full);
-
 /// <summary>
 /// Brings the Parquet snapshot up to date for an incremental run. New events are those with a <c>received_at</c>
 /// after the last successful run's watermark. The watermark recorded is the latest <c>received_at</c> seen, but never

@@ -6,14 +6,6 @@ using k8s.Autorest;
 
 namespace Pipeline.Analytics.Spark;
 
-/// <summary>State of a SparkApplication as the operator reports it in <c>status.applicationState</c>.</summary>
-public sealed record SparkApplicationState(string State, string? ErrorMessage)
-{
-    public bool Succeeded => State == "COMPLETED";
-    public bool Failed => State is "FAILED" or "SUBMISSION_FAILED";
-    public bool Finished => Succeeded || Failed;
-}
-
 /// <summary>Creates and reads SparkApplications through the Kubernetes API (KubernetesClient, custom objects).
 /// The client is created on first use, so hosts running the duckdb engine never need a cluster configuration.</summary>
 public sealed class SparkApplicationClient(Lazy<IKubernetes> client)

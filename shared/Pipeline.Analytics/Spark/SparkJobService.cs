@@ -10,9 +10,6 @@ using Pipeline.Analytics.Snapshot;
 
 namespace Pipeline.Analytics.Spark;
 
-/// <summary>A submitted Spark job: the application name and whether this call created it (false: it existed, 409).</summary>
-public sealed record SparkSubmission(string ApplicationName, bool Created);
-
 /// <summary>
 /// The <c>spark-k8s</c> engine, split into the steps the orchestrator interleaves with durable timers:
 /// submit (script to blob storage + SparkApplication), poll state, collect (read the result Parquet back and upsert).

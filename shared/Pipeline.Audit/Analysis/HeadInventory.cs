@@ -1,13 +1,9 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
-using System.Text.RegularExpressions;
 using Pipeline.Audit.Catalog;
 using Pipeline.Audit.Git;
 using Pipeline.Audit.Model;
 
 namespace Pipeline.Audit.Analysis;
-
-/// <summary>Tools detected in the files at HEAD, with the files and how each was detected.</summary>
-public sealed record HeadTool(int Tool, IReadOnlyList<string> Files, IReadOnlyList<string> DetectedBy);
 
 /// <summary>What the HEAD snapshot contains: tools per file and benchmark/evaluation keyword occurrences.</summary>
 public static class HeadInventory

@@ -6,9 +6,6 @@ using System.Text.RegularExpressions;
 
 namespace Pipeline.Audit.Catalog;
 
-/// <summary>A tool detected in one file, and how.</summary>
-public readonly record struct ToolHit(int Tool, string How);
-
 /// <summary>
 /// The MLOps tool catalogue (Catalog/mlops-tools.json) compiled into matchers. Detection is by path pattern first (free),
 /// then by content only for files that can mention tools, and for each tool only when one of its literals occurs.
@@ -134,25 +131,6 @@ public sealed class ToolCatalog
         public List<ToolDefinition> Tools { get; init; } = [];
         public List<KeywordDefinition> Keywords { get; init; } = [];
     }
-}
-
-public sealed record ToolDefinition
-{
-    public required string Name { get; init; }
-    public required string Category { get; init; }
-    public List<string> Paths { get; init; } = [];
-    public List<string> Dependencies { get; init; } = [];
-    public List<string> Imports { get; init; } = [];
-    public List<string> Configs { get; init; } = [];
-    public List<string> Keywords { get; init; } = [];
-    public List<string> Ci { get; init; } = [];
-}
-
-public sealed record KeywordDefinition
-{
-    public required string Keyword { get; init; }
-    public required string Kind { get; init; }
-    public required string Pattern { get; init; }
 }
 
 /// <summary>How the data files are read (a separate class so that it is initialised before any catalogue is loaded).</summary>

@@ -7,64 +7,6 @@ using Pipeline.Audit.Catalog;
 
 namespace Pipeline.Audit.Git;
 
-public sealed record HistoryScanOptions
-{
-    public DateOnly? Since { get; init; }
-    public int MaxCommits { get; init; }
-    public int Parallelism { get; init; } = 1;
-    public int MaxScanBytes { get; init; } = 1_000_000;
-    /// <summary>A path whose changing commits are recorded, so the file history needs no second walk over every commit.</summary>
-    public string? WatchPath { get; init; }
-}
-
-/// <summary>Everything one pass over the history gathers, keyed by month ("yyyy-MM", author date in UTC).</summary>
-public sealed class HistoryScanResult
-{
-    public int Commits { get; set; }
-    public int Merges { get; set; }
-    public bool Truncated { get; set; }
-    public int BlobsScanned { get; set; }
-    public DateTimeOffset? First { get; set; }
-    public DateTimeOffset? Last { get; set; }
-    /// <summary>Newest-first ids of the commits walked (after the MaxCommits cut), for follow-up passes.</summary>
-    public IReadOnlyList<ObjectId> CommitIds { get; set; } = [];
-    public Dictionary<string, int> CommitsByMonth { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, Dictionary<string, int>> FileChangesByMonth { get; } = new(StringComparer.Ordinal);
-    /// <summary>tool index → month → changed files in which the tool was detected.</summary>
-    public Dictionary<int, Dictionary<string, int>> ToolsByMonth { get; } = new();
-    public Dictionary<string, int> WorkflowChangesByMonth { get; } = new(StringComparer.Ordinal);
-    /// <summary>keyword index → month → occurrences in commit messages.</summary>
-    public Dictionary<int, Dictionary<string, int>> KeywordsByMonth { get; } = new();
-    /// <summary>Indices (into <see cref="CommitIds"/>) of the non-merge commits that changed <see cref="HistoryScanOptions.WatchPath"/>.</summary>
-    public SortedSet<int> WatchedCommits { get; } = new();
-
-    internal void MergeFrom(HistoryScanResult o)
-    {
-        Commits += o.Commits;
-        Merges += o.Merges;
-        BlobsScanned += o.BlobsScanned;
-        if (o.First is { } f && (First is null || f < First)) First = f;
-        if (o.Last is { } l && (Last is null || l > Last)) Last = l;
-        Add(CommitsByMonth, o.CommitsByMonth);
-        foreach (var (m, files) in o.FileChangesByMonth) Add(GetOrAdd(FileChangesByMonth, m), files);
-        foreach (var (t, months) in o.ToolsByMonth) Add(GetOrAdd(ToolsByMonth, t), months);
-        Add(WorkflowChangesByMonth, o.WorkflowChangesByMonth);
-        foreach (var (k, months) in o.KeywordsByMonth) Add(GetOrAdd(KeywordsByMonth, k), months);
-        WatchedCommits.UnionWith(o.WatchedCommits);
-    }
-
-    private static void Add(Dictionary<string, int> into, Dictionary<string, int> from)
-    {
-        foreach (var (k, v) in from) into[k] = into.GetValueOrDefault(k) + v;
-    }
-
-    internal static Dictionary<string, int> GetOrAdd<TKey>(Dictionary<TKey, Dictionary<string, int>> d, TKey key) where TKey : notnull
-    {
-        if (!d.TryGetValue(key, out var v)) d[key] = v = new Dictionary<string, int>(StringComparer.Ordinal);
-        return v;
-    }
-}
-
 /// <summary>
 /// One pass over the commit history: which files change per month, which tools the changed files mention, how often
 /// workflows change, and benchmark/evaluation keywords in commit messages. Trees are diffed without patches (only
@@ -208,32 +150,4 @@ public sealed class HistoryScanner(ToolCatalog catalog)
     }
 
     public static string Month(DateTimeOffset when) => when.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-}
-
-/// <summary>Reads a blob as UTF-8 text, or null when it is too large or binary.</summary>
-public static class BlobText
-{
-    public static string? Read(Repository repo, ObjectId oid, int maxBytes)
-    {
-        var blob = repo.Lookup<Blob>(oid);
-        if (blob is null || blob.Size > maxBytes) return null;
-        using var stream = blob.GetContentStream();
-        var bytes = new byte[blob.Size];
-        stream.ReadExactly(bytes);
-        if (FileKinds.LooksBinary(bytes)) return null;
-        return Encoding.UTF8.GetString(bytes);
-    }
-
-    /// <summary>Number of lines as git counts them (a last line without newline counts).</summary>
-    public static int CountLines(Repository repo, ObjectId oid, int maxBytes)
-    {
-        var blob = repo.Lookup<Blob>(oid);
-        if (blob is null || blob.Size > maxBytes) return 0;
-        using var stream = blob.GetContentStream();
-        var bytes = new byte[blob.Size];
-        stream.ReadExactly(bytes);
-        if (bytes.Length == 0 || FileKinds.LooksBinary(bytes)) return 0;
-        var lines = bytes.AsSpan().Count((byte)'\n');
-        return bytes[^1] == (byte)'\n' ? lines : lines + 1;
-    }
 }

@@ -5,15 +5,6 @@ using Pipeline.Audit.Model;
 
 namespace Pipeline.Audit.Git;
 
-/// <summary>The request does not describe an auditable repository (HTTP 400 / CLI usage error).</summary>
-public sealed class AuditInputException(string message) : Exception(message);
-
-/// <summary>The repository could not be fetched (clone failed, offline...). Not the caller's fault; may succeed later.</summary>
-public sealed class AuditSourceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>A repository ready to be opened: its path for LibGit2Sharp and, when known, its GitHub name.</summary>
-public sealed record LocatedRepository(string OpenPath, string Source, string? Path, string? Repo, string? GitHubRepository);
-
 /// <summary>Validates requests and turns them into an openable repository, cloning "owner/name" into the work folder.</summary>
 public static partial class RepositoryLocator
 {

@@ -3,26 +3,9 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Pipeline.Domain;
 using Pipeline.Domain.Normalization;
 
 namespace Pipeline.Ingestion.Archive;
-
-/// <summary>One line of a GH Archive file: the normalised event, or the reason it could not be read.</summary>
-public readonly record struct ArchiveRecord(long LineNumber, GitHubEvent? Event, string? Error);
-
-/// <summary>A file whose download or gzip stream was cut or corrupt: the file failed as a whole.</summary>
-public sealed class ArchiveReadException(string message, Exception? inner = null) : IOException(message, inner);
-
-/// <summary>Counters of one file being read, updated as it streams (read by progress reporting).</summary>
-public sealed class ArchiveReadCounters
-{
-    public long Lines;
-    public long Errors;
-
-    /// <summary>Bytes read from the source (compressed bytes for .gz).</summary>
-    public long Bytes;
-}
 
 /// <summary>
 /// Streams an hourly GH Archive file (<c>YYYY-MM-DD-H.json.gz</c>: gzip of one Events API JSON object per line) from a

@@ -4,12 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Ingestion.Kafka;
 
-/// <summary>What a dead-letter replay did.</summary>
-public sealed record DeadLetterReplayResult(long Replayed, long Partitions, TimeSpan Elapsed);
-
-/// <summary>Progress of a replay: messages replayed so far, and the messages that were waiting when it started.</summary>
-public sealed record DeadLetterReplayProgress(long Replayed, long Total);
-
 /// <summary>
 /// Replays the dead-letter topic (<c>Kafka:DeadLetterTopic</c>, <c>github.events.dlq</c>) into the events topic
 /// (<c>Kafka:Topic</c>): each message's original key, value and headers (the <c>dlq-*</c> diagnosis headers dropped) are

@@ -3,9 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Ingestion.Kafka;
 
-/// <summary>What <c>/api/health</c> reports for the broker.</summary>
-public sealed record KafkaHealth(bool Healthy, string BootstrapServers, int Brokers, int TopicPartitions, bool DeadLetterTopicExists, string? Error);
-
 /// <summary>
 /// Checks that the broker answers and that the events topic exists, by a metadata request over the shared producer's
 /// connections (a dependent admin client: no extra sockets, no credentials of its own).

@@ -7,17 +7,6 @@ using Pipeline.Domain.Normalization;
 
 namespace Pipeline.Ingestion.Polling;
 
-/// <summary>What one resource of one repository yielded in a run.</summary>
-public sealed record PollResult(string Repo, string Resource, int Requests, int NotModified, int Published, string? Error = null);
-
-/// <summary>The outcome of <see cref="GitHubPoller.PollAllAsync"/>.</summary>
-public sealed record PollRunResult(IReadOnlyList<PollResult> Results, DateTimeOffset? PausedUntil, string? PauseReason, int? RateLimitRemaining)
-{
-    public int Published => Results.Sum(r => r.Published);
-    public int Requests => Results.Sum(r => r.Requests);
-    public bool Skipped => Results.Count == 0 && PausedUntil is not null;
-}
-
 /// <summary>
 /// Polls the configured repositories through the GitHub REST API and publishes what is new:
 /// issues and pull requests (<c>/issues?state=all&amp;since=…&amp;sort=updated&amp;direction=asc</c>), stargazers with

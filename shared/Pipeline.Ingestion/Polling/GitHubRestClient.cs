@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -9,90 +8,6 @@ using Polly;
 using Polly.Retry;
 
 namespace Pipeline.Ingestion.Polling;
-
-/// <summary>One fetched page: 200 with its body, or 304 Not Modified (no body, no quota spent).</summary>
-public sealed record GitHubPage(HttpStatusCode Status, byte[]? Body, string? ETag, Uri? Next)
-{
-    public bool NotModified => Status == HttpStatusCode.NotModified;
-}
-
-/// <summary>The poller must stop until <see cref="ResumeAt"/> (quota at its floor, or GitHub asked for a long wait).</summary>
-public sealed class QuotaExhaustedException(DateTimeOffset resumeAt, string reason) : Exception(reason)
-{
-    public DateTimeOffset ResumeAt { get; } = resumeAt;
-}
-
-/// <summary>The rate-limit headers of the latest response (shared by every request of the poller).</summary>
-public sealed class RateLimitBudget
-{
-    private readonly Lock _gate = new();
-
-    public int? Limit { get; private set; }
-    public int? Remaining { get; private set; }
-    public DateTimeOffset? Reset { get; private set; }
-
-    public void Update(HttpResponseHeaders headers)
-    {
-        static int? Int(HttpResponseHeaders h, string name) =>
-            h.TryGetValues(name, out var v) && int.TryParse(v.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
-        var remaining = Int(headers, "X-RateLimit-Remaining");
-        var reset = Int(headers, "X-RateLimit-Reset");
-        var limit = Int(headers, "X-RateLimit-Limit");
-        lock (_gate)
-        {
-            if (limit is not null) Limit = limit;
-            if (remaining is not null) Remaining = remaining;
-            if (reset is not null) Reset = DateTimeOffset.FromUnixTimeSeconds(reset.Value);
-        }
-    }
-}
-
-/// <summary>
-/// Octokit's HTTP layer hook for what Octokit lacks: it adds <c>If-None-Match</c> with the ETag the poller saved for the
-/// URL, keeps the raw body bytes (the poller publishes GitHub's JSON unchanged, so Octokit's model types are not used), and
-/// reads the rate-limit headers of every response, 304s included. It is the handler of Octokit's
-/// <see cref="HttpClientAdapter"/>; per-request values travel in an <see cref="AsyncLocal{T}"/> scope set by
-/// <see cref="GitHubRestClient"/> around each Octokit call.
-/// </summary>
-public sealed class ConditionalRequestHandler(RateLimitBudget budget) : DelegatingHandler(new SocketsHttpHandler
-{
-    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-})
-{
-    internal sealed class Scope
-    {
-        public string? IfNoneMatch;
-        public byte[]? Body;
-        public HttpStatusCode Status;
-        public string? ETag;
-        public TimeSpan? RetryAfter;
-    }
-
-    internal static readonly AsyncLocal<Scope?> Current = new();
-
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var scope = Current.Value;
-        if (scope?.IfNoneMatch is { } etag) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        budget.Update(response.Headers);
-        if (scope is not null)
-        {
-            scope.Status = response.StatusCode;
-            scope.ETag = response.Headers.ETag?.ToString() ?? scope.IfNoneMatch;
-            scope.RetryAfter = response.Headers.RetryAfter switch
-            {
-                { Delta: { } d } => d,
-                { Date: { } date } => date - DateTimeOffset.UtcNow,
-                _ => null,
-            };
-            // Buffer once; Octokit reads the same buffered content afterwards.
-            scope.Body = response.StatusCode == HttpStatusCode.NotModified ? null : await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        }
-        return response;
-    }
-}
 
 /// <summary>
 /// GitHub REST reads through Octokit's <see cref="Connection"/> (authentication, user agent, error mapping, Link and

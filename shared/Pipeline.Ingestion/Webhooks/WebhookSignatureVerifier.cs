@@ -3,14 +3,6 @@ using System.Text;
 
 namespace Pipeline.Ingestion.Webhooks;
 
-public enum SignatureCheck
-{
-    Valid,
-    Missing,
-    Malformed,
-    Mismatch,
-}
-
 /// <summary>
 /// Verifies <c>X-Hub-Signature-256: sha256=&lt;hex&gt;</c>: HMAC-SHA256 of the raw body with each configured secret,
 /// compared in constant time (<see cref="CryptographicOperations.FixedTimeEquals"/>). Several secrets are tried so a

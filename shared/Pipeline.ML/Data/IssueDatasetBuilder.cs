@@ -8,12 +8,6 @@ using Pipeline.Storage;
 
 namespace Pipeline.ML.Data;
 
-/// <summary>The store has too few usable rows for a model and <c>Ml:AllowSyntheticData</c> is false.</summary>
-public sealed class InsufficientDataException(string message) : InvalidOperationException(message);
-
-/// <summary>The rows of a data set with what the row rules decided.</summary>
-public sealed record DatasetRows(List<IssueModelInput> Rows, string[] LabelSet, int Censored, int LeftOut);
-
 /// <summary>
 /// Builds a model's data set from the <c>issues</c> collection. Every document is schema-checked and cleaned; features are
 /// those known at the issue's creation (<see cref="IssueFeaturizer.ToInput"/>: labels at creation rebuilt from the label

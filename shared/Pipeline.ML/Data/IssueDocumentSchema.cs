@@ -4,14 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace Pipeline.ML.Data;
 
-/// <summary>A document that does not satisfy the issue schema the models need; the message names every failing field.</summary>
-public sealed class IssueSchemaException(string id, IReadOnlyList<string> errors)
-    : Exception($"Issue document '{id}' fails the schema: {string.Join("; ", errors)}")
-{
-    public string DocumentId { get; } = id;
-    public IReadOnlyList<string> Errors { get; } = errors;
-}
-
 /// <summary>
 /// Verifies and reads documents of the <c>issues</c> collection: required fields with their types
 /// (repo: string "owner/name", number: integer, title: string, state: "open"|"closed", created_at: ISO-8601 timestamp;

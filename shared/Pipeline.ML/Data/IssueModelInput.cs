@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Pipeline.ML.Data;
 
 /// <summary>
@@ -69,25 +67,4 @@ public sealed class IssueModelInput
         nameof(Language) => Language,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown categorical feature"),
     };
-}
-
-/// <summary>Output of the labeler pipeline: one calibrated probability per label of the model's label set (one-vs-rest).</summary>
-public sealed class LabelerOutput
-{
-    public float[] LabelProbabilities { get; set; } = [];
-}
-
-/// <summary>Output of the time-to-close pipeline: the calibrated binary head and the regression head (log days).</summary>
-public sealed class TimeToCloseOutput
-{
-    public bool ClosePredicted { get; set; }
-    public float CloseProbability { get; set; }
-    /// <summary>Regression score: predicted log(1 + days).</summary>
-    public float Score { get; set; }
-}
-
-/// <summary>History features of an issue known at its creation.</summary>
-public sealed record HistoryFeatures(float RepoActivity30d, float RepoMeanCloseDays, float AuthorPriorIssues, float AuthorFastCloseRate)
-{
-    public static HistoryFeatures Empty { get; } = new(0, 0, 0, 0.5f);
 }

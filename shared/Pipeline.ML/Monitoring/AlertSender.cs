@@ -4,8 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.ML.Monitoring;
 
-public sealed record MlAlert(string Model, string Severity, string Title, IReadOnlyList<string> Reasons, string? ReportId, DateTime At);
-
 /// <summary>
 /// Raises monitoring alerts: always as a warning log, and as a JSON POST to <c>Ml:Monitor:AlertWebhookUrl</c> when set
 /// (the body has a <c>text</c> field, which Slack/Teams/Mattermost incoming webhooks display). Never throws.

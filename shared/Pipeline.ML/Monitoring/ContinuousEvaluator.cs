@@ -9,9 +9,6 @@ using Pipeline.Storage;
 
 namespace Pipeline.ML.Monitoring;
 
-/// <summary>One resolution pass over every pending prediction.</summary>
-public sealed record ResolutionPass(int Scanned, int Resolved, int Expired, int StillPending);
-
 /// <summary>
 /// Continuous evaluation: joins logged predictions with the ground truth that arrives later (an issue gets a label of the
 /// labeler's set, or is closed, or stays open past 7 days), stores the outcome on the prediction, and computes rolling

@@ -1,40 +1,5 @@
 namespace Pipeline.ML.Monitoring;
 
-/// <summary>Drift of one feature (or of the predictions) between the training reference and the recent window.</summary>
-public sealed record FeatureDrift(
-    string Feature,
-    string Kind,
-    string Test,
-    double Statistic,
-    double? PValue,
-    double Threshold,
-    bool Drifted,
-    double Psi,
-    int ReferenceCount,
-    int CurrentCount)
-{
-    /// <summary>Reference vs current distributions over the same bins, from the samples the test ran on.</summary>
-    public DriftHistogram? Histogram { get; init; }
-}
-
-public sealed record DriftResult(
-    List<FeatureDrift> Features,
-    int DriftedFeatures,
-    double DriftShare,
-    bool DatasetDrift,
-    List<FeatureDrift> Predictions,
-    bool PredictionDrift);
-
-/// <summary>The recent window's feature values and predictions, in the same shape as <see cref="DriftReference"/>.</summary>
-public sealed class DriftWindow
-{
-    public Dictionary<string, List<double>> Numeric { get; } = [];
-    public Dictionary<string, List<string>> Categorical { get; } = [];
-    public List<string> PredictedLabels { get; } = [];
-    public List<double> PredictedScores { get; } = [];
-    public int Count { get; set; }
-}
-
 /// <summary>
 /// Per-feature drift with Evidently's defaults. The test is chosen by the size of the <em>reference</em>: up to
 /// <c>SmallSampleMax</c> (1000) reference rows, numeric features use Kolmogorov–Smirnov (drift when p &lt; 0.05; exact

@@ -3,27 +3,6 @@ using Pipeline.ML.Training;
 
 namespace Pipeline.ML.Registry;
 
-/// <summary>The gate's verdict on a newly trained version.</summary>
-public sealed record GateDecision(bool Promote, string Reason, double CandidatePrimary, double? ChampionPrimary, List<string> FailedChecks)
-{
-    /// <summary>The baseline's primary metric on the same test set.</summary>
-    public double? BaselinePrimary { get; init; }
-    /// <summary>True when the serving champion itself fails the absolute floors on the current test set.</summary>
-    public bool ChampionBelowFloors { get; init; }
-    public List<string> ChampionFailedFloors { get; init; } = [];
-}
-
-/// <summary>What the gate compares: candidate, baseline and champion metrics on one test set, and where each model's data
-/// came from. <see cref="ChampionSource"/> is set whenever a champion exists; <see cref="Champion"/> (its metrics on this
-/// test set) may be null when it was not re-scored.</summary>
-public sealed record GateInput(
-    string ModelName,
-    IReadOnlyDictionary<string, double> Candidate,
-    string CandidateSource,
-    IReadOnlyDictionary<string, double>? Baseline,
-    IReadOnlyDictionary<string, double>? Champion,
-    string? ChampionSource);
-
 /// <summary>
 /// Promotion rule, all measured on the challenger's (newest) test set:
 /// <list type="number">

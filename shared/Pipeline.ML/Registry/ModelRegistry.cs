@@ -6,9 +6,6 @@ using Pipeline.Storage;
 
 namespace Pipeline.ML.Registry;
 
-/// <summary>A champion alias moved (promotion, gate decision, rollback).</summary>
-public sealed record ChampionChange(string ModelName, int Version, int? Previous, string Reason);
-
 /// <summary>
 /// The model registry: artifacts in blob storage, metadata documents in the <c>models</c> collection
 /// (<c>{name}@v{n}</c> per version, <c>{name}</c> for the head with the aliases and their history).

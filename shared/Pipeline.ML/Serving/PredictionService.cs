@@ -14,12 +14,6 @@ using Pipeline.ML.Training;
 
 namespace Pipeline.ML.Serving;
 
-/// <summary>No champion of this model is loaded yet (HTTP 503).</summary>
-public sealed class ModelNotReadyException(string model) : Exception($"Model '{model}' has no champion loaded yet; train it first (POST /api/models/{model}/retrain)")
-{
-    public string Model { get; } = model;
-}
-
 /// <summary>
 /// Serves the champion of each model. Loaded versions are immutable <see cref="ServedModel"/> objects swapped atomically
 /// (a reference replace), so in-flight requests finish on the version they started with and none is dropped.

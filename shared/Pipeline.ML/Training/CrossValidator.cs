@@ -4,37 +4,6 @@ using Pipeline.ML.Data;
 
 namespace Pipeline.ML.Training;
 
-public sealed record CandidateResult(
-    TrainerCandidate Candidate,
-    string Status,
-    Dictionary<string, double> MeanMetrics,
-    double PrimaryStd,
-    double Seconds)
-{
-    /// <summary>Metrics of each forward-chaining fold, oldest first.</summary>
-    public List<Dictionary<string, double>> FoldMetrics { get; init; } = [];
-}
-
-/// <summary>One forward-chaining fold: trained on rows up to <see cref="TrainTo"/>, validated on the next block.</summary>
-public sealed record FoldInfo(int Fold, int TrainRows, int ValidRows, DateTime TrainTo, DateTime ValidFrom, DateTime ValidTo);
-
-/// <summary>Outcome of the cross-validated grid search.</summary>
-public sealed record CrossValidationResult(
-    string ModelName,
-    string PrimaryMetric,
-    int Folds,
-    int Rows,
-    double BudgetSeconds,
-    double ElapsedSeconds,
-    List<CandidateResult> Candidates,
-    TrainerCandidate Best,
-    Dictionary<string, double> BestMetrics)
-{
-    public List<FoldInfo> FoldLayout { get; init; } = [];
-    /// <summary>Per-fold metrics of the chosen candidate.</summary>
-    public List<Dictionary<string, double>> BestFoldMetrics { get; init; } = [];
-}
-
 /// <summary>
 /// Forward-chaining (time-ordered) cross-validation over the trainer grid, bounded by a wall-clock budget: candidates run
 /// in grid order, the first always completes, and no new candidate starts once the budget is spent (the rest are reported

@@ -5,17 +5,6 @@ using Pipeline.ML.Monitoring;
 
 namespace Pipeline.ML.Training;
 
-/// <summary>Test-set and slice metrics of a trained model, plus the drift reference captured at training time.</summary>
-public sealed record ModelEvaluation(
-    Dictionary<string, double> TestMetrics,
-    Dictionary<string, double> BaselineMetrics,
-    Dictionary<string, Dictionary<string, double>> SliceMetrics,
-    DriftReference Reference,
-    double Seconds);
-
-/// <summary>A fitted model, serialized as the ML.NET zip, with what produced it.</summary>
-public sealed record TrainedModel(string ModelName, TrainerCandidate Candidate, byte[] Artifact, int TrainRows, double Seconds);
-
 /// <summary>
 /// The training stages, each usable on its own (durable activities) or in sequence (<see cref="TrainingPipeline"/>):
 /// cross-validated grid search, final fit on all training rows, and evaluation on the time-held-out test set and slices.

@@ -11,43 +11,6 @@ using Pipeline.ML.Registry;
 
 namespace Pipeline.ML.Training;
 
-/// <summary>Reference to a data set staged in blob storage between durable activities.</summary>
-public sealed record DatasetRef(string ModelName, string Hash, int Size, int TrainRows, int TestRows, string Source, DateTime SplitTime, int InvalidDocuments, string BlobPath)
-{
-    public string[] LabelSet { get; init; } = [];
-    public Dictionary<string, int> ClassCounts { get; init; } = [];
-    public DateTime From { get; init; }
-    public DateTime To { get; init; }
-}
-
-/// <summary>Reference to a model fitted on all training rows and staged in blob storage.</summary>
-public sealed record TrainedRef(string ModelName, string RunId, TrainerCandidate Candidate, string ArtifactPath, int TrainRows, double Seconds);
-
-/// <summary>Test and slice metrics of the candidate, and of the current champion on the same test set.</summary>
-public sealed record EvaluationRef(
-    Dictionary<string, double> TestMetrics,
-    Dictionary<string, double> BaselineMetrics,
-    Dictionary<string, Dictionary<string, double>> SliceMetrics,
-    string ReferencePath,
-    int? ChampionVersion,
-    Dictionary<string, double>? ChampionTestMetrics,
-    double Seconds)
-{
-    /// <summary>Data source of the champion's training set (<c>store</c> or <c>synthetic</c>).</summary>
-    public string? ChampionSource { get; init; }
-}
-
-/// <summary>Everything the gate needs to register a version.</summary>
-public sealed record RegistrationRequest(string RunId, string Reason, DatasetRef Dataset, CrossValidationResult CrossValidation, TrainedRef Trained, EvaluationRef Evaluation)
-{
-    /// <summary>When the run started (its first stage), for the run's duration.</summary>
-    public DateTime? StartedAt { get; init; }
-    public double? CrossValidationSeconds { get; init; }
-}
-
-/// <summary>Timing of each stage of one training run (seconds).</summary>
-public sealed record TrainingRunReport(ModelVersionInfo Version, double DatasetSeconds, double CrossValidationSeconds, double TrainSeconds, double EvaluateSeconds, double RegisterSeconds);
-
 /// <summary>
 /// The training stages as a service: build data set → cross-validated grid → train best → evaluate → gate and register.
 /// Each stage is callable on its own (the durable activities of <c>RetrainModelOrchestrator</c>, passing references to

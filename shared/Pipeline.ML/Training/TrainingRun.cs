@@ -45,39 +45,3 @@ public sealed class TrainingRun
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 }
-
-/// <summary>The data set a run used (its document is staged at <see cref="BlobPath"/>).</summary>
-public sealed class RunDataset
-{
-    public string Hash { get; set; } = string.Empty;
-    public string Source { get; set; } = string.Empty;
-    public int TrainRows { get; set; }
-    public int TestRows { get; set; }
-    public DateTime From { get; set; }
-    public DateTime To { get; set; }
-    public DateTime SplitTime { get; set; }
-    public Dictionary<string, int> ClassCounts { get; set; } = [];
-    public string[] LabelSet { get; set; } = [];
-    public string BlobPath { get; set; } = string.Empty;
-}
-
-/// <summary>One forward-chaining fold of the chosen candidate.</summary>
-public sealed class RunFold
-{
-    public int Fold { get; set; }
-    public int TrainRows { get; set; }
-    public int ValidRows { get; set; }
-    public DateTime TrainTo { get; set; }
-    public DateTime ValidFrom { get; set; }
-    public DateTime ValidTo { get; set; }
-    public Dictionary<string, double> Metrics { get; set; } = [];
-}
-
-public sealed class RunCandidate
-{
-    public string Candidate { get; set; } = string.Empty;
-    public string Status { get; set; } = string.Empty;
-    public Dictionary<string, double> Metrics { get; set; } = [];
-    public List<Dictionary<string, double>> FoldMetrics { get; set; } = [];
-    public double Seconds { get; set; }
-}

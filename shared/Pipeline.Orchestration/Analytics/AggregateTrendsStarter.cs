@@ -5,9 +5,6 @@ using Pipeline.Analytics;
 
 namespace Pipeline.Orchestration.Analytics;
 
-/// <summary>What a caller may ask of a run (HTTP body, backfill, seeding).</summary>
-public sealed record AggregateTrendsRequest(string? From = null, string? To = null, bool Force = false, string? Engine = null);
-
 /// <summary>Starts <see cref="AggregateTrendsOrchestrator"/> with the configured engine, parallelism and retries.</summary>
 public sealed class AggregateTrendsStarter(IOptions<AnalyticsOptions> options)
 {

@@ -36,10 +36,3 @@ public static class AuditServiceCollectionExtensions
         return services;
     }
 }
-
-/// <summary>Fails start-up with a message naming the bad key.</summary>
-public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AuditOptions options) =>
-        options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
-}

@@ -1,4 +1,3 @@
-using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Domain;
@@ -6,12 +5,6 @@ using Pipeline.Ingestion.Archive;
 using Pipeline.Storage;
 
 namespace Pipeline.Orchestration.Backfill;
-
-/// <summary>Input of <see cref="ImportArchiveFileActivity"/>.</summary>
-public sealed record ImportArchiveFileInput(string Source)
-{
-    public BackfillFilter? Filter { get; init; }
-}
 
 /// <summary>
 /// Imports one GH Archive file, then, when the host has a store (and <c>Backfill:ConfirmStored</c>), waits until every event it

@@ -4,11 +4,6 @@ using Pipeline.ML.Training;
 
 namespace Pipeline.Orchestration.ML;
 
-/// <summary>Input of <see cref="MonitorModelsOrchestrator"/>; null or empty models means all.</summary>
-public sealed record MonitorRequest(List<string>? Models);
-
-public sealed record MonitorResult(int ResolvedOutcomes, List<MonitorSummary> Reports, List<RetrainStart> Retrains);
-
 /// <summary>
 /// Monitoring pass (timer): joins ground truth (continuous evaluation), then per model computes live metrics and drift,
 /// stores the report, raises one alert per incident (when a problem starts, not on every pass while it lasts), and starts

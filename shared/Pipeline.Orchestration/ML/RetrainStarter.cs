@@ -10,11 +10,6 @@ using Pipeline.Storage;
 
 namespace Pipeline.Orchestration.ML;
 
-/// <summary>What a retrain request got: the instance that runs (new or already running) and why.</summary>
-/// <param name="Started">True when this call started <paramref name="InstanceId"/>; false when it returned the running one
-/// (or none, in the cool-down).</param>
-public sealed record RetrainStart(string Model, string? InstanceId, bool Started, string Status, DateTime? CooldownUntil);
-
 /// <summary>
 /// Single-flight retraining: HTTP, the timers and the monitor all start <see cref="RetrainModelOrchestrator"/> through here,
 /// so at most one retrain of a model runs at a time; a request while one runs gets the running instance. Automatic

@@ -3,18 +3,6 @@ using Pipeline.Domain;
 
 namespace Pipeline.Storage.Events;
 
-/// <summary>One stored event without its payload, as listed by <c>GET /api/events</c>.</summary>
-public sealed record EventSummary(
-    string Id,
-    string? DeliveryId,
-    string Type,
-    string? Action,
-    string Repo,
-    string? Actor,
-    string? Source,
-    string? CreatedAt,
-    string? ReceivedAt);
-
 /// <summary>Read side of the <c>events</c> collection for operators and the dashboard's ingestion panel.</summary>
 public sealed class EventQueryService(IDocumentStore store)
 {

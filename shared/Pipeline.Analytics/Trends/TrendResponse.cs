@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Analytics.Trends;
+
+public sealed record TrendResponse(
+    string Metric,
+    string Granularity,
+    string From,
+    string To,
+    int CompareYears,
+    IReadOnlyDictionary<string, string?> Filters,
+    IReadOnlyList<TrendSeries> Series,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GrowingRepository>? Items = null);

@@ -1,0 +1,9 @@
+// pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
+namespace Pipeline.Audit.Catalog;
+
+public sealed record KeywordDefinition
+{
+    public required string Keyword { get; init; }
+    public required string Kind { get; init; }
+    public required string Pattern { get; init; }
+}

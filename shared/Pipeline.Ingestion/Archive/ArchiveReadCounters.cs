@@ -1,0 +1,11 @@
+namespace Pipeline.Ingestion.Archive;
+
+/// <summary>Counters of one file being read, updated as it streams (read by progress reporting).</summary>
+public sealed class ArchiveReadCounters
+{
+    public long Lines;
+    public long Errors;
+
+    /// <summary>Bytes read from the source (compressed bytes for .gz).</summary>
+    public long Bytes;
+}

@@ -1,0 +1,9 @@
+namespace Pipeline.Ingestion.Webhooks;
+
+public enum SignatureCheck
+{
+    Valid,
+    Missing,
+    Malformed,
+    Mismatch,
+}

@@ -1,0 +1,3 @@
+namespace Pipeline.ML.Serving;
+
+public sealed record IssueBatchPredictionResponse(int Count, IReadOnlyList<IssuePredictionResponse> Items, double LatencyMs);

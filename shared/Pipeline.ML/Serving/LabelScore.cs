@@ -1,0 +1,3 @@
+namespace Pipeline.ML.Serving;
+
+public sealed record LabelScore(string Label, double Score);

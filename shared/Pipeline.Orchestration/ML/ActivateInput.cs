@@ -1,0 +1,3 @@
+namespace Pipeline.Orchestration.ML;
+
+public sealed record ActivateInput(string Model, int Version);

@@ -1,0 +1,3 @@
+namespace Pipeline.Orchestration.ML;
+
+public sealed record MonitorResult(int ResolvedOutcomes, List<MonitorSummary> Reports, List<RetrainStart> Retrains);

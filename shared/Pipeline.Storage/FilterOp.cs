@@ -1,0 +1,3 @@
+namespace Pipeline.Storage;
+
+public enum FilterOp { Eq, Ne, Gt, Gte, Lt, Lte, In, Exists }

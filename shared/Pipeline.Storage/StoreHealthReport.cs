@@ -1,0 +1,4 @@
+namespace Pipeline.Storage;
+
+/// <summary>The document store's part of /api/health.</summary>
+public sealed record StoreHealthReport(bool Healthy, string Provider, string Status, double LatencyMs);
