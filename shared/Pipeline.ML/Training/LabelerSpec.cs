@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 using Pipeline.ML.Data;
 using Pipeline.ML.Serving;
 
@@ -102,40 +100,15 @@ public sealed class LabelerSpec : ModelSpec
         return thresholds;
     }
 
-    private static IEstimator<ITransformer> Trainer(MLContext ml, TrainerCandidate c) => c.Trainer switch
-    {
-        TrainerGrid.Sdca => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
+    private static IEstimator<ITransformer> Trainer(MLContext ml, TrainerCandidate c) => TrainerHeads.Binary(ml, c, nameof(TargetColumn.Target), () =>
+        ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
         {
             LabelColumnName = nameof(TargetColumn.Target),
             L2Regularization = (float)c.Get("l2", 1e-4),
             MaximumNumberOfIterations = (int)c.Get("max_iterations", 30),
             NumberOfThreads = 1,
             Shuffle = false,
-        }),
-        TrainerGrid.LightGbm => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
-        {
-            LabelColumnName = nameof(TargetColumn.Target),
-            NumberOfLeaves = (int)c.Get("leaves", 15),
-            NumberOfIterations = (int)c.Get("iterations", 80),
-            LearningRate = c.Get("learning_rate", 0.2),
-            MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
-            NumberOfThreads = 1,
-            Seed = 1,
-            Deterministic = true,
-            Silent = true,
-        }),
-        TrainerGrid.FastTree => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = nameof(TargetColumn.Target),
-            NumberOfLeaves = (int)c.Get("leaves", 16),
-            NumberOfTrees = (int)c.Get("trees", 40),
-            LearningRate = c.Get("learning_rate", 0.2),
-            MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
-            NumberOfThreads = 1,
-            Seed = 1,
-        }),
-        _ => throw new ArgumentException($"Unknown trainer '{c.Trainer}'"),
-    };
+        }));
 
     /// <summary>One probability per model label for each row.</summary>
     public static List<float[]> Probabilities(MLContext ml, FittedModel model, IReadOnlyList<IssueModelInput> rows)

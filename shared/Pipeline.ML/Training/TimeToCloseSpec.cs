@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 using Pipeline.ML.Data;
 
 namespace Pipeline.ML.Training;
@@ -43,77 +41,26 @@ public sealed class TimeToCloseSpec : ModelSpec
     private const string BinaryLabel = nameof(IssueModelInput.ClosedWithin7Days);
     private const string RegressionLabel = nameof(IssueModelInput.LogDaysToClose);
 
-    private static IEstimator<ITransformer> BinaryHead(MLContext ml, TrainerCandidate c) => c.Trainer switch
-    {
-        // Linear scores are calibrated explicitly with Platt scaling.
-        TrainerGrid.Sdca => ml.BinaryClassification.Trainers.SdcaNonCalibrated(new SdcaNonCalibratedBinaryTrainer.Options
+    // Linear scores are calibrated explicitly with Platt scaling; the tree heads calibrate their own (TrainerHeads).
+    private static IEstimator<ITransformer> BinaryHead(MLContext ml, TrainerCandidate c) => TrainerHeads.Binary(ml, c, BinaryLabel, () =>
+        ml.BinaryClassification.Trainers.SdcaNonCalibrated(new SdcaNonCalibratedBinaryTrainer.Options
         {
             LabelColumnName = BinaryLabel,
             L2Regularization = (float)c.Get("l2", 1e-4),
             MaximumNumberOfIterations = (int)c.Get("max_iterations", 30),
             NumberOfThreads = 1,
             Shuffle = false,
-        }).Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: BinaryLabel)),
-        // The boosted-tree trainers fit a Platt calibrator on their own scores.
-        TrainerGrid.LightGbm => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
-        {
-            LabelColumnName = BinaryLabel,
-            NumberOfLeaves = (int)c.Get("leaves", 15),
-            NumberOfIterations = (int)c.Get("iterations", 80),
-            LearningRate = c.Get("learning_rate", 0.2),
-            MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
-            NumberOfThreads = 1,
-            Seed = 1,
-            Deterministic = true,
-            Silent = true,
-        }),
-        TrainerGrid.FastTree => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = BinaryLabel,
-            NumberOfLeaves = (int)c.Get("leaves", 16),
-            NumberOfTrees = (int)c.Get("trees", 40),
-            LearningRate = c.Get("learning_rate", 0.2),
-            MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
-            NumberOfThreads = 1,
-            Seed = 1,
-        }),
-        _ => throw new ArgumentException($"Unknown trainer '{c.Trainer}'"),
-    };
+        }).Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: BinaryLabel)));
 
-    private static IEstimator<ITransformer> RegressionHead(MLContext ml, TrainerCandidate c) => c.Trainer switch
-    {
-        TrainerGrid.Sdca => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+    private static IEstimator<ITransformer> RegressionHead(MLContext ml, TrainerCandidate c) => TrainerHeads.Regression(ml, c, RegressionLabel, () =>
+        ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
         {
             LabelColumnName = RegressionLabel,
             L2Regularization = (float)c.Get("l2", 1e-4),
             MaximumNumberOfIterations = (int)c.Get("max_iterations", 30),
             NumberOfThreads = 1,
             Shuffle = false,
-        }),
-        TrainerGrid.LightGbm => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
-        {
-            LabelColumnName = RegressionLabel,
-            NumberOfLeaves = (int)c.Get("leaves", 15),
-            NumberOfIterations = (int)c.Get("iterations", 80),
-            LearningRate = c.Get("learning_rate", 0.2),
-            MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
-            NumberOfThreads = 1,
-            Seed = 1,
-            Deterministic = true,
-            Silent = true,
-        }),
-        TrainerGrid.FastTree => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
-        {
-            LabelColumnName = RegressionLabel,
-            NumberOfLeaves = (int)c.Get("leaves", 16),
-            NumberOfTrees = (int)c.Get("trees", 40),
-            LearningRate = c.Get("learning_rate", 0.2),
-            MinimumExampleCountPerLeaf = (int)c.Get("min_leaf", 10),
-            NumberOfThreads = 1,
-            Seed = 1,
-        }),
-        _ => throw new ArgumentException($"Unknown trainer '{c.Trainer}'"),
-    };
+        }));
 
     public static double ExpectedDays(float logDays) => Math.Max(0, Math.Exp(logDays) - 1);
 
