@@ -7,34 +7,11 @@ using Pipeline.Domain.Normalization;
 namespace Pipeline.Analytics.Snapshot;
 
 /// <summary>
-/// Maps between stored event documents (the <c>events</c> collection: envelope fields plus the raw payload) and the
-/// flattened <see cref="EventRow"/> the Parquet snapshot holds.
+/// Flattens stored event documents (the <c>events</c> collection: envelope fields plus the raw payload, written by
+/// <see cref="Pipeline.Storage.Events.EventDocument"/>) into the <see cref="EventRow"/> the Parquet snapshot holds.
 /// </summary>
 public static class EventDocumentMapper
 {
-    public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-
-    public static string FormatTimestamp(DateTimeOffset t) => t.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
-
-    /// <summary>The document the store keeps for an event (the same shape the store's event sink writes).</summary>
-    public static JsonObject ToDocument(GitHubEvent e) => new()
-    {
-        ["_id"] = e.Id,
-        ["type"] = e.Type,
-        ["action"] = e.Action,
-        ["repo"] = e.Repo,
-        ["repo_key"] = e.RepoKey,
-        ["activity_key"] = e.ActivityKey,
-        ["actor"] = e.Actor,
-        ["created_at"] = FormatTimestamp(e.CreatedAt),
-        ["source"] = e.Source,
-        ["delivery_id"] = e.DeliveryId,
-        ["received_at"] = FormatTimestamp(e.ReceivedAt),
-        ["payload"] = JsonNode.Parse(e.Payload.GetRawText()),
-    };
-
-    public static EventRow FromEvent(GitHubEvent e) => FromDocument(ToDocument(e));
-
     /// <summary>Flattens a stored event document; throws <see cref="FormatException"/> when the envelope is incomplete.</summary>
     public static EventRow FromDocument(JsonObject doc)
     {

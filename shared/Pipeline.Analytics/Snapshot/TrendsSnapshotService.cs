@@ -32,7 +32,7 @@ public sealed class TrendsSnapshotService(
     {
         await store.EnsureCollectionsAsync(AnalyticsCollections.Definitions, ct);
         var previous = await runs.LastWatermarkAsync(ct);
-        var settledBefore = EventDocumentMapper.FormatTimestamp(DateTimeOffset.UtcNow - WatermarkOverlap);
+        var settledBefore = StoreTime.Format(DateTimeOffset.UtcNow - WatermarkOverlap);
         var full = request.Force || previous is null;
         HashSet<DateOnly> touched;
         string? watermark;

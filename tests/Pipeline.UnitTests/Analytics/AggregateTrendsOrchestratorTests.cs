@@ -11,6 +11,7 @@ using Pipeline.Analytics.Snapshot;
 using Pipeline.Domain;
 using Pipeline.Orchestration.Analytics;
 using Pipeline.Storage;
+using Pipeline.Storage.Events;
 using Pipeline.Testing.Analytics;
 
 namespace Pipeline.UnitTests.Analytics;
@@ -87,7 +88,7 @@ public sealed class AggregateTrendsOrchestratorTests
             Event("new-2", "push", null, "contoso/quantum-sdk", Now.AddHours(-2), receivedAt),
             Event("new-3", "fork", null, "tailspin/cli", late, receivedAt),
         };
-        await store.InsertManyIfAbsentAsync(Collections.Events, newEvents.Select(e => new KeyValuePair<string, JsonObject>(e.Id, EventDocumentMapper.ToDocument(e))).ToList());
+        await store.InsertManyIfAbsentAsync(Collections.Events, newEvents.Select(e => new KeyValuePair<string, JsonObject>(e.Id, EventDocument.From(e))).ToList());
 
         var (second, run) = await app.RunAggregationAsync(new AggregateTrendsInput());
 
