@@ -133,7 +133,7 @@ public sealed class EventConsumerService(
     {
         try
         {
-            var r = consumer.Consume(timeout);
+            var r = consumer.Consume(PollTimeout(timeout));
             return r is null || r.IsPartitionEOF ? null : r;
         }
         catch (ConsumeException ex) when (!ex.Error.IsFatal)
@@ -144,6 +144,14 @@ public sealed class EventConsumerService(
             return null;
         }
     }
+
+    /// <summary>
+    /// The timeout handed to librdkafka, never negative. Confluent truncates a <see cref="TimeSpan"/> to whole
+    /// milliseconds, so a remaining wait of -1.0 to -1.99 ms became -1, which librdkafka reads as "wait forever": with
+    /// every partition paused during a store outage no message ever ends that wait, and the consumer stayed paused after
+    /// the store was back (the rare hang of the PostgreSQL-outage test, caught with dotnet-stack in PollWhilePaused).
+    /// </summary>
+    internal static TimeSpan PollTimeout(TimeSpan remaining) => remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
 
     private async Task ProcessCurrentBatchAsync(IConsumer<byte[]?, byte[]?> consumer, CancellationToken ct)
     {
@@ -270,6 +278,7 @@ public sealed class EventConsumerService(
             // Partitions assigned during the outage start unpaused; pause them too.
             consumer.Pause(consumer.Assignment);
             var left = duration - sw.Elapsed;
+            if (left <= TimeSpan.Zero) break;
             var r = ConsumeOne(consumer, left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100), ct);
             if (r is not null) _overflow.Add(r);
         }

@@ -11,6 +11,34 @@ namespace Pipeline.IntegrationTests.Kafka;
 [Collection(KafkaFixture.Collection)]
 public sealed class EventConsumerTests(KafkaFixture kafka)
 {
+    /// <summary>While the store is down the consumer polls with every partition paused, for whatever is left of its
+    /// back-off. When that had run out by 1–2 ms, Confluent truncated it to -1 ms, librdkafka's "wait forever", and the
+    /// consumer never resumed. On the real librdkafka: such a poll returns at once.</summary>
+    [Fact]
+    public async Task A_paused_consumer_polled_with_a_wait_that_has_run_out_returns_at_once()
+    {
+        var options = kafka.NewTopics("poll-run-out", partitions: 1);
+        LibrdkafkaLoader.EnsureLoaded();
+        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = "poll-run-out-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+        }).SetLogHandler((_, _) => { }).Build();
+        var partition = new TopicPartition(options.Topic, 0);
+        consumer.Assign(partition);
+        consumer.Pause([partition]);
+
+        var poll = Task.Run(() => consumer.Consume(EventConsumerService.PollTimeout(TimeSpan.FromTicks(-15_000)))); // -1.5 ms
+        var first = await Task.WhenAny(poll, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        // Disposed only when the poll returned: disposing a consumer another thread is blocked in is not safe.
+        Assert.True(first == poll, "a poll whose wait had run out was still blocked after 10 s");
+        Assert.Null(await poll);
+        consumer.Close();
+        consumer.Dispose();
+    }
+
     [Fact]
     public async Task N_events_in_gives_exactly_N_stored_and_offsets_committed()
     {
