@@ -35,7 +35,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         _logger = logger;
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>The folder holding pg_ctl and postgres.</summary>
     public string BinDirectory => _binDir;
@@ -107,7 +107,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             {
                 await pg.StopStaleServerAsync(ct);
             }
-            await pg.StartServerAsync(ct);
+            await pg.StartOnPortAsync(mayMove: options.Port == 0, ct);
             await pg.EnsureDatabaseAsync(options.Database, ct);
         }
         catch
@@ -116,6 +116,26 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             throw;
         }
         return pg;
+    }
+
+    /// <summary>Starts the server; when we picked its port, a port taken between picking and binding (by another server
+    /// or an outgoing connection's ephemeral port, common when many test hosts start servers at once) moves the server
+    /// to another free port instead of failing.</summary>
+    private async Task StartOnPortAsync(bool mayMove, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartServerAsync(ct);
+                return;
+            }
+            catch (InvalidOperationException e) when (mayMove && attempt < 4 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                LogPortTaken(_logger, Port);
+                Port = PortFinder.FreeTcpPort();
+            }
+        }
     }
 
     /// <summary>Creates an empty database (if missing) and returns its connection string; lets test classes stay isolated
@@ -233,6 +253,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             LogStaleLockFile(_logger, stalePid, DataDirectory);
         }
     }
+
+    [LoggerMessage(EventId = 9050, Level = LogLevel.Debug, Message = "Port {Port} was taken before PostgreSQL bound it; trying another")]
+    private static partial void LogPortTaken(ILogger logger, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping PostgreSQL (postmaster pid {Pid}) left running on {DataDir} by a host that did not stop cleanly (fast shutdown); it starts again on this host's port")]
     private static partial void LogStoppingStale(ILogger logger, string pid, string dataDir);
