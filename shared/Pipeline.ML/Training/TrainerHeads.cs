@@ -14,26 +14,27 @@ internal static class TrainerHeads
 {
     /// <summary>A binary head with a calibrated probability (the boosted-tree trainers fit a Platt calibrator on their
     /// own scores); <paramref name="linear"/> builds the SDCA head.</summary>
-    public static IEstimator<ITransformer> Binary(MLContext ml, TrainerCandidate c, string label, Func<IEstimator<ITransformer>> linear) => c.Trainer switch
-    {
-        TrainerGrid.Sdca => linear(),
-        TrainerGrid.LightGbm => ml.BinaryClassification.Trainers.LightGbm(LightGbm(new LightGbmBinaryTrainer.Options(), c, label,
+    public static IEstimator<ITransformer> Binary(MLContext ml, TrainerCandidate c, string label, Func<IEstimator<ITransformer>> linear) => Pick(c, linear,
+        () => ml.BinaryClassification.Trainers.LightGbm(LightGbm(new LightGbmBinaryTrainer.Options(), c, label,
             static (o, t) => (o.NumberOfLeaves, o.NumberOfIterations, o.LearningRate, o.MinimumExampleCountPerLeaf, o.NumberOfThreads, o.Seed, o.Deterministic, o.Silent)
                 = (t.Leaves, t.Rounds, t.LearningRate, t.MinLeaf, 1, 1, true, true))),
-        TrainerGrid.FastTree => ml.BinaryClassification.Trainers.FastTree(FastTree(new FastTreeBinaryTrainer.Options(), c, label)),
-        _ => throw Unknown(c),
-    };
+        () => ml.BinaryClassification.Trainers.FastTree(FastTree(new FastTreeBinaryTrainer.Options(), c, label)));
 
     /// <summary>A regression head; <paramref name="linear"/> builds the SDCA head.</summary>
-    public static IEstimator<ITransformer> Regression(MLContext ml, TrainerCandidate c, string label, Func<IEstimator<ITransformer>> linear) => c.Trainer switch
-    {
-        TrainerGrid.Sdca => linear(),
-        TrainerGrid.LightGbm => ml.Regression.Trainers.LightGbm(LightGbm(new LightGbmRegressionTrainer.Options(), c, label,
+    public static IEstimator<ITransformer> Regression(MLContext ml, TrainerCandidate c, string label, Func<IEstimator<ITransformer>> linear) => Pick(c, linear,
+        () => ml.Regression.Trainers.LightGbm(LightGbm(new LightGbmRegressionTrainer.Options(), c, label,
             static (o, t) => (o.NumberOfLeaves, o.NumberOfIterations, o.LearningRate, o.MinimumExampleCountPerLeaf, o.NumberOfThreads, o.Seed, o.Deterministic, o.Silent)
                 = (t.Leaves, t.Rounds, t.LearningRate, t.MinLeaf, 1, 1, true, true))),
-        TrainerGrid.FastTree => ml.Regression.Trainers.FastTree(FastTree(new FastTreeRegressionTrainer.Options(), c, label)),
-        _ => throw Unknown(c),
-    };
+        () => ml.Regression.Trainers.FastTree(FastTree(new FastTreeRegressionTrainer.Options(), c, label)));
+
+    private static IEstimator<ITransformer> Pick(TrainerCandidate c, Func<IEstimator<ITransformer>> sdca,
+        Func<IEstimator<ITransformer>> lightGbm, Func<IEstimator<ITransformer>> fastTree) => c.Trainer switch
+        {
+            TrainerGrid.Sdca => sdca(),
+            TrainerGrid.LightGbm => lightGbm(),
+            TrainerGrid.FastTree => fastTree(),
+            _ => throw new ArgumentException($"Unknown trainer '{c.Trainer}'"),
+        };
 
     /// <summary>The tree hyperparameters a candidate sets, with the defaults of its trainer family.</summary>
     private readonly record struct Trees(int Leaves, int Rounds, double LearningRate, int MinLeaf);
@@ -59,6 +60,4 @@ internal static class TrainerHeads
         options.Seed = 1;
         return options;
     }
-
-    private static ArgumentException Unknown(TrainerCandidate c) => new($"Unknown trainer '{c.Trainer}'");
 }
