@@ -8,16 +8,17 @@ namespace Pipeline.ML.Serving;
 /// A pool of <see cref="PredictionEngine{TSrc,TDst}"/> (which is not thread-safe) over one loaded model version, in the
 /// manner of ObjectPool/PredictionEnginePool: each call rents an engine with its own output object for its exclusive use,
 /// reads what it needs from the output while it holds it (the output is reused by the next renter), and returns it.
-/// Renting and returning allocate nothing; at most <c>maxRetained</c> engines are kept. The pool is a stack (last returned,
-/// first rented): under a thread pool larger than the core count a queue handed out the least recently used engine, whose
-/// buffers had left the CPU caches, and the engine calls cost ~1.5× those of a thread-local pool. A hot-swap replaces the
-/// whole <see cref="ServedModel"/> and with it the pool, so an engine of one version never serves another.
+/// Renting and returning allocate nothing; at most <c>maxRetained</c> engines are kept. The pool is thread-affine (a
+/// <see cref="ConcurrentBag{T}"/>: a thread gets back the engine it returned last, and steals another thread's only when
+/// it has none): a shared stack handed each thread whichever engine another thread had just used, whose buffers sat in
+/// the other core's cache, and the same engine calls cost ~1.3× those of the bare endpoint's per-thread bag
+/// (docs/benchmarks.md, "Predict at saturation"). A hot-swap replaces the whole <see cref="ServedModel"/> and with it the
+/// pool, so an engine of one version never serves another.
 /// </summary>
 public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, TOutput>> factory, int maxRetained) where TOutput : class, new()
 {
-    private readonly Lease?[] _engines = new Lease?[maxRetained];
-    private readonly Lock _gate = new();
-    private int _count;
+    private readonly ConcurrentBag<Lease> _engines = [];
+    private int _retained;
 
     private sealed class Lease(PredictionEngine<IssueModelInput, TOutput> engine)
     {
@@ -28,7 +29,7 @@ public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, T
     /// <summary>Predicts into the rented engine's output and returns <paramref name="read"/> of it (called while rented).</summary>
     public TResult Predict<TState, TResult>(IssueModelInput input, TState state, Func<TOutput, TState, TResult> read)
     {
-        var lease = Rent() ?? new Lease(factory());
+        var lease = Rent();
         try
         {
             lease.Engine.Predict(input, ref lease.Output);
@@ -36,28 +37,28 @@ public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, T
         }
         finally
         {
-            if (!Return(lease)) lease.Engine.Dispose();
+            Return(lease);
         }
     }
 
-    private Lease? Rent()
+    private Lease Rent()
     {
-        lock (_gate)
+        if (_engines.TryTake(out var lease))
         {
-            if (_count == 0) return null;
-            var lease = _engines[--_count];
-            _engines[_count] = null;
+            Interlocked.Decrement(ref _retained);
             return lease;
         }
+        return new Lease(factory());
     }
 
-    private bool Return(Lease lease)
+    private void Return(Lease lease)
     {
-        lock (_gate)
+        if (Interlocked.Increment(ref _retained) <= maxRetained)
         {
-            if (_count == _engines.Length) return false;
-            _engines[_count++] = lease;
-            return true;
+            _engines.Add(lease);
+            return;
         }
+        Interlocked.Decrement(ref _retained);
+        lease.Engine.Dispose();
     }
 }

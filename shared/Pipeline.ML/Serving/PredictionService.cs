@@ -95,21 +95,34 @@ public sealed class PredictionService
 
     public IssuePredictionResponse Predict(IssuePredictionRequest request, string source = "api")
     {
-        var sw = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         var (input, hash) = BuildInput(request);
-        var wanted = request.Models is { Count: > 0 } m ? m : ModelNames.All;
+        IReadOnlyList<string> wanted = request.Models is { Count: > 0 } m ? m : ModelNames.All;
         LabelerPrediction? label = null;
         TimeToClosePrediction? ttc = null;
-        foreach (var model in wanted.Distinct())
+        // A loop with a look-back instead of Distinct(): the list has at most a few names, and Distinct built a set and
+        // an iterator per request.
+        for (var i = 0; i < wanted.Count; i++)
         {
+            var model = wanted[i];
+            if (SeenBefore(wanted, i)) continue;
             if (!_served.TryGetValue(model, out var served)) throw new ModelNotReadyException(model);
             if (model == ModelNames.IssueLabeler) label = served.PredictLabel(input, _options.Serving.TopK);
             else ttc = served.PredictTimeToClose(input);
         }
-        var latency = sw.Elapsed.TotalMilliseconds;
+        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (label is not null) Record(label.Model, label.Version, source, latency, hash, request, input, LabelerOutputDocument(label), label.DatasetSource);
         if (ttc is not null) Record(ttc.Model, ttc.Version, source, latency, hash, request, input, TimeToCloseOutputDocument(ttc), ttc.DatasetSource);
-        return new IssuePredictionResponse(hash, request.IssueRef, label, ttc, Math.Round(sw.Elapsed.TotalMilliseconds, 3));
+        return new IssuePredictionResponse(hash, request.IssueRef, label, ttc, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3));
+    }
+
+    private static bool SeenBefore(IReadOnlyList<string> names, int index)
+    {
+        for (var j = 0; j < index; j++)
+        {
+            if (string.Equals(names[j], names[index], StringComparison.Ordinal)) return true;
+        }
+        return false;
     }
 
     /// <summary>Opening events skipped because they did not arrive live.</summary>
