@@ -94,7 +94,7 @@ internal sealed class EmbeddedServers : IAsyncDisposable
     private void Describe(ILogger logger, string text)
     {
         Descriptions.Add(text);
-        EmbeddedServersLog.Embedded(logger, text);
+        EmbeddedServersLog.EmbeddedServerDescribed(logger, text);
     }
 
     private sealed class AsyncDisposableAdapter(IDisposable inner) : IAsyncDisposable
@@ -128,5 +128,5 @@ internal sealed class EmbeddedServers : IAsyncDisposable
 internal static partial class EmbeddedServersLog
 {
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Embedded: {Server}")]
-    public static partial void Embedded(ILogger logger, object? server);
+    public static partial void EmbeddedServerDescribed(ILogger logger, string server);
 }

@@ -80,22 +80,22 @@ internal sealed partial class HostDataDirectoryClaim : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Another local host (pid {Pid}) is running on the data directory {DataDirectory}: stop it first, or give this one its own Host:DataDirectory. Exit code 1.")]
+    [LoggerMessage(EventId = 8011, Level = LogLevel.Critical, Message = "Another local host (pid {Pid}) is running on the data directory {DataDirectory}: stop it first, or give this one its own Host:DataDirectory. Exit code 1.")]
     private static partial void LogInUse(ILogger logger, int pid, string dataDirectory);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The previous local host on {DataDirectory} (pid {Pid}) did not stop cleanly (killed or crashed): cleaning up after it")]
+    [LoggerMessage(EventId = 8012, Level = LogLevel.Warning, Message = "The previous local host on {DataDirectory} (pid {Pid}) did not stop cleanly (killed or crashed): cleaning up after it")]
     private static partial void LogPreviousHostGone(ILogger logger, int pid, string dataDirectory);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the watchdog (pid {Watchdog}) of the previous host (pid {Host}) to stop the servers that host left running")]
+    [LoggerMessage(EventId = 8013, Level = LogLevel.Information, Message = "Waiting for the watchdog (pid {Watchdog}) of the previous host (pid {Host}) to stop the servers that host left running")]
     private static partial void LogWaitingForWatchdog(ILogger logger, int watchdog, int host);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The watchdog (pid {Watchdog}) of the previous host is still running after {Seconds} s: going on; servers it did not stop are adopted or stopped now")]
+    [LoggerMessage(EventId = 8014, Level = LogLevel.Warning, Message = "The watchdog (pid {Watchdog}) of the previous host is still running after {Seconds} s: going on; servers it did not stop are adopted or stopped now")]
     private static partial void LogWatchdogStuck(ILogger logger, int watchdog, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No watchdog cleaned up after the previous host (pid {Host}): servers it left running are adopted or stopped now")]
+    [LoggerMessage(EventId = 8015, Level = LogLevel.Warning, Message = "No watchdog cleaned up after the previous host (pid {Host}): servers it left running are adopted or stopped now")]
     private static partial void LogNoWatchdog(ILogger logger, int host);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Watchdog: {Line}")]
+    [LoggerMessage(EventId = 8016, Level = LogLevel.Warning, Message = "Watchdog: {Line}")]
     private static partial void LogWatchdogReport(ILogger logger, string line);
 }
 

@@ -112,6 +112,6 @@ internal sealed partial class OrphanWatchdog : IDisposable
         try { File.Delete(_pidFile); } catch (IOException) { }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Watchdog (pid {Watchdog}) stops the embedded servers if this host (pid {Host}) is killed; its log: watchdog.log in the data directory")]
+    [LoggerMessage(EventId = 8017, Level = LogLevel.Information, Message = "Watchdog (pid {Watchdog}) stops the embedded servers if this host (pid {Host}) is killed; its log: watchdog.log in the data directory")]
     private static partial void LogStarted(ILogger logger, int watchdog, int host);
 }

@@ -41,7 +41,7 @@ using var watchdog = await OrphanWatchdog.StartAsync(embedded, dataDirectory, bo
 
 var hubName = builder.Configuration["DurableTask:HubName"] ?? "PipelineLocal";
 await using var sidecar = await DurableSidecar.StartAsync(builder.Configuration["AzureWebJobsStorage"]!, hubName, bootLoggerFactory);
-LocalHostProgramLog.DurableTaskSidecarDurableTaskAzureStorage(bootLogger, hubName, sidecar.Address);
+LocalHostProgramLog.DurableSidecarListening(bootLogger, hubName, sidecar.Address);
 
 builder.WebHost.UseUrls(hosting.Urls);
 builder.Services.AddPipelineLauncher(builder.Configuration, sidecar.Address);
@@ -55,7 +55,7 @@ app.UseLocalFunctionKeys(hosting);
 app.UseLocalRateLimiting(hosting);
 app.MapPipelineEndpoints();
 app.Lifetime.ApplicationStarted.Register(() =>
-    LocalHostProgramLog.PipelineLocalHostReadyDashboard(bootLogger, hosting.Urls));
+    LocalHostProgramLog.LocalHostReady(bootLogger, hosting.Urls));
 await app.RunAsync();
 // Non-zero when the supervisor stopped the host because an embedded server died (it logged which one).
 return EmbeddedServerSupervisor.FailedServer is null ? 0 : EmbeddedServerSupervisor.ExitCode;
@@ -64,8 +64,8 @@ return EmbeddedServerSupervisor.FailedServer is null ? 0 : EmbeddedServerSupervi
 internal static partial class LocalHostProgramLog
 {
     [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Durable Task sidecar (DurableTask.AzureStorage, hub {Hub}) at {Address}")]
-    public static partial void DurableTaskSidecarDurableTaskAzureStorage(ILogger logger, object? hub, object? address);
+    public static partial void DurableSidecarListening(ILogger logger, string hub, string address);
 
     [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "Pipeline local host ready on {Urls}. Dashboard: {Urls}/dashboard. Ctrl-C stops it and every server it started.")]
-    public static partial void PipelineLocalHostReadyDashboard(ILogger logger, object? urls);
+    public static partial void LocalHostReady(ILogger logger, string urls);
 }

@@ -28,13 +28,13 @@ internal sealed class StartupWarmup(
                 foreach (var step in services.GetServices<IWarmupStep>())
                 {
                     status.Report(step.Name);
-                    StartupWarmupLog.WarmUp(logger, step.Name);
+                    StartupWarmupLog.WarmupStep(logger, step.Name);
                     steps.Add(await step.RunAsync(stoppingToken));
                 }
             }
             var done = steps.Count == 0 ? "ready (sample data disabled)" : "ready: " + string.Join("; ", steps);
             status.Complete(done);
-            StartupWarmupLog.WarmUpComplete(logger, done);
+            StartupWarmupLog.WarmupComplete(logger, done);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -42,7 +42,7 @@ internal sealed class StartupWarmup(
         catch (Exception ex)
         {
             status.Report("failed: " + ex.Message);
-            StartupWarmupLog.WarmUpFailedApiHealth(logger, ex);
+            StartupWarmupLog.WarmupFailed(logger, ex);
         }
     }
 }
@@ -51,11 +51,11 @@ internal sealed class StartupWarmup(
 internal static partial class StartupWarmupLog
 {
     [LoggerMessage(EventId = 8004, Level = LogLevel.Information, Message = "Warm-up: {Step}")]
-    public static partial void WarmUp(ILogger logger, object? step);
+    public static partial void WarmupStep(ILogger logger, string step);
 
     [LoggerMessage(EventId = 8005, Level = LogLevel.Information, Message = "Warm-up complete: {Summary}")]
-    public static partial void WarmUpComplete(ILogger logger, object? summary);
+    public static partial void WarmupComplete(ILogger logger, string summary);
 
     [LoggerMessage(EventId = 8006, Level = LogLevel.Error, Message = "Warm-up failed; /api/health stays 503")]
-    public static partial void WarmUpFailedApiHealth(ILogger logger, Exception exception);
+    public static partial void WarmupFailed(ILogger logger, Exception exception);
 }

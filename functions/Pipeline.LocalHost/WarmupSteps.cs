@@ -23,7 +23,7 @@ internal sealed class SeedSampleDataStep(IDocumentStore store, IEventSink sink, 
         if (existing == 0)
         {
             seeded = await SeedDataGenerator.SeedAsync(sink, ct: ct);
-            WarmupStepsLog.SeededSampleEventsSyntheticThree(logger, seeded);
+            WarmupStepsLog.SampleEventsSeeded(logger, seeded);
         }
         var runs = await store.CountAsync(Collections.JobRuns, ct: ct);
         if (seeded == 0 && runs > 0)
@@ -56,5 +56,5 @@ internal sealed class EnsureModelsStep(MlBootstrapper bootstrapper) : IWarmupSte
 internal static partial class WarmupStepsLog
 {
     [LoggerMessage(EventId = 8007, Level = LogLevel.Information, Message = "Seeded {Count} sample events (synthetic, three calendar years)")]
-    public static partial void SeededSampleEventsSyntheticThree(ILogger logger, object? count);
+    public static partial void SampleEventsSeeded(ILogger logger, int count);
 }

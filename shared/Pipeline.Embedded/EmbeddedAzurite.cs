@@ -246,10 +246,10 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
         public static extern int kill(int pid, int sig);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Adopted Azurite (pid {Pid}, blob:{BlobPort} queue:{QueuePort} table:{TablePort}) left running on {DataDir} by a host that did not stop cleanly; it is stopped with this host")]
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Warning, Message = "Adopted Azurite (pid {Pid}, blob:{BlobPort} queue:{QueuePort} table:{TablePort}) left running on {DataDir} by a host that did not stop cleanly; it is stopped with this host")]
     private static partial void LogAdopted(ILogger logger, int pid, int blobPort, int queuePort, int tablePort, string dataDir);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping Azurite (pid {Pid}) left running on {DataDir} by a host that did not stop cleanly: it no longer answers on its ports")]
+    [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "Stopping Azurite (pid {Pid}) left running on {DataDir} by a host that did not stop cleanly: it no longer answers on its ports")]
     private static partial void LogStoppingStale(ILogger logger, int pid, string dataDir);
 
     private static string ResolveAzuriteScript()

@@ -76,7 +76,7 @@ public sealed class EmbeddedKafka : IDisposable
         {
             kafka.CreateTopic(t.Name, t.Partitions);
         }
-        EmbeddedKafkaLog.EmbeddedKafkaLibrdkafkaMockCluster(kafka._logger, brokerCount, kafka.BootstrapServers);
+        EmbeddedKafkaLog.MockClusterListening(kafka._logger, brokerCount, kafka.BootstrapServers);
         return kafka;
     }
 
@@ -152,7 +152,7 @@ public sealed class EmbeddedKafka : IDisposable
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         File.WriteAllText(path, BootstrapServers + Environment.NewLine);
-        EmbeddedKafkaLog.EmbeddedKafkaBootstrapServersWritten(_logger, path);
+        EmbeddedKafkaLog.BootstrapServersWritten(_logger, path);
     }
 
     private IntPtr Cluster
@@ -206,8 +206,8 @@ public sealed class EmbeddedKafka : IDisposable
 internal static partial class EmbeddedKafkaLog
 {
     [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Embedded Kafka (librdkafka mock cluster, {Brokers} broker(s), in memory) listening on {Bootstrap}")]
-    public static partial void EmbeddedKafkaLibrdkafkaMockCluster(ILogger logger, object? brokers, object? bootstrap);
+    public static partial void MockClusterListening(ILogger logger, int brokers, string bootstrap);
 
     [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Embedded Kafka bootstrap servers written to {Path}")]
-    public static partial void EmbeddedKafkaBootstrapServersWritten(ILogger logger, object? path);
+    public static partial void BootstrapServersWritten(ILogger logger, string path);
 }

@@ -257,10 +257,10 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     [LoggerMessage(EventId = 9050, Level = LogLevel.Debug, Message = "Port {Port} was taken before PostgreSQL bound it; trying another")]
     private static partial void LogPortTaken(ILogger logger, int port);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping PostgreSQL (postmaster pid {Pid}) left running on {DataDir} by a host that did not stop cleanly (fast shutdown); it starts again on this host's port")]
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Stopping PostgreSQL (postmaster pid {Pid}) left running on {DataDir} by a host that did not stop cleanly (fast shutdown); it starts again on this host's port")]
     private static partial void LogStoppingStale(ILogger logger, string pid, string dataDir);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL on {DataDir} did not shut down cleanly (postmaster.pid names pid {Pid}, which is not running): it recovers from its WAL on start")]
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Warning, Message = "PostgreSQL on {DataDir} did not shut down cleanly (postmaster.pid names pid {Pid}, which is not running): it recovers from its WAL on start")]
     private static partial void LogStaleLockFile(ILogger logger, string pid, string dataDir);
 
     private async Task EnsureDatabaseAsync(string name, CancellationToken ct)

@@ -24,7 +24,7 @@ public sealed class ChampionRefresher(PredictionService predictions, IOptions<Ml
             }
             catch (Exception ex)
             {
-                MlServiceCollectionExtensionsLog.ChampionRefreshFailedServingVersions(logger, ex);
+                MlServiceCollectionExtensionsLog.ChampionRefreshFailed(logger, ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -35,5 +35,5 @@ public sealed class ChampionRefresher(PredictionService predictions, IOptions<Ml
 internal static partial class MlServiceCollectionExtensionsLog
 {
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Champion refresh failed; serving versions unchanged")]
-    public static partial void ChampionRefreshFailedServingVersions(ILogger logger, Exception exception);
+    public static partial void ChampionRefreshFailed(ILogger logger, Exception exception);
 }

@@ -29,13 +29,13 @@ public sealed class MlBootstrapper(
             if (head?.Champion is not null) continue;
             if (!options.Value.TrainAtStartup)
             {
-                MlBootstrapperLog.HasNoChampionMlTrainAtStartup(logger, model);
+                MlBootstrapperLog.NoChampionAndNoTrainingAtStartup(logger, model);
                 continue;
             }
-            MlBootstrapperLog.HasNoChampionTrainingNow(logger, model);
+            MlBootstrapperLog.NoChampionTrainingNow(logger, model);
             var report = await training.RunAsync(model, "bootstrap: no champion at start-up", ct);
             if (report.Version.Gate.Decision != "promoted")
-                MlBootstrapperLog.VTrainedStartUpDid(logger, model, report.Version.Version, report.Version.Gate.Reason);
+                MlBootstrapperLog.StartupTrainingFailedGate(logger, model, report.Version.Version, report.Version.Gate.Reason);
         }
         await predictions.RefreshAsync(ct);
         return predictions.ServingVersions;
@@ -46,11 +46,11 @@ public sealed class MlBootstrapper(
 internal static partial class MlBootstrapperLog
 {
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Model} has no champion and Ml:TrainAtStartup is false; predict returns 503 until it is trained")]
-    public static partial void HasNoChampionMlTrainAtStartup(ILogger logger, object? model);
+    public static partial void NoChampionAndNoTrainingAtStartup(ILogger logger, string model);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "{Model} has no champion: training it now")]
-    public static partial void HasNoChampionTrainingNow(ILogger logger, object? model);
+    public static partial void NoChampionTrainingNow(ILogger logger, string model);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "{Model} v{Version} trained at start-up did not pass the gate: {Reason}")]
-    public static partial void VTrainedStartUpDid(ILogger logger, object? model, object? version, object? reason);
+    public static partial void StartupTrainingFailedGate(ILogger logger, string model, int version, string reason);
 }

@@ -12,7 +12,7 @@ public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSche
         if (!enabled)
         {
             schema.MarkReady();
-            StoreSchemaLog.StoreEnsureSchemaOnStartFalseCollectionsIndexes(logger);
+            StoreSchemaLog.SchemaNotEnsuredOnStart(logger);
             return;
         }
         var delay = TimeSpan.FromMilliseconds(500);
@@ -21,12 +21,12 @@ public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSche
             try
             {
                 await schema.EnsureAsync(stoppingToken);
-                StoreSchemaLog.DocumentStoreSchemaEnsured(logger);
+                StoreSchemaLog.SchemaEnsured(logger);
                 return;
             }
             catch (StoreUnavailableException e)
             {
-                StoreSchemaLog.DocumentStoreUnavailableWhileEnsuring(logger, delay, e.Message);
+                StoreSchemaLog.StoreUnavailableWhileEnsuringSchema(logger, delay, e.Message);
             }
             try
             {
@@ -45,11 +45,11 @@ public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSche
 internal static partial class StoreSchemaLog
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store:EnsureSchemaOnStart is false: collections and indexes are not created at start-up")]
-    public static partial void StoreEnsureSchemaOnStartFalseCollectionsIndexes(ILogger logger);
+    public static partial void SchemaNotEnsuredOnStart(ILogger logger);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Document store schema ensured")]
-    public static partial void DocumentStoreSchemaEnsured(ILogger logger);
+    public static partial void SchemaEnsured(ILogger logger);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Document store unavailable while ensuring the schema, retrying in {Delay}: {Message}")]
-    public static partial void DocumentStoreUnavailableWhileEnsuring(ILogger logger, object? delay, object? message);
+    public static partial void StoreUnavailableWhileEnsuringSchema(ILogger logger, TimeSpan delay, string message);
 }

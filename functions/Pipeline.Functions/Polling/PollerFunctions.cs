@@ -10,7 +10,7 @@ public sealed class PollerFunctions(GitHubPoller poller, ILogger<PollerFunctions
     [Function("GitHubPoller")]
     public async Task GitHubPoller([TimerTrigger("%Poller:Schedule%")] TimerInfo timer, CancellationToken ct)
     {
-        if (timer.IsPastDue) PollerFunctionsLog.GitHubPollerTimerPastDue(logger);
+        if (timer.IsPastDue) PollerFunctionsLog.PollerTimerPastDue(logger);
         await poller.PollAllAsync(ct);
     }
 }
@@ -19,5 +19,5 @@ public sealed class PollerFunctions(GitHubPoller poller, ILogger<PollerFunctions
 internal static partial class PollerFunctionsLog
 {
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "GitHub poller timer is past due; polling now")]
-    public static partial void GitHubPollerTimerPastDue(ILogger logger);
+    public static partial void PollerTimerPastDue(ILogger logger);
 }

@@ -29,7 +29,7 @@ public sealed class DuckDbJobExecutor(
         var docs = TrendsResultWriter.ToDocuments(plan, rows, request.RunId, request.ComputedAt);
         await writer.ReplacePeriodsAsync(plan, docs, request.RunId, ct);
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        DuckDbJobExecutorLog.TrendsJobDuckdbRowsPeriods(logger, job.Name, docs.Count, plan.Periods.Count, files.Count, elapsed);
+        DuckDbJobExecutorLog.TrendsJobRan(logger, job.Name, docs.Count, plan.Periods.Count, files.Count, elapsed);
         return new JobOutcome(job.Name, DuckDbJobRunner.EngineName, JobRunStatus.Succeeded, docs.Count, plan.Periods.Count, files.Count, elapsed);
     }
 }
@@ -38,5 +38,5 @@ public sealed class DuckDbJobExecutor(
 internal static partial class DuckDbJobExecutorLog
 {
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Trends job {Job} on duckdb: {Rows} rows for {Periods} periods from {Files} partitions in {Ms} ms")]
-    public static partial void TrendsJobDuckdbRowsPeriods(ILogger logger, object? job, object? rows, object? periods, object? files, object? ms);
+    public static partial void TrendsJobRan(ILogger logger, string job, int rows, int periods, int files, long ms);
 }

@@ -90,7 +90,7 @@ public sealed class SnapshotExporter(IDocumentStore store, ISnapshotStorage stor
                     catch (FormatException e)
                     {
                         // A malformed stored event must not stop the analytics of every other one.
-                        SnapshotExporterLog.SkippingEventSnapshot(logger, id, e.Message);
+                        SnapshotExporterLog.SkippingMalformedEvent(logger, id, e.Message);
                         continue;
                     }
                     // Repository metadata the poller fetched is not GitHub activity (it only feeds the repositories table).
@@ -244,5 +244,5 @@ public sealed class SnapshotExporter(IDocumentStore store, ISnapshotStorage stor
 internal static partial class SnapshotExporterLog
 {
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Skipping event {Id} in the snapshot: {Reason}")]
-    public static partial void SkippingEventSnapshot(ILogger logger, object? id, object? reason);
+    public static partial void SkippingMalformedEvent(ILogger logger, string id, string reason);
 }

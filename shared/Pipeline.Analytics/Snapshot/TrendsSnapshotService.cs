@@ -71,7 +71,7 @@ public sealed class TrendsSnapshotService(
         var (exportedDays, exportedEvents) = await exporter.ExportDaysAsync(toExport, ct);
         // Every run: a language learnt since the last run (a pull request, the poller's REST lookup) applies to all events.
         var repositories = await exporter.ExportRepositoriesAsync(ct);
-        TrendsSnapshotServiceLog.TrendsSnapshotTouchedDaysNew(logger, touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents, repositories);
+        TrendsSnapshotServiceLog.SnapshotExported(logger, touched.Count, full ? "full" : "incremental", newEvents, exportedDays, exportedEvents, repositories);
         return new SnapshotPlan(
             touched.Order().Select(Periods.Format).ToList(), previous, watermark, newEvents, exportedDays, exportedEvents, full);
     }
@@ -132,5 +132,5 @@ public sealed class TrendsSnapshotService(
 internal static partial class TrendsSnapshotServiceLog
 {
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Trends snapshot: {Touched} touched days ({Mode}), {NewEvents} new events, {Days} partitions / {Events} events exported, {Repositories} repositories")]
-    public static partial void TrendsSnapshotTouchedDaysNew(ILogger logger, object? touched, object? mode, object? newEvents, object? days, object? events, object? repositories);
+    public static partial void SnapshotExported(ILogger logger, int touched, string mode, long newEvents, int days, long events, int repositories);
 }

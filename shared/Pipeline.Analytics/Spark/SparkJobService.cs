@@ -39,7 +39,7 @@ public sealed class SparkJobService(
         }
         var application = SparkApplicationFactory.Render(name, job.Name, request.RunId, Spark.StorageUri.TrimEnd('/') + "/" + scriptName, Spark);
         var created = await client.CreateAsync(Spark.Namespace, application, ct);
-        SparkJobServiceLog.SparkJobSparkApplication(logger, job.Name, name, created ? "created" : "already submitted (409)");
+        SparkJobServiceLog.SparkApplicationSubmitted(logger, job.Name, name, created ? "created" : "already submitted (409)");
         return new SparkSubmission(name, created);
     }
 
@@ -86,5 +86,5 @@ public sealed class SparkJobService(
 internal static partial class SparkJobServiceLog
 {
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Spark job {Job}: SparkApplication {Name} {Outcome}")]
-    public static partial void SparkJobSparkApplication(ILogger logger, object? job, object? name, object? outcome);
+    public static partial void SparkApplicationSubmitted(ILogger logger, string job, string name, string outcome);
 }

@@ -143,7 +143,7 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
             Bytes = fileCounters[i].Bytes,
             Skipped = fileSkipped[i],
         }).ToList();
-        BackfillServiceLog.BackfillImportedEventsFileS(logger, final.Events, sources.Count, final.Lines, final.Errors, final.Bytes, final.Elapsed, final.EventsPerSecond);
+        BackfillServiceLog.BackfillImported(logger, final.Events, sources.Count, final.Lines, final.Errors, final.Bytes, final.Elapsed, final.EventsPerSecond);
         return new BackfillResult(sources.Count, final.Lines, final.Events, final.Errors, final.Bytes, final.Elapsed, final.EventsPerSecond, files, errorSamples);
     }
 
@@ -158,8 +158,8 @@ public sealed class BackfillService(GhArchiveReader reader, IEventPublisher publ
 internal static partial class BackfillServiceLog
 {
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Backfill could not read {Source}: {Error}")]
-    public static partial void BackfillCouldNotRead(ILogger logger, object? source, object? error);
+    public static partial void BackfillCouldNotRead(ILogger logger, string source, string error);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Backfill imported {Events} events from {Files} file(s) ({Lines} lines, {Errors} errors, {Bytes} bytes) in {Elapsed} ({Rate:F0} events/s)")]
-    public static partial void BackfillImportedEventsFileS(ILogger logger, object? events, object? files, object? lines, object? errors, object? bytes, object? elapsed, object? rate);
+    public static partial void BackfillImported(ILogger logger, long events, int files, long lines, long errors, long bytes, TimeSpan elapsed, double rate);
 }

@@ -61,7 +61,7 @@ public sealed class EventConsumerService(
             catch (Exception ex)
             {
                 // A fatal client error or a bug: rebuild the consumer; uncommitted work is re-delivered.
-                EventConsumerServiceLog.KafkaConsumerFailedRestarting(logger, ex, restartDelay);
+                EventConsumerServiceLog.ConsumerFailedRestarting(logger, ex, restartDelay);
                 status.SetState(ConsumerState.Faulted, ex.Message);
                 try { await Task.Delay(restartDelay, ct).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
                 restartDelay = TimeSpan.FromTicks(Math.Min(restartDelay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -86,7 +86,7 @@ public sealed class EventConsumerService(
             .Build();
         consumer.Subscribe(_o.Topic);
         status.SetState(ConsumerState.Starting);
-        EventConsumerServiceLog.ConsumingGroup(logger, _o.Topic, _o.ConsumerGroup);
+        EventConsumerServiceLog.Consuming(logger, _o.Topic, _o.ConsumerGroup);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -169,7 +169,7 @@ public sealed class EventConsumerService(
             }
             catch (InvalidEventException ex)
             {
-                EventConsumerServiceLog.UnparseableMessageGoesDLQ(logger, m.Topic, m.Partition.Value, m.Offset.Value, ex.Message);
+                EventConsumerServiceLog.UnparseableMessageDeadLettered(logger, m.Topic, m.Partition.Value, m.Offset.Value, ex.Message);
                 (deadLetters ??= []).Add(DeadLetterAsync(m, ex, attempts: 1, ct));
                 continue;
             }
@@ -231,7 +231,7 @@ public sealed class EventConsumerService(
                 {
                     consumer.Resume(consumer.Assignment);
                     _paused = false;
-                    EventConsumerServiceLog.StoreBackAfterResumedConsumption(logger, outageStarted?.Elapsed);
+                    EventConsumerServiceLog.StoreBackResumed(logger, outageStarted?.Elapsed);
                 }
                 return (written, fresh);
             }
@@ -244,7 +244,7 @@ public sealed class EventConsumerService(
                 consumer.Pause(consumer.Assignment);
                 _paused = true;
                 status.Outage(outage!.Message);
-                EventConsumerServiceLog.StoreUnavailablePausedPartitionS(logger, outage.Message, consumer.Assignment.Count);
+                EventConsumerServiceLog.StoreUnavailablePaused(logger, outage.Message, consumer.Assignment.Count);
             }
             var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() * 0.5));
             PollWhilePaused(consumer, jittered, ct);
@@ -311,7 +311,7 @@ public sealed class EventConsumerService(
             }
             catch (Exception ex) when (events.Count > 1)
             {
-                EventConsumerServiceLog.SinkRejectedBatchIsolatingFailing(logger, events.Count, ex.Message);
+                EventConsumerServiceLog.SinkRejectedBatch(logger, events.Count, ex.Message);
                 var half = events.Count / 2;
                 var left = await WriteIsolatingAsync(consumer, events.GetRange(0, half), ct).ConfigureAwait(false);
                 var right = await WriteIsolatingAsync(consumer, events.GetRange(half, events.Count - half), ct).ConfigureAwait(false);
@@ -323,11 +323,11 @@ public sealed class EventConsumerService(
                 var attempts = _attempts.AddOrUpdate(e.Id, 1, static (_, n) => n + 1);
                 if (attempts < _o.MaxDeliveryAttempts)
                 {
-                    EventConsumerServiceLog.SinkRejectedEventAttempt(logger, e.Id, attempts, _o.MaxDeliveryAttempts, ex.Message);
+                    EventConsumerServiceLog.SinkRejectedEvent(logger, e.Id, attempts, _o.MaxDeliveryAttempts, ex.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(50 * attempts), ct).ConfigureAwait(false);
                     continue;
                 }
-                EventConsumerServiceLog.EventFailedTimeSGoes(logger, e.Id, attempts, ex.Message);
+                EventConsumerServiceLog.EventDeadLettered(logger, e.Id, attempts, ex.Message);
                 await DeadLetterAsync(message, ex, attempts, ct).ConfigureAwait(false);
                 _attempts.TryRemove(e.Id, out _);
                 return (0, 0);
@@ -350,7 +350,7 @@ public sealed class EventConsumerService(
             }
             catch (ProduceException<byte[]?, byte[]?> ex)
             {
-                EventConsumerServiceLog.DeadLetteringFailedRetrying(logger, message.Topic, message.Partition.Value, message.Offset.Value, ex.Error.Reason);
+                EventConsumerServiceLog.DeadLetteringFailed(logger, message.Topic, message.Partition.Value, message.Offset.Value, ex.Error.Reason);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
@@ -359,7 +359,7 @@ public sealed class EventConsumerService(
 
     private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> parts)
     {
-        EventConsumerServiceLog.AssignedPartitionS(logger, parts.Count, _o.Topic);
+        EventConsumerServiceLog.PartitionsAssigned(logger, parts.Count, _o.Topic);
         status.SetAssigned(parts.Count);
         return parts.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
     }
@@ -375,7 +375,7 @@ public sealed class EventConsumerService(
         foreach (var p in revoked) _uncommitted.Remove(p);
         _current.RemoveAll(m => revoked.Contains(m.TopicPartition));
         _overflow.RemoveAll(m => revoked.Contains(m.TopicPartition));
-        EventConsumerServiceLog.PartitionS(logger, commit ? "Revoked" : "Lost", parts.Count, _o.Topic);
+        EventConsumerServiceLog.PartitionsReleased(logger, commit ? "Revoked" : "Lost", parts.Count, _o.Topic);
         status.SetAssigned(Math.Max(0, consumer.Assignment.Count - parts.Count));
     }
 
@@ -400,7 +400,7 @@ public sealed class EventConsumerService(
         }
         catch (KafkaException ex)
         {
-            EventConsumerServiceLog.OffsetCommitFailedRetriedNext(logger, ex.Error.Reason);
+            EventConsumerServiceLog.OffsetCommitFailed(logger, ex.Error.Reason);
         }
     }
 
@@ -422,47 +422,47 @@ public sealed class EventConsumerService(
 internal static partial class EventConsumerServiceLog
 {
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Kafka consumer failed; restarting in {Delay}")]
-    public static partial void KafkaConsumerFailedRestarting(ILogger logger, Exception exception, object? delay);
+    public static partial void ConsumerFailedRestarting(ILogger logger, Exception exception, TimeSpan delay);
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Store still unavailable on write attempt {Attempt} ({Slices} slice(s) pending): {Error}")]
     public static partial void StoreStillUnavailable(ILogger logger, int attempt, int slices, string error);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]
-    public static partial void ConsumingGroup(ILogger logger, object? topic, object? group);
+    public static partial void Consuming(ILogger logger, string topic, string group);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Closing the Kafka consumer failed")]
     public static partial void ClosingKafkaConsumerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Consume error {Code}: {Reason}")]
-    public static partial void ConsumeError(ILogger logger, object? code, object? reason);
+    public static partial void ConsumeError(ILogger logger, ErrorCode code, string reason);
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Unparseable message at {Topic}/{Partition}@{Offset} goes to the DLQ: {Error}")]
-    public static partial void UnparseableMessageGoesDLQ(ILogger logger, object? topic, object? partition, object? offset, object? error);
+    public static partial void UnparseableMessageDeadLettered(ILogger logger, string topic, int partition, long offset, string error);
 
     [LoggerMessage(EventId = 1108, Level = LogLevel.Information, Message = "Store is back after {Elapsed}; resumed consumption")]
-    public static partial void StoreBackAfterResumedConsumption(ILogger logger, object? elapsed);
+    public static partial void StoreBackResumed(ILogger logger, TimeSpan? elapsed);
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Store unavailable ({Error}); paused {Count} partition(s), retrying the batch")]
-    public static partial void StoreUnavailablePausedPartitionS(ILogger logger, object? error, object? count);
+    public static partial void StoreUnavailablePaused(ILogger logger, string error, int count);
 
     [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Sink rejected a batch of {Count} ({Error}); isolating the failing event(s)")]
-    public static partial void SinkRejectedBatchIsolatingFailing(ILogger logger, object? count, object? error);
+    public static partial void SinkRejectedBatch(ILogger logger, int count, string error);
 
     [LoggerMessage(EventId = 1111, Level = LogLevel.Warning, Message = "Sink rejected event {Id} (attempt {Attempt} of {Max}): {Error}")]
-    public static partial void SinkRejectedEventAttempt(ILogger logger, object? id, object? attempt, object? max, object? error);
+    public static partial void SinkRejectedEvent(ILogger logger, string id, int attempt, int max, string error);
 
     [LoggerMessage(EventId = 1112, Level = LogLevel.Error, Message = "Event {Id} failed {Attempts} time(s) and goes to the DLQ: {Error}")]
-    public static partial void EventFailedTimeSGoes(ILogger logger, object? id, object? attempts, object? error);
+    public static partial void EventDeadLettered(ILogger logger, string id, int attempts, string error);
 
     [LoggerMessage(EventId = 1113, Level = LogLevel.Warning, Message = "Dead-lettering {Topic}/{Partition}@{Offset} failed ({Error}); retrying")]
-    public static partial void DeadLetteringFailedRetrying(ILogger logger, object? topic, object? partition, object? offset, object? error);
+    public static partial void DeadLetteringFailed(ILogger logger, string topic, int partition, long offset, string error);
 
     [LoggerMessage(EventId = 1114, Level = LogLevel.Information, Message = "Assigned {Count} partition(s) of {Topic}")]
-    public static partial void AssignedPartitionS(ILogger logger, object? count, object? topic);
+    public static partial void PartitionsAssigned(ILogger logger, int count, string topic);
 
     [LoggerMessage(EventId = 1115, Level = LogLevel.Information, Message = "{What} {Count} partition(s) of {Topic}")]
-    public static partial void PartitionS(ILogger logger, object? what, object? count, object? topic);
+    public static partial void PartitionsReleased(ILogger logger, string what, int count, string topic);
 
     [LoggerMessage(EventId = 1116, Level = LogLevel.Warning, Message = "Offset commit failed ({Error}); it is retried with the next commit")]
-    public static partial void OffsetCommitFailedRetriedNext(ILogger logger, object? error);
+    public static partial void OffsetCommitFailed(ILogger logger, string error);
 }

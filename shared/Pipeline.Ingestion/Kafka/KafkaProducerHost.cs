@@ -29,7 +29,7 @@ public sealed class KafkaProducerHost(ClientConfigFactory configs, ILogger<Kafka
         try
         {
             var left = _producer.Value.Flush(TimeSpan.FromSeconds(10));
-            if (left > 0) KafkaProducerHostLog.KafkaMessageSWereStill(logger, left);
+            if (left > 0) KafkaProducerHostLog.UnacknowledgedAtShutdown(logger, left);
         }
         finally
         {
@@ -39,7 +39,7 @@ public sealed class KafkaProducerHost(ClientConfigFactory configs, ILogger<Kafka
 }
 
 /// <summary>Routes librdkafka's log lines and client errors into ILogger at matching levels.</summary>
-internal static class KafkaLog
+internal static partial class KafkaLog
 {
     public static void Write(ILogger logger, LogMessage m)
     {
@@ -50,19 +50,26 @@ internal static class KafkaLog
             SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
             _ => LogLevel.Debug,
         };
-        logger.Log(level, "librdkafka {Facility} {Name}: {Message}", m.Facility, m.Name, m.Message);
+        LibrdkafkaLine(logger, level, m.Facility, m.Name, m.Message);
     }
 
     public static void Error(ILogger logger, Error e)
     {
         // Transport errors (broker down, all brokers down) are retried by librdkafka itself; only fatal ones are errors.
-        logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka client error {Code}: {Reason}", e.Code, e.Reason);
+        ClientError(logger, e.IsFatal ? LogLevel.Critical : LogLevel.Warning, e.Code, e.Reason);
     }
+
+    // The level is a parameter: it follows librdkafka's own severity (or the error's fatality).
+    [LoggerMessage(EventId = 1142, Message = "librdkafka {Facility} {Name}: {Message}")]
+    private static partial void LibrdkafkaLine(ILogger logger, LogLevel level, string facility, string name, string message);
+
+    [LoggerMessage(EventId = 1143, Message = "Kafka client error {Code}: {Reason}")]
+    private static partial void ClientError(ILogger logger, LogLevel level, ErrorCode code, string reason);
 }
 
 /// <summary>The source-generated log messages of KafkaProducerHost (event ids: docs/architecture.md).</summary>
 internal static partial class KafkaProducerHostLog
 {
     [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "{Count} Kafka message(s) were still unacknowledged at shutdown")]
-    public static partial void KafkaMessageSWereStill(ILogger logger, object? count);
+    public static partial void UnacknowledgedAtShutdown(ILogger logger, int count);
 }

@@ -41,7 +41,7 @@ public sealed partial class GitHubPoller
         _time = time ?? TimeProvider.System;
         if (!_client.IsAuthenticated)
         {
-            GitHubPollerLog.GitHubTokenNotSetPoller(_logger);
+            GitHubPollerLog.PollingUnauthenticated(_logger);
         }
     }
 
@@ -55,7 +55,7 @@ public sealed partial class GitHubPoller
             var now = _time.GetUtcNow();
             if (global.PausedUntil is { } until && until > now)
             {
-                GitHubPollerLog.PollingPausedUntil(_logger, until, global.PauseReason);
+                GitHubPollerLog.PollingPaused(_logger, until, global.PauseReason);
                 return new PollRunResult([], until, global.PauseReason, _client.Budget.Remaining);
             }
             if (global.PausedUntil is not null) await _state.SaveGlobalAsync(new GlobalPollState(), ct).ConfigureAwait(false);
@@ -82,12 +82,12 @@ public sealed partial class GitHubPoller
                     {
                         results.Add(counter.Result(repo, resource, ex.Message));
                         await _state.SaveGlobalAsync(new GlobalPollState { PausedUntil = ex.ResumeAt, PauseReason = ex.Message }, ct).ConfigureAwait(false);
-                        GitHubPollerLog.PollingStoppedPausedUntil(_logger, ex.Message, ex.ResumeAt);
+                        GitHubPollerLog.PollingStoppedByQuota(_logger, ex.Message, ex.ResumeAt);
                         return new PollRunResult(results, ex.ResumeAt, ex.Message, _client.Budget.Remaining);
                     }
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
-                        GitHubPollerLog.PollingFailedStateUnchangedNext(_logger, ex, resource, repo);
+                        GitHubPollerLog.PollingFailed(_logger, ex, resource, repo);
                         results.Add(counter.Result(repo, resource, ex is Octokit.ApiException api ? $"GitHub answered {(int)api.StatusCode}: {api.Message}" : ex.Message));
                     }
                 }
@@ -103,7 +103,7 @@ public sealed partial class GitHubPoller
                 return new PollRunResult(results, ex.ResumeAt, ex.Message, _client.Budget.Remaining);
             }
             var run = new PollRunResult(results, null, null, _client.Budget.Remaining);
-            GitHubPollerLog.PollRunEventsPublishedRequests(_logger, run.Published, run.Requests, results.Sum(r => r.NotModified), _client.Budget.Remaining);
+            GitHubPollerLog.PollRunDone(_logger, run.Published, run.Requests, results.Sum(r => r.NotModified), _client.Budget.Remaining);
             return run;
         }
         finally
@@ -358,17 +358,17 @@ public sealed partial class GitHubPoller
 internal static partial class GitHubPollerLog
 {
     [LoggerMessage(EventId = 1118, Level = LogLevel.Warning, Message = "GitHub:Token is not set: the poller runs unauthenticated (60 requests/hour per IP). Set GitHub:Token (env GitHub__Token) for 5,000/hour.")]
-    public static partial void GitHubTokenNotSetPoller(ILogger logger);
+    public static partial void PollingUnauthenticated(ILogger logger);
 
     [LoggerMessage(EventId = 1119, Level = LogLevel.Information, Message = "Polling paused until {Until} ({Reason})")]
-    public static partial void PollingPausedUntil(ILogger logger, object? until, object? reason);
+    public static partial void PollingPaused(ILogger logger, DateTimeOffset until, string? reason);
 
     [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Polling stopped: {Reason}. Paused until {Until}")]
-    public static partial void PollingStoppedPausedUntil(ILogger logger, object? reason, object? until);
+    public static partial void PollingStoppedByQuota(ILogger logger, string reason, DateTimeOffset until);
 
     [LoggerMessage(EventId = 1121, Level = LogLevel.Error, Message = "Polling {Resource} of {Repo} failed; its state is unchanged and the next run retries")]
-    public static partial void PollingFailedStateUnchangedNext(ILogger logger, Exception exception, object? resource, object? repo);
+    public static partial void PollingFailed(ILogger logger, Exception exception, string resource, string repo);
 
     [LoggerMessage(EventId = 1122, Level = LogLevel.Information, Message = "Poll run: {Published} events published, {Requests} requests ({NotModified} not modified), rate limit remaining {Remaining}")]
-    public static partial void PollRunEventsPublishedRequests(ILogger logger, object? published, object? requests, object? notModified, object? remaining);
+    public static partial void PollRunDone(ILogger logger, int published, int requests, int notModified, int? remaining);
 }

@@ -49,7 +49,7 @@ public sealed class GitHubRestClient : IDisposable
                 OnRetry = args =>
                 {
                     RetriedRequests++;
-                    GitHubRestClientLog.GitHubRequestFailedRetry(_logger, args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
+                    GitHubRestClientLog.RequestRetrying(_logger, args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -87,7 +87,7 @@ public sealed class GitHubRestClient : IDisposable
                 {
                     throw new QuotaExhaustedException(_time.GetUtcNow() + wait, $"GitHub rate limit ({(int)ex.StatusCode}): retry after {wait}");
                 }
-                GitHubRestClientLog.GitHubRateLimitWaiting(_logger, (int)ex.StatusCode, url, wait);
+                GitHubRestClientLog.RateLimitWaiting(_logger, (int)ex.StatusCode, url, wait);
                 await Task.Delay(wait, _time, ct).ConfigureAwait(false);
             }
         }
@@ -161,8 +161,8 @@ public sealed class GitHubRestClient : IDisposable
 internal static partial class GitHubRestClientLog
 {
     [LoggerMessage(EventId = 1123, Level = LogLevel.Warning, Message = "GitHub request failed ({Error}); retry {Attempt} in {Delay}")]
-    public static partial void GitHubRequestFailedRetry(ILogger logger, object? error, object? attempt, object? delay);
+    public static partial void RequestRetrying(ILogger logger, string? error, int attempt, TimeSpan delay);
 
     [LoggerMessage(EventId = 1124, Level = LogLevel.Warning, Message = "GitHub rate limit ({Status}) on {Url}; waiting {Wait}")]
-    public static partial void GitHubRateLimitWaiting(ILogger logger, object? status, object? url, object? wait);
+    public static partial void RateLimitWaiting(ILogger logger, int status, Uri url, TimeSpan wait);
 }

@@ -20,11 +20,11 @@ public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOpti
         var o = options.Value;
         if (!o.Enabled || o.RepositoryList().Count == 0)
         {
-            PollerHostedServiceLog.GitHubPollerIdle(logger, !o.Enabled ? "Poller:Enabled is false" : "no Poller:Repositories configured");
+            PollerHostedServiceLog.PollerIdle(logger, !o.Enabled ? "Poller:Enabled is false" : "no Poller:Repositories configured");
             return;
         }
         var cron = o.IntervalSeconds > 0 ? null : TimerSchedule.Parse(o.Schedule);
-        PollerHostedServiceLog.GitHubPollerPolls(logger, string.Join(", ", o.RepositoryList()), cron is null ? $"every {o.IntervalSeconds} s (Poller:IntervalSeconds)" : $"'{o.Schedule}' (Poller:Schedule)");
+        PollerHostedServiceLog.PollerScheduled(logger, string.Join(", ", o.RepositoryList()), cron is null ? $"every {o.IntervalSeconds} s (Poller:IntervalSeconds)" : $"'{o.Schedule}' (Poller:Schedule)");
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = _time.GetUtcNow();
@@ -40,7 +40,7 @@ public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOpti
             }
             catch (Exception ex)
             {
-                PollerHostedServiceLog.GitHubPollRunFailedNext(logger, ex);
+                PollerHostedServiceLog.PollRunFailed(logger, ex);
             }
         }
     }
@@ -50,11 +50,11 @@ public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOpti
 internal static partial class PollerHostedServiceLog
 {
     [LoggerMessage(EventId = 1125, Level = LogLevel.Information, Message = "GitHub poller idle: {Why}")]
-    public static partial void GitHubPollerIdle(ILogger logger, object? why);
+    public static partial void PollerIdle(ILogger logger, string why);
 
     [LoggerMessage(EventId = 1126, Level = LogLevel.Information, Message = "GitHub poller polls {Repos} on {Schedule}")]
-    public static partial void GitHubPollerPolls(ILogger logger, object? repos, object? schedule);
+    public static partial void PollerScheduled(ILogger logger, string repos, string schedule);
 
     [LoggerMessage(EventId = 1127, Level = LogLevel.Error, Message = "GitHub poll run failed; next run on schedule")]
-    public static partial void GitHubPollRunFailedNext(ILogger logger, Exception exception);
+    public static partial void PollRunFailed(ILogger logger, Exception exception);
 }

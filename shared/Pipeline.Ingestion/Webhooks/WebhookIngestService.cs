@@ -40,7 +40,7 @@ public sealed class WebhookIngestService
         _recent = new RecentDeliveryCache(_options.DuplicateWindow, _options.DuplicateCacheSize, _time);
         if (!_options.RequireSignature && _verifier.SecretCount == 0)
         {
-            WebhookIngestServiceLog.GitHubWebhookSignaturesAreNOT(_logger);
+            WebhookIngestServiceLog.SignaturesNotVerified(_logger);
         }
     }
 
@@ -52,7 +52,7 @@ public sealed class WebhookIngestService
         var bytes = await BoundedBodyReader.ReadAsync(body, _options.MaxBodyBytes, headers.ContentLength, ct).ConfigureAwait(false);
         if (bytes is null)
         {
-            WebhookIngestServiceLog.WebhookDeliveryRejectedBodyOver(_logger, headers.Delivery, _options.MaxBodyBytes);
+            WebhookIngestServiceLog.DeliveryTooLarge(_logger, headers.Delivery, _options.MaxBodyBytes);
             return WebhookResult.TooLarge(_options.MaxBodyBytes);
         }
         return await HandleAsync(headers, bytes.Value, ct).ConfigureAwait(false);
@@ -74,7 +74,7 @@ public sealed class WebhookIngestService
                     SignatureCheck.Malformed => "X-Hub-Signature-256 is not of the form sha256=<64 hex digits>",
                     _ => "X-Hub-Signature-256 does not match the body for any configured secret",
                 };
-                WebhookIngestServiceLog.WebhookDeliveryRejected(_logger, headers.Delivery, reason);
+                WebhookIngestServiceLog.DeliveryRejected(_logger, headers.Delivery, reason);
                 return WebhookResult.Unauthorized(reason);
             }
         }
@@ -94,7 +94,7 @@ public sealed class WebhookIngestService
 
         if (eventType == GitHubEventTypes.Ping)
         {
-            WebhookIngestServiceLog.WebhookPing(_logger, deliveryId, GitHubEventNormalizer.RepoOf(payload), GitHubEventNormalizer.Str(payload, "zen"));
+            WebhookIngestServiceLog.Ping(_logger, deliveryId, GitHubEventNormalizer.RepoOf(payload), GitHubEventNormalizer.Str(payload, "zen"));
             return WebhookResult.Pong(eventId);
         }
 
@@ -126,7 +126,7 @@ public sealed class WebhookIngestService
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            WebhookIngestServiceLog.WebhookDeliveryCouldNotBe(_logger, ex, deliveryId, eventType);
+            WebhookIngestServiceLog.DeliveryNotPublished(_logger, ex, deliveryId, eventType);
             return WebhookResult.Unavailable("the event could not be handed to the broker; redeliver it", eventId);
         }
         finally
@@ -140,17 +140,17 @@ public sealed class WebhookIngestService
 internal static partial class WebhookIngestServiceLog
 {
     [LoggerMessage(EventId = 1128, Level = LogLevel.Warning, Message = "!!! GitHub webhook signatures are NOT verified (GitHub:RequireSignature=false and no GitHub:WebhookSecret): anyone who can reach POST /api/github/webhooks can inject events. Use this only on a private machine. !!!")]
-    public static partial void GitHubWebhookSignaturesAreNOT(ILogger logger);
+    public static partial void SignaturesNotVerified(ILogger logger);
 
     [LoggerMessage(EventId = 1129, Level = LogLevel.Warning, Message = "Webhook delivery {Delivery} rejected: body over {Limit} bytes")]
-    public static partial void WebhookDeliveryRejectedBodyOver(ILogger logger, object? delivery, object? limit);
+    public static partial void DeliveryTooLarge(ILogger logger, string? delivery, long limit);
 
     [LoggerMessage(EventId = 1130, Level = LogLevel.Warning, Message = "Webhook delivery {Delivery} rejected: {Reason}")]
-    public static partial void WebhookDeliveryRejected(ILogger logger, object? delivery, object? reason);
+    public static partial void DeliveryRejected(ILogger logger, string? delivery, string reason);
 
     [LoggerMessage(EventId = 1131, Level = LogLevel.Information, Message = "Webhook ping {Delivery} for {Repo}: {Zen}")]
-    public static partial void WebhookPing(ILogger logger, object? delivery, object? repo, object? zen);
+    public static partial void Ping(ILogger logger, string delivery, string repo, string? zen);
 
     [LoggerMessage(EventId = 1132, Level = LogLevel.Error, Message = "Webhook delivery {Delivery} ({Event}) could not be published")]
-    public static partial void WebhookDeliveryCouldNotBe(ILogger logger, Exception exception, object? delivery, object? @event);
+    public static partial void DeliveryNotPublished(ILogger logger, Exception exception, string delivery, string @event);
 }

@@ -233,7 +233,7 @@ internal sealed partial class WebhookRelay : BackgroundService
             {
                 // Verified at the door, so this is not expected; keep the blob for a person to look at.
                 keep = true;
-                LogUnreadable($"{name} (delivery {delivery.DeliveryId})", ex.Message);
+                LogDeliveryUnreadable(name, delivery.DeliveryId, ex.Message);
             }
         }
         return new Item(name, deliveries, keep);
@@ -372,6 +372,9 @@ internal sealed partial class WebhookRelay : BackgroundService
 
     [LoggerMessage(EventId = 1137, Level = LogLevel.Error, Message = "Inbox delivery {Name} cannot be normalised and stays in the inbox: {Error}")]
     private partial void LogUnreadable(string name, string error);
+
+    [LoggerMessage(EventId = 1144, Level = LogLevel.Error, Message = "Inbox delivery {Name} (delivery {Delivery}) cannot be normalised and stays in the inbox: {Error}")]
+    private partial void LogDeliveryUnreadable(string name, string delivery, string error);
 
     [LoggerMessage(EventId = 1138, Level = LogLevel.Information, Message = "Relayed {Count} delivery(ies) left in the webhook inbox")]
     private partial void LogDrained(int count);

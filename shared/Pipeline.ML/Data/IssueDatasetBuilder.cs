@@ -46,7 +46,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
             usable = rows.Rows.Count;
             if (rows.Rows.Count >= _options.Training.MinRealIssues)
             {
-                IssueDatasetBuilderLog.DatasetRowsStoreInvalidDocuments(logger, modelName, rows.Rows.Count, invalid, rows.Censored, rows.LeftOut);
+                IssueDatasetBuilderLog.DatasetFromStore(logger, modelName, rows.Rows.Count, invalid, rows.Censored, rows.LeftOut);
                 return IssueDataset.Create(modelName, "store", rows, _options.Training.TestFraction, invalid, samples);
             }
         }
@@ -56,7 +56,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
                 $"The store has {usable} usable rows for {modelName} (from {issues.Count} issues); {_options.Training.MinRealIssues} are needed " +
                 "(Ml:Training:MinRealIssues). Ingest more history, or set Ml:AllowSyntheticData=true to train a demo model on synthetic issues.");
         }
-        IssueDatasetBuilderLog.StoreHasUsableRowsMl(logger, usable, modelName, _options.Training.MinRealIssues);
+        IssueDatasetBuilderLog.TrainingOnSyntheticData(logger, usable, modelName, _options.Training.MinRealIssues);
         return BuildSynthetic(modelName, _options.Training.SyntheticIssues, _options.Training.Seed, _options.Training.TestFraction, labeler: _options.Labeler);
     }
 
@@ -141,7 +141,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
                 if (samples.Count < 5) samples.Add(ex.Message);
             }
         }
-        if (invalid > 0) IssueDatasetBuilderLog.IssueDocumentsFailedSchemaE(logger, invalid, samples.FirstOrDefault());
+        if (invalid > 0) IssueDatasetBuilderLog.IssueDocumentsFailedSchema(logger, invalid, samples[0]);
         return (issues, invalid, samples);
     }
 
@@ -161,11 +161,11 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
 internal static partial class IssueDatasetBuilderLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Dataset for {Model}: {Rows} rows from the store ({Invalid} invalid documents skipped, {Censored} censored, {LeftOut} left out)")]
-    public static partial void DatasetRowsStoreInvalidDocuments(ILogger logger, object? model, object? rows, object? invalid, object? censored, object? leftOut);
+    public static partial void DatasetFromStore(ILogger logger, string model, int rows, int invalid, int censored, int leftOut);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Store has {Rows} usable rows for {Model} (< {Min}); Ml:AllowSyntheticData is true: training on synthetic issues")]
-    public static partial void StoreHasUsableRowsMl(ILogger logger, object? rows, object? model, object? min);
+    public static partial void TrainingOnSyntheticData(ILogger logger, int rows, string model, int min);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Invalid} issue documents failed the schema, e.g. {Sample}")]
-    public static partial void IssueDocumentsFailedSchemaE(ILogger logger, object? invalid, object? sample);
+    public static partial void IssueDocumentsFailedSchema(ILogger logger, int invalid, string sample);
 }

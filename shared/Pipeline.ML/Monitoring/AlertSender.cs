@@ -13,7 +13,7 @@ public sealed class AlertSender(HttpClient http, IOptions<MlOptions> options, Ml
     public async Task<bool> SendAsync(MlAlert alert, CancellationToken ct = default)
     {
         metrics.Alerts.Add(1, new("model", alert.Model), new("severity", alert.Severity));
-        AlertSenderLog.MLALERT(logger, alert.Severity, alert.Model, alert.Title, string.Join("; ", alert.Reasons));
+        AlertSenderLog.MlAlertRaised(logger, alert.Severity, alert.Model, alert.Title, string.Join("; ", alert.Reasons));
         var url = options.Value.Monitor.AlertWebhookUrl;
         if (string.IsNullOrWhiteSpace(url)) return false;
         try
@@ -31,7 +31,7 @@ public sealed class AlertSender(HttpClient http, IOptions<MlOptions> options, Ml
                 at = alert.At,
             };
             using var response = await http.PostAsJsonAsync(url, body, cts.Token);
-            if (!response.IsSuccessStatusCode) AlertSenderLog.AlertWebhookAnswered(logger, (int)response.StatusCode);
+            if (!response.IsSuccessStatusCode) AlertSenderLog.AlertWebhookRefused(logger, (int)response.StatusCode);
             return response.IsSuccessStatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -46,11 +46,11 @@ public sealed class AlertSender(HttpClient http, IOptions<MlOptions> options, Ml
 internal static partial class AlertSenderLog
 {
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "ML ALERT [{Severity}] {Model}: {Title} — {Reasons}")]
-    public static partial void MLALERT(ILogger logger, object? severity, object? model, object? title, object? reasons);
+    public static partial void MlAlertRaised(ILogger logger, string severity, string model, string title, string reasons);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Alert webhook answered {Status}")]
-    public static partial void AlertWebhookAnswered(ILogger logger, object? status);
+    public static partial void AlertWebhookRefused(ILogger logger, int status);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Alert webhook {Url} unreachable")]
-    public static partial void AlertWebhookUnreachable(ILogger logger, Exception exception, object? url);
+    public static partial void AlertWebhookUnreachable(ILogger logger, Exception exception, string url);
 }

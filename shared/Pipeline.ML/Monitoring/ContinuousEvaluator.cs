@@ -61,7 +61,7 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
             if (page.Count < o.PageSize) break;
         }
         if (resolved + expired > 0)
-            ContinuousEvaluatorLog.ContinuousEvaluationPredictionsJoinedGround(logger, resolved, expired, pending, scanned);
+            ContinuousEvaluatorLog.PredictionsResolved(logger, resolved, expired, pending, scanned);
         return new ResolutionPass(scanned, resolved, expired, pending);
     }
 
@@ -171,8 +171,8 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
 internal static partial class ContinuousEvaluatorLog
 {
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Continuous evaluation: {Resolved} predictions joined with ground truth, {Expired} expired, {Pending} pending ({Scanned} scanned)")]
-    public static partial void ContinuousEvaluationPredictionsJoinedGround(ILogger logger, object? resolved, object? expired, object? pending, object? scanned);
+    public static partial void PredictionsResolved(ILogger logger, int resolved, int expired, int pending, int scanned);
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Skipping ground truth of {Issue}: {Error}")]
-    public static partial void SkippingGroundTruth(ILogger logger, object? issue, object? error);
+    public static partial void SkippingGroundTruth(ILogger logger, string issue, string error);
 }

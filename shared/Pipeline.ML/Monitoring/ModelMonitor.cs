@@ -54,7 +54,7 @@ public sealed class ModelMonitor(
         await store.UpsertAsync(Collections.MonitorReports, stateId, state, ct);
         report.ExpiredPredictions = await evaluator.CountExpiredAsync(model, ct);
         await store.UpsertAsync(Collections.MonitorReports, report.Id, RegistryJson.ToDocument(report, report.Id), ct);
-        ModelMonitorLog.MonitorVLiveNDrift(logger, model, report.ChampionVersion, report.LiveSamples, report.DriftStatus, report.RetrainRecommended, report.RetrainStarted);
+        ModelMonitorLog.Monitored(logger, model, report.ChampionVersion, report.LiveSamples, report.DriftStatus, report.RetrainRecommended, report.RetrainStarted);
         return report;
     }
 
@@ -176,5 +176,5 @@ public sealed class ModelMonitor(
 internal static partial class ModelMonitorLog
 {
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Monitor {Model} v{Version}: live n={Live} drift={Drift} retrain recommended={Recommended} started={Started}")]
-    public static partial void MonitorVLiveNDrift(ILogger logger, object? model, object? version, object? live, object? drift, object? recommended, object? started);
+    public static partial void Monitored(ILogger logger, string model, int? version, int live, string drift, bool recommended, bool started);
 }

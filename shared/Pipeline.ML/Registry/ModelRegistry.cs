@@ -59,7 +59,7 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
             claim["kind"] = "head-revision";
             if (!await store.InsertIfAbsentAsync(Collections.Models, RevisionId(name, next.Revision), claim, ct))
             {
-                ModelRegistryLog.HeadMovedRevisionConcurrentlyRetrying(logger, name, next.Revision);
+                ModelRegistryLog.HeadMovedConcurrently(logger, name, next.Revision);
                 continue;
             }
             await store.UpsertAsync(Collections.Models, name, RegistryJson.ToDocument(next, name), ct);
@@ -139,7 +139,7 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
             return h;
         }, ct);
         await RewriteAliasesAsync(info.Name, head, [previous, previousChallenger], ct);
-        ModelRegistryLog.RegisteredV(logger, info.Name, version, info.Gate.Decision, info.Gate.Reason);
+        ModelRegistryLog.Registered(logger, info.Name, version, info.Gate.Decision, info.Gate.Reason);
         if (promote) ChampionChanged?.Invoke(new ChampionChange(info.Name, version, previous, info.Gate.Reason));
         return info;
     }
@@ -161,7 +161,7 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
             return h;
         }, ct);
         await RewriteAliasesAsync(name, head, [previous, target.Version], ct);
-        ModelRegistryLog.ChampionMovedVV(logger, name, previous, target.Version, reason);
+        ModelRegistryLog.ChampionMoved(logger, name, previous, target.Version, reason);
         ChampionChanged?.Invoke(new ChampionChange(name, target.Version, previous, reason));
         return head;
     }
@@ -199,11 +199,11 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
 internal static partial class ModelRegistryLog
 {
     [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "Head of {Model} moved to revision {Revision} concurrently; retrying")]
-    public static partial void HeadMovedRevisionConcurrentlyRetrying(ILogger logger, object? model, object? revision);
+    public static partial void HeadMovedConcurrently(ILogger logger, string model, long revision);
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Registered {Model} v{Version} ({Decision}: {Reason})")]
-    public static partial void RegisteredV(ILogger logger, object? model, object? version, object? decision, object? reason);
+    public static partial void Registered(ILogger logger, string model, int version, string decision, string reason);
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Champion of {Model} moved from v{Previous} to v{Version}: {Reason}")]
-    public static partial void ChampionMovedVV(ILogger logger, object? model, object? previous, object? version, object? reason);
+    public static partial void ChampionMoved(ILogger logger, string model, int? previous, int version, string reason);
 }

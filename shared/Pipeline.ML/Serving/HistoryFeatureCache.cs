@@ -76,7 +76,7 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
                 }
                 catch (Exception ex)
                 {
-                    HistoryFeatureCacheLog.HistoryFeaturesUnavailableUsingDefaults(logger, ex, k);
+                    HistoryFeatureCacheLog.HistoryFeaturesUnavailable(logger, ex, k);
                     // Remember the old entry (or nothing) briefly so an outage does not start a fetch per request.
                     _entries[k] = (entry ?? new Entry([], "unknown", default)) with { FetchedAt = DateTime.UtcNow - Ttl + TimeSpan.FromSeconds(30) };
                 }
@@ -116,5 +116,5 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
 internal static partial class HistoryFeatureCacheLog
 {
     [LoggerMessage(EventId = 3017, Level = LogLevel.Debug, Message = "History features for {Key} unavailable; using defaults")]
-    public static partial void HistoryFeaturesUnavailableUsingDefaults(ILogger logger, Exception exception, object? key);
+    public static partial void HistoryFeaturesUnavailable(ILogger logger, Exception exception, string key);
 }

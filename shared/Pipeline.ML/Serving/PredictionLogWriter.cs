@@ -67,7 +67,7 @@ public sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStor
                     catch (Exception ex)
                     {
                         // Keep the batch and retry; meanwhile new entries queue up and the oldest are dropped when full.
-                        PredictionLogLog.PredictionLogWriteEntriesFailed(logger, ex, batch.Count, backoff);
+                        PredictionLogLog.PredictionLogWriteFailed(logger, ex, batch.Count, backoff);
                         await Task.Delay(backoff, stoppingToken);
                         backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
                         if (ex is not StoreUnavailableException && ex is not TimeoutException && backoff >= MaxBackoff)
@@ -93,7 +93,7 @@ public sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStor
 internal static partial class PredictionLogLog
 {
     [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Prediction log write of {Count} entries failed; retrying in {Backoff}")]
-    public static partial void PredictionLogWriteEntriesFailed(ILogger logger, Exception exception, object? count, object? backoff);
+    public static partial void PredictionLogWriteFailed(ILogger logger, Exception exception, int count, TimeSpan backoff);
 
     [LoggerMessage(EventId = 3290, Level = LogLevel.Information, Message = "Prediction log stopped: {Pending} entries were queued at stop, {Left} left unwritten")]
     public static partial void PredictionLogStopped(ILogger logger, int pending, int left);

@@ -47,7 +47,7 @@ public sealed class PredictionService
             }
             catch (Exception ex)
             {
-                PredictionServiceLog.HotSwapVFailedStill(_logger, ex, change.ModelName, change.Version, ServingVersion(change.ModelName));
+                PredictionServiceLog.HotSwapFailed(_logger, ex, change.ModelName, change.Version, ServingVersion(change.ModelName));
             }
         });
     }
@@ -74,7 +74,7 @@ public sealed class PredictionService
             var previous = _served.TryGetValue(model, out var p) ? p.Version : (int?)null;
             _served[model] = served;
             _metrics.SetServingVersion(model, version);
-            PredictionServiceLog.ServingVWasV(_logger, model, version, previous);
+            PredictionServiceLog.Serving(_logger, model, version, previous);
             Swapped?.Invoke(model, version);
         }
         finally
@@ -392,8 +392,8 @@ public sealed class PredictionService
 internal static partial class PredictionServiceLog
 {
     [LoggerMessage(EventId = 3019, Level = LogLevel.Error, Message = "Hot-swap of {Model} to v{Version} failed; still serving v{Current}")]
-    public static partial void HotSwapVFailedStill(ILogger logger, Exception exception, object? model, object? version, object? current);
+    public static partial void HotSwapFailed(ILogger logger, Exception exception, string model, int version, int? current);
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Serving {Model} v{Version} (was v{Previous})")]
-    public static partial void ServingVWasV(ILogger logger, object? model, object? version, object? previous);
+    public static partial void Serving(ILogger logger, string model, int version, int? previous);
 }

@@ -105,7 +105,7 @@ public sealed class TrainingPipeline(
     {
         var dataset = await LoadDatasetAsync(reference, ct);
         var result = await Task.Run(() => CrossValidator.Run(ModelSpec.For(dataset.ModelName), dataset.Train, Settings, ct), ct);
-        TrainingPipelineLog.CVRowsBestCandidatesS(logger, dataset.ModelName, result.Rows, result.Best.Describe(), result.PrimaryMetric, result.BestMetrics.GetValueOrDefault(result.PrimaryMetric), result.Candidates.Count(c => c.Status == "ok"), result.Candidates.Count, result.ElapsedSeconds);
+        TrainingPipelineLog.CrossValidated(logger, dataset.ModelName, result.Rows, result.Best.Describe(), result.PrimaryMetric, result.BestMetrics.GetValueOrDefault(result.PrimaryMetric), result.Candidates.Count(c => c.Status == "ok"), result.Candidates.Count, result.ElapsedSeconds);
         return result;
     }
 
@@ -134,7 +134,7 @@ public sealed class TrainingPipeline(
         {
             // A synthetic test set says nothing about a champion trained on real data, and the gate rejects a synthetic
             // challenger against it outright. (A real test set re-scores any champion: that is the comparison that counts.)
-            TrainingPipelineLog.ChampionVWasTrainedData(logger, dataset.ModelName, champion.Version, champion.Dataset.Source, dataset.Source);
+            TrainingPipelineLog.ChampionNotRescoredOnOtherSource(logger, dataset.ModelName, champion.Version, champion.Dataset.Source, dataset.Source);
             championVersion = champion.Version;
         }
         else if (champion is not null)
@@ -148,7 +148,7 @@ public sealed class TrainingPipeline(
             }
             catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or FormatException or ArgumentException or InvalidDataException)
             {
-                TrainingPipelineLog.ChampionVCouldNotBe(logger, ex, dataset.ModelName, champion.Version);
+                TrainingPipelineLog.ChampionEvaluationFailed(logger, ex, dataset.ModelName, champion.Version);
                 championMetrics = champion.TestMetrics;
                 championVersion = champion.Version;
             }
@@ -323,11 +323,11 @@ public sealed class TrainingPipeline(
 internal static partial class TrainingPipelineLog
 {
     [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "CV for {Model} on {Rows} rows: best {Best} {Metric}={Value:0.####} ({Evaluated}/{Total} candidates in {Seconds:0.0}s)")]
-    public static partial void CVRowsBestCandidatesS(ILogger logger, object? model, object? rows, object? best, object? metric, object? value, object? evaluated, object? total, object? seconds);
+    public static partial void CrossValidated(ILogger logger, string model, int rows, string best, string metric, double value, int evaluated, int total, double seconds);
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Champion {Model} v{Version} was trained on {ChampionSource} data; this test set is {Source}: not re-scored")]
-    public static partial void ChampionVWasTrainedData(ILogger logger, object? model, object? version, object? championSource, object? source);
+    public static partial void ChampionNotRescoredOnOtherSource(ILogger logger, string model, int version, string championSource, string source);
 
     [LoggerMessage(EventId = 3023, Level = LogLevel.Warning, Message = "Champion {Model} v{Version} could not be evaluated; comparing with its recorded test metrics")]
-    public static partial void ChampionVCouldNotBe(ILogger logger, Exception exception, object? model, object? version);
+    public static partial void ChampionEvaluationFailed(ILogger logger, Exception exception, string model, int version);
 }

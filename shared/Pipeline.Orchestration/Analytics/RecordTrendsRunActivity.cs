@@ -31,10 +31,10 @@ public sealed partial class RecordTrendsRunActivity(JobRunStore runs, TrendsQuer
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Precomputed {Count} trends responses for run {RunId} in {Milliseconds} ms")]
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "Precomputed {Count} trends responses for run {RunId} in {Milliseconds} ms")]
     private partial void LogPrecomputed(int count, string runId, long milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Precomputing the trends responses of run {RunId} failed; the routes compute them on demand")]
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Precomputing the trends responses of run {RunId} failed; the routes compute them on demand")]
     private partial void LogPrecomputeFailed(Exception ex, string runId);
 
     public static JsonObject ToDocument(TrendsRunRecord r)
