@@ -13,7 +13,9 @@ namespace Pipeline.Bench.Ingest;
 /// PostgreSQL's own cost per projection row: the ingest bench's events folded per batch into one delta per document key
 /// (as <see cref="PostgresEventWriter"/> does), then upserted into tables that differ only in their secondary indexes and in
 /// the <c>ON CONFLICT DO UPDATE</c> expression, interleaved per run so every variant sees the same load. Usage:
-/// <c>ingest-floor-projections [--events N] [--runs R] [--batch B] [--parallel W]</c>. Before the clock starts each
+/// <c>ingest-floor-projections [--events N] [--runs R] [--batch B] [--parallel W] [--only text]</c> (<c>--only</c> keeps
+/// the variants whose name contains the text). The last variants insert the event rows themselves the way the writer
+/// does, against a plain INSERT, to set the statement's cost beside the COPY floor of <c>ingest-floor</c>. Before the clock starts each
 /// table holds the documents of one untimed pass over other events on the same keys, so the timed upserts are updates of
 /// existing rows (the steady state of a long-running consumer), not inserts into an empty table. Prints the backends'
 /// CPU per upserted row (utime + stime from /proc) next to the wall-clock rate.
@@ -23,6 +25,15 @@ public static class ProjectionFloorBenchmark
     private sealed record Variant(string Collection, string Name, string[] Indexes, string Set, string? Storage = null);
 
     private const string Merge = "merge";
+    private const string InsertOnConflict = "insert on conflict";
+    private const string PlainInsert = "plain insert";
+
+    private static readonly string[] EventTextIndexes =
+    [
+        "((doc->>'repo') COLLATE \"C\") NULLS FIRST", "((doc->>'created_at') COLLATE \"C\") NULLS FIRST",
+        "((doc->>'received_at') COLLATE \"C\") NULLS FIRST",
+        "((doc->>'delivery_id') COLLATE \"C\") NULLS FIRST) WHERE ((doc->'delivery_id') IS NOT NULL",
+    ];
 
     private static readonly Variant[] Variants =
     [
@@ -42,12 +53,20 @@ public static class ProjectionFloorBenchmark
         new(Collections.Stars, "stars: text C repo, user, starred_at; SQL merge",
             ["((doc->>'repo') COLLATE \"C\") NULLS FIRST", "((doc->>'user') COLLATE \"C\") NULLS FIRST", "((doc->>'starred_at') COLLATE \"C\") NULLS FIRST"], Merge),
         new(Collections.Stars, "stars: primary key only; SQL merge", [], Merge),
+        // The event rows as the writer sends them (unnest into INSERT … ON CONFLICT DO NOTHING RETURNING id, counted in a
+        // CTE), against a plain INSERT of the same rows: what the speculative insertion costs next to the COPY floor.
+        new(Collections.Events, "events: text indexes (the store's four); INSERT … ON CONFLICT DO NOTHING RETURNING", EventTextIndexes, InsertOnConflict),
+        new(Collections.Events, "events: text indexes; plain INSERT … SELECT unnest", EventTextIndexes, PlainInsert),
+        new(Collections.Events, "events: primary key only; INSERT … ON CONFLICT DO NOTHING RETURNING", [], InsertOnConflict),
+        new(Collections.Events, "events: primary key only; plain INSERT … SELECT unnest", [], PlainInsert),
     ];
 
     public static async Task<int> RunAsync(string[] args)
     {
         var events = IntArg(args, "--events", 100_000);
         var runs = IntArg(args, "--runs", 3);
+        var only = Array.IndexOf(args, "--only") is var o && o >= 0 && o + 1 < args.Length ? args[o + 1] : null;
+        var variants = Variants.Where(v => only is null || v.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
         var batch = IntArg(args, "--batch", new Pipeline.Ingestion.Kafka.KafkaOptions().ConsumerBatchSize);
         var parallel = IntArg(args, "--parallel", new Pipeline.Ingestion.Kafka.KafkaOptions().ConsumerMaxParallelWrites);
         Console.WriteLine($"load average before: {BenchMachine.LoadAverage()}");
@@ -63,30 +82,32 @@ public static class ProjectionFloorBenchmark
         var seed = TestEvents.Generate(events, firstId: 80_000_000_000, seed: 7);
         var batches = projections.ToDictionary(p => p.Key, p => Deltas(p.Value, timed, batch), StringComparer.Ordinal);
         var seedBatches = projections.ToDictionary(p => p.Key, p => Deltas(p.Value, seed, batch), StringComparer.Ordinal);
+        batches[Collections.Events] = EventRows(timed, batch);
+        seedBatches[Collections.Events] = [];
         foreach (var (collection, list) in batches)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {collection}: {list.Sum(b => b.Keys.Length):N0} upserts ({list.Sum(b => b.Keys.Length) / (double)events:F2} per event), mean delta {list.Average(b => b.Docs.Average(d => d.Length)):F0} chars"));
         }
-        var rates = Variants.Select(_ => new List<double>()).ToArray();
-        var serverCpu = Variants.Select(_ => new List<double>()).ToArray();
+        var rates = variants.Select(_ => new List<double>()).ToArray();
+        var serverCpu = variants.Select(_ => new List<double>()).ToArray();
         for (var run = 1; run <= runs; run++)
         {
             Console.WriteLine($"run {run}: load average {BenchMachine.LoadAverage()}");
-            for (var k = 0; k < Variants.Length; k++)
+            for (var k = 0; k < variants.Length; k++)
             {
-                var v = (k + run - 1) % Variants.Length;
-                var variant = Variants[v];
+                var v = (k + run - 1) % variants.Length;
+                var variant = variants[v];
                 var (rate, cpu) = await UpsertAsync(postgres, variant, seedBatches[variant.Collection], batches[variant.Collection], parallel);
                 rates[v].Add(rate);
                 serverCpu[v].Add(cpu);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {variant.Name,-90} {rate,10:N0} rows/s  {cpu,5:F1} µs server CPU/row"));
             }
         }
-        for (var v = 0; v < Variants.Length; v++)
+        for (var v = 0; v < variants.Length; v++)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"median {Variants[v].Name,-90} {Median(rates[v]),10:N0} rows/s  server CPU {Median(serverCpu[v]):F1} µs/row  (runs: {string.Join(" / ", serverCpu[v].Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))} µs)"));
+                $"median {variants[v].Name,-90} {Median(rates[v]),10:N0} rows/s  server CPU {Median(serverCpu[v]):F1} µs/row  (runs: {string.Join(" / ", serverCpu[v].Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))} µs)"));
         }
         Console.WriteLine($"load average after: {BenchMachine.LoadAverage()}");
         return 0;
@@ -114,6 +135,15 @@ public static class ProjectionFloorBenchmark
         return result;
     }
 
+    /// <summary>The event rows per batch, sorted by id, serialised as the writer does.</summary>
+    private static List<Batch> EventRows(List<GitHubEvent> events, int batch) =>
+        events.Chunk(batch).Select(c =>
+        {
+            var sorted = c.OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
+            return new Batch(sorted.Select(e => e.Id).ToArray(),
+                sorted.Select(e => DocumentJson.Serialize(e.Id, EventDocument.From(e), replaceNul: true)).ToArray());
+        }).ToList();
+
     private static async Task<(double Rate, double ServerCpuMicrosPerRow)> UpsertAsync(
         EmbeddedPostgres postgres, Variant variant, List<Batch> seed, List<Batch> batches, int parallel)
     {
@@ -135,8 +165,13 @@ public static class ProjectionFloorBenchmark
         }
         var function = variant.Collection == Collections.Repositories ? PostgresMergeFunctions.Repository : PostgresMergeFunctions.Stars;
         var set = variant.Set == Merge ? $"{function}(t.doc, EXCLUDED.doc)" : variant.Set;
-        var sql = "INSERT INTO bare_projection AS t (id, doc) SELECT u.id, u.doc FROM unnest($1::text[], $2::jsonb[]) AS u(id, doc) ORDER BY u.id "
-            + $"ON CONFLICT (id) DO UPDATE SET doc = {set}";
+        const string insert = "INSERT INTO bare_projection AS t (id, doc) SELECT u.id, u.doc FROM unnest($1::text[], $2::jsonb[]) AS u(id, doc) ORDER BY u.id";
+        var sql = variant.Set switch
+        {
+            InsertOnConflict => $"WITH ev AS ({insert} ON CONFLICT (id) DO NOTHING RETURNING id) SELECT count(*) FROM ev",
+            PlainInsert => insert,
+            _ => $"{insert} ON CONFLICT (id) DO UPDATE SET doc = {set}",
+        };
         var connections = new List<Npgsql.NpgsqlConnection>();
         var backends = new List<int>();
         for (var w = 0; w < parallel; w++)
