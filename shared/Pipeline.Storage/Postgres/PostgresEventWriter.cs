@@ -7,8 +7,7 @@ using Pipeline.Storage.Events;
 namespace Pipeline.Storage.Postgres;
 
 /// <summary>
-/// The set-based event sink for PostgreSQL: one commit per batch. When every event of a batch is new (a backfill), the
-/// events go by binary COPY and the projections by one statement (<see cref="TryCopyAsync"/>); otherwise the events travel as two arrays
+/// The set-based event sink for PostgreSQL: one statement and one commit per batch. The events travel as two arrays
 /// (ids, documents) and are merged with <c>INSERT … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING RETURNING id</c>; the
 /// projections fold the batch in process into one delta document per touched key (no read of the stored documents), and
 /// in the same statement one <c>INSERT … SELECT … FROM unnest(…) ON CONFLICT DO UPDATE</c> per collection combines each
@@ -80,7 +79,6 @@ internal sealed class PostgresEventWriter
     private async Task<int> WriteAsync(
         NpgsqlConnection conn, IReadOnlyList<GitHubEvent> events, (string[] Ids, string[] Docs) rows, List<Delta> deltas, CancellationToken ct)
     {
-        if (await TryCopyAsync(conn, rows, deltas, ct)) return events.Count;
         await using var tx = await conn.BeginTransactionAsync(ct);
         int fresh;
         string[]? freshIds;
@@ -104,48 +102,6 @@ internal sealed class PostgresEventWriter
         }
         await tx.CommitAsync(ct);
         return fresh;
-    }
-
-    /// <summary>
-    /// The common case first (a backfill: every event of the batch is new): a binary COPY of the event rows straight into
-    /// the events table, then the projection upserts unguarded, in one transaction. A COPY costs PostgreSQL about 40 % less
-    /// CPU per row than the <c>INSERT … SELECT unnest … ON CONFLICT</c> of the same rows (docs/benchmarks.md "Issue 15, part
-    /// 3"). An event already stored makes the COPY fail on the primary key (and a concurrent writer of the same ids may
-    /// make it deadlock): the transaction rolls back, nothing of the batch is kept or projected, and the caller writes
-    /// the batch again through the statement that skips stored events. Rows go in id order, like the statement's.
-    /// </summary>
-    private static async Task<bool> TryCopyAsync(NpgsqlConnection conn, (string[] Ids, string[] Docs) rows, List<Delta> deltas, CancellationToken ct)
-    {
-        var order = new int[rows.Ids.Length];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (a, b) => string.CompareOrdinal(rows.Ids[a], rows.Ids[b]));
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        try
-        {
-            await using (var copy = await conn.BeginBinaryImportAsync(
-                $"COPY {PostgresSql.Table(Collections.Events)} (id, doc) FROM STDIN (FORMAT BINARY)", ct))
-            {
-                foreach (var i in order)
-                {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(rows.Ids[i], NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(rows.Docs[i], NpgsqlDbType.Jsonb, ct);
-                }
-                await copy.CompleteAsync(ct);
-            }
-            if (deltas.Count > 0)
-            {
-                await using var cmd = Statement(conn, tx, null, deltas, 0);
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            await tx.CommitAsync(ct);
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
-        {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
     }
 
     /// <summary>
