@@ -8,6 +8,7 @@ using Pipeline.Bench.Webhooks;
 var benchmarks = new Dictionary<string, (string What, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["ingest-floor"] = ("bare COPY of the ingest bench's events into tables with different index sets (the events' floor)", EventIndexFloorBenchmark.RunAsync),
+    ["ingest-floor-projections"] = ("the ingest bench's projection upserts into tables with different index sets and merges (PostgreSQL CPU per row)", ProjectionFloorBenchmark.RunAsync),
     ["ingest"] = ("backfill path end to end (file -> topic -> consumer -> store) vs raw librdkafka producer", IngestBenchmark.RunAsync),
     ["scaling"] = ("consumer throughput against consumers and partitions (the curve docs/capacity.md assumes)", ConsumerScalingBenchmark.RunAsync),
     ["webhooks"] = ("webhook acknowledgement latency under load vs bare Kestrel", WebhookLatencyBenchmark.RunAsync),
