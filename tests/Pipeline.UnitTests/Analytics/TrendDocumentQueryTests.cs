@@ -3,6 +3,7 @@ using DuckDB.NET.Data;
 using Pipeline.Analytics.Engines;
 using Pipeline.Analytics.Jobs;
 using Pipeline.Analytics.Planning;
+using Pipeline.Analytics.Snapshot;
 using Pipeline.Storage;
 
 namespace Pipeline.UnitTests.Analytics;
@@ -14,8 +15,8 @@ namespace Pipeline.UnitTests.Analytics;
 /// </summary>
 public sealed class TrendDocumentQueryTests(JobFixture fixture) : IClassFixture<JobFixture>
 {
-    private const string RunId = "run-1";
-    private const string ComputedAt = "2026-03-18T15:30:00.000Z";
+    internal const string RunId = "run-1";
+    internal const string ComputedAt = "2026-03-18T15:30:00.000Z";
 
     public static TheoryData<string> JobNames()
     {
@@ -31,22 +32,35 @@ public sealed class TrendDocumentQueryTests(JobFixture fixture) : IClassFixture<
         var job = new EmbeddedTrendsJobCatalog().Get(jobName);
         var allDays = fixture.Rows.Select(r => DateOnly.FromDateTime(r.CreatedAt)).Distinct().Order().ToList();
         var someDays = new[] { allDays[0], allDays[allDays.Count / 3], allDays[^1] };
-        foreach (var days in new[] { allDays, someDays.ToList() })
+        // One touched day: the plan of a daily incremental run (one period, so the period filter is a single value).
+        var oneDay = new[] { allDays[allDays.Count / 2] };
+        foreach (var days in new[] { allDays, someDays.ToList(), oneDay.ToList() })
         {
             var plan = JobPlan.For(job, days);
-            var expected = RowByRow(plan, new DuckDbJobRunner().Run(job, fixture.Files, repositoriesFile: fixture.RepositoriesFile));
-            var batches = new DuckDbJobRunner().RunDocuments(plan, fixture.Files, RunId, ComputedAt, repositoriesFile: fixture.RepositoriesFile, batchSize: 100).ToList();
+            // The input view holds only the plan's input days, as the executor fetches them (not the whole snapshot).
+            var files = InputFiles(fixture.Directory, fixture.Files, plan);
+            var expected = RowByRow(plan, new DuckDbJobRunner().Run(job, files, repositoriesFile: fixture.RepositoriesFile));
+            var batches = new DuckDbJobRunner().RunDocuments(plan, files, RunId, ComputedAt, repositoriesFile: fixture.RepositoriesFile, batchSize: 100).ToList();
             var actual = batches.SelectMany(b => b).ToList();
 
-            Assert.NotEmpty(expected);
+            Assert.NotEmpty(expected); // every plan's periods have activity in the fixture, so an empty result is a failure
             Assert.All(batches, b => Assert.InRange(b.Count, 1, 100));
-            Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Select(d => d.Key).Order(StringComparer.Ordinal));
-            foreach (var (id, json) in actual)
-            {
-                var document = DocumentJson.Parse(json);
-                Assert.Equal(id, document[DocumentJson.IdField]!.GetValue<string>());
-                Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected[id]), document), $"{jobName} {id}:\n expected {expected[id]}\n actual   {json}");
-            }
+            AssertSameDocuments(jobName, expected, actual);
+        }
+    }
+
+    /// <summary>What the executor reads for a plan: the snapshot partitions of the plan's input days.</summary>
+    internal static List<string> InputFiles(string root, IReadOnlyList<string> files, JobPlan plan) =>
+        files.Where(f => SnapshotLayout.DayOf(Path.GetRelativePath(root, f).Replace('\\', '/')) is { } day && plan.InputDays.Contains(day)).ToList();
+
+    internal static void AssertSameDocuments(string jobName, Dictionary<string, string> expected, List<KeyValuePair<string, string>> actual)
+    {
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Select(d => d.Key).Order(StringComparer.Ordinal));
+        foreach (var (id, json) in actual)
+        {
+            var document = DocumentJson.Parse(json);
+            Assert.Equal(id, document[DocumentJson.IdField]!.GetValue<string>());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected[id]), document), $"{jobName} {id}:\n expected {expected[id]}\n actual   {json}");
         }
     }
 
@@ -93,7 +107,7 @@ public sealed class TrendDocumentQueryTests(JobFixture fixture) : IClassFixture<
     }
 
     /// <summary>The conversion the runner did before: each result row a JSON object, filtered by period, id and run fields added.</summary>
-    private static Dictionary<string, string> RowByRow(JobPlan plan, IEnumerable<JsonObject> rows)
+    internal static Dictionary<string, string> RowByRow(JobPlan plan, IEnumerable<JsonObject> rows)
     {
         var job = plan.Job;
         var docs = new Dictionary<string, string>(StringComparer.Ordinal);
