@@ -34,9 +34,15 @@ public sealed class AnalyticsOptions
     /// <summary>Delay before the first retry; doubles each retry.</summary>
     public TimeSpan JobFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Seconds a trends response is reused from memory before the results table is read again (0 = every request
-    /// reads its precomputed row from <c>trends_responses</c>).</summary>
+    /// <summary>Seconds a trends response computed on demand is reused from memory; with
+    /// <see cref="TrendsServeFromMemory"/> off, also how long a precomputed row is reused before the results table is read
+    /// again (0 = every request reads its row from <c>trends_responses</c>).</summary>
     public int TrendsCacheSeconds { get; set; } = 10;
+
+    /// <summary>Serve the current results generation's responses from memory: loaded in one read when the generation
+    /// changes (checked in the background every 2 s), so a trends request costs no store round trip. Off: each request
+    /// not answered by the <see cref="TrendsCacheSeconds"/> cache reads its row from <c>trends_responses</c>.</summary>
+    public bool TrendsServeFromMemory { get; set; } = true;
 
     public SparkOptions Spark { get; set; } = new();
 

@@ -50,9 +50,11 @@ public static class AnalyticsServiceCollectionExtensions
             SparkApplicationClient.CreateKubernetes(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Spark))));
         services.TryAddSingleton<SparkJobService>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new TrendsQueryService(sp.GetRequiredService<Pipeline.Storage.IDocumentStore>(), sp.GetRequiredService<TimeProvider>())
+        services.TryAddSingleton(sp => new TrendsQueryService(sp.GetRequiredService<Pipeline.Storage.IDocumentStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<TrendsQueryService>>())
         {
             CacheDuration = TimeSpan.FromSeconds(Math.Max(0, sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.TrendsCacheSeconds)),
+            ServeFromMemory = sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.TrendsServeFromMemory,
         });
         // The store's schema step merges every CollectionDefinition registered in DI (trends collections and their indexes).
         foreach (var definition in AnalyticsCollections.Definitions)

@@ -23,6 +23,15 @@ public interface IDocumentStore
     /// <summary>Upserts many documents in one round trip where the adapter can. Returns how many were newly inserted.</summary>
     Task<int> UpsertManyAsync(string collection, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, CancellationToken ct = default);
 
+    /// <summary>
+    /// Upserts documents that are already serialised: each value is a compact JSON object whose <c>_id</c> is its key (a
+    /// query engine that renders its result rows as JSON hands them over without a node tree per row). Same semantics
+    /// as <see cref="UpsertManyAsync"/>; the default parses each document and calls it, an adapter that stores JSON text
+    /// passes the text through in one set-based statement per batch.
+    /// </summary>
+    Task<int> UpsertManyJsonAsync(string collection, IReadOnlyList<KeyValuePair<string, string>> documents, CancellationToken ct = default) =>
+        UpsertManyAsync(collection, documents.Select(d => new KeyValuePair<string, JsonObject>(d.Key, DocumentJson.Parse(d.Value))).ToList(), ct);
+
     /// <summary>Inserts the document unless one with this id exists. Returns false (and changes nothing) when it existed.</summary>
     Task<bool> InsertIfAbsentAsync(string collection, string id, JsonObject document, CancellationToken ct = default);
 

@@ -20,9 +20,11 @@ namespace Pipeline.Bench.Analytics;
 /// previous answer arrived) cycle through the dashboard's queries: every metric for each period of its selector, the kind
 /// and measure variants, the dimensions. Each run first starts an aggregation through <c>POST /api/jobs/aggregate</c> and
 /// waits for it (a new results generation). Latency is per request, from send to the last byte.
-/// Usage: <c>trends [--clients 50] [--seconds 20] [--runs 3] [--cache-seconds 0] [--url http://host:port] [--data dir]</c>
-/// (<c>--cache-seconds</c> is the host's <c>Analytics:TrendsCacheSeconds</c>: 0 = every request reads its row from the
-/// results table; <c>--url</c> drives an already running host instead and leaves it running).
+/// Usage: <c>trends [--clients 50] [--seconds 20] [--runs 3] [--cache-seconds 0] [--memory 1] [--gzip] [--url http://host:port] [--data dir]</c>
+/// (<c>--memory</c> is the host's <c>Analytics:TrendsServeFromMemory</c>: 1 = the current generation's responses from
+/// memory, 0 = with <c>--cache-seconds</c> 0 every request reads its row from the results table; <c>--cache-seconds</c> is
+/// <c>Analytics:TrendsCacheSeconds</c>; <c>--gzip</c>: the clients send Accept-Encoding: gzip and decompress, the floor
+/// then serves the same compressed bytes; <c>--url</c> drives an already running host instead and leaves it running).
 /// </summary>
 public static class TrendsServingBenchmark
 {
@@ -32,6 +34,8 @@ public static class TrendsServingBenchmark
         var seconds = Arg(args, "--seconds", 20);
         var runs = Arg(args, "--runs", 3);
         var cacheSeconds = Arg(args, "--cache-seconds", 0);
+        var memory = Arg(args, "--memory", 1) != 0;
+        var gzip = args.Contains("--gzip");
         var url = ArgString(args, "--url");
         var data = ArgString(args, "--data") ?? Path.Combine(Path.GetTempPath(), "pipeline-bench-trends-host");
         Console.WriteLine($"trends serving: {clients} clients, {runs} runs of {seconds} s, {Environment.ProcessorCount} cores, load average {BenchMachine.LoadAverage()}");
@@ -41,10 +45,10 @@ public static class TrendsServingBenchmark
         {
             if (url is null)
             {
-                (host, url) = StartLocalHost(data, cacheSeconds);
-                Console.WriteLine($"local host pid {host.Id} on {url} (data in {data}, Analytics:TrendsCacheSeconds={cacheSeconds}); waiting for /api/health/ready");
+                (host, url) = StartLocalHost(data, cacheSeconds, memory);
+                Console.WriteLine($"local host pid {host.Id} on {url} (data in {data}, Analytics:TrendsCacheSeconds={cacheSeconds}, Analytics:TrendsServeFromMemory={memory}, gzip clients: {gzip}); waiting for /api/health/ready");
             }
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
+            using var http = new HttpClient(Handler(clients, gzip))
             {
                 BaseAddress = new Uri(url),
                 Timeout = TimeSpan.FromSeconds(60),
@@ -72,7 +76,7 @@ public static class TrendsServingBenchmark
                     $"p99.9 {P(0.999):F2} ms, max {sorted[^1]:F2} ms; {urls.Count} distinct queries; aggregation before it {aggregation:F1} s; load average {load} before, {BenchMachine.LoadAverage()} after"));
                 if (result.Errors > 0) Console.WriteLine("  errors: " + string.Join(", ", result.ErrorKinds.Select(kv => $"{kv.Key} x{kv.Value}")));
                 // The floor in the same run: a bare Kestrel (in this process) answering the same URLs with the same bytes from a dictionary.
-                var floor = await BareFloorAsync(http, urls, clients, TimeSpan.FromSeconds(seconds));
+                var floor = await BareFloorAsync(http, urls, clients, TimeSpan.FromSeconds(seconds), gzip);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  floor, bare Kestrel serving the same bytes from memory: {floor.Rate:F0} req/s, p50 {floor.P50:F2} ms, p99 {floor.P99:F2} ms (ours p99 = {P(0.99) / floor.P99:F2}x); load average {BenchMachine.LoadAverage()}"));
             }
@@ -135,18 +139,41 @@ public static class TrendsServingBenchmark
         return new Result(ok, errors, (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency, latencies.SelectMany(l => l).ToList(), new(kinds));
     }
 
-    private static async Task<(double Rate, double P50, double P99)> BareFloorAsync(HttpClient host, IReadOnlyList<string> urls, int clients, TimeSpan duration)
+    /// <summary>The clients' handler; with <paramref name="gzip"/> they accept gzip and decompress (as browsers do).</summary>
+    private static SocketsHttpHandler Handler(int clients, bool gzip) => new()
     {
-        var bodies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var u in urls) bodies[u] = await host.GetByteArrayAsync(u);
+        MaxConnectionsPerServer = clients * 2,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        UseProxy = false,
+        AutomaticDecompression = gzip ? DecompressionMethods.GZip : DecompressionMethods.None,
+    };
+
+    private static async Task<(double Rate, double P50, double P99)> BareFloorAsync(HttpClient host, IReadOnlyList<string> urls, int clients, TimeSpan duration, bool gzip)
+    {
+        // The floor sends what our host sends: the same bytes as received on the wire (compressed when gzip is on).
+        var bodies = new Dictionary<string, (byte[] Body, string? Encoding)>(StringComparer.Ordinal);
+        using (var raw = new HttpClient(Handler(clients, gzip: false)) { BaseAddress = host.BaseAddress })
+        {
+            foreach (var u in urls)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, u);
+                if (gzip) request.Headers.AcceptEncoding.ParseAdd("gzip");
+                using var response = await raw.SendAsync(request);
+                bodies[u] = (await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentEncoding.FirstOrDefault());
+            }
+        }
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
         app.MapGet("/{**path}", (Microsoft.AspNetCore.Http.HttpRequest r) =>
-            Microsoft.AspNetCore.Http.TypedResults.Bytes(bodies[r.Path + r.QueryString], "application/json; charset=utf-8"));
+        {
+            var (body, encoding) = bodies[r.Path + r.QueryString];
+            if (encoding is not null) r.HttpContext.Response.Headers.ContentEncoding = encoding;
+            return Microsoft.AspNetCore.Http.TypedResults.Bytes(body, "application/json; charset=utf-8");
+        });
         await app.StartAsync();
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
+        using var http = new HttpClient(Handler(clients, gzip))
         {
             BaseAddress = new Uri(app.Urls.First()),
         };
@@ -177,7 +204,7 @@ public static class TrendsServingBenchmark
         throw new TimeoutException("aggregation did not finish within 20 minutes");
     }
 
-    private static (Process Host, string Url) StartLocalHost(string data, int cacheSeconds)
+    private static (Process Host, string Url) StartLocalHost(string data, int cacheSeconds, bool memory)
     {
         var root = RepositoryPaths.FindRoot();
         var dll = Path.Combine(root, "functions", "Pipeline.LocalHost", "bin", "Release", "net10.0", "Pipeline.LocalHost.dll");
@@ -194,7 +221,7 @@ public static class TrendsServingBenchmark
         foreach (var a in new[]
                  {
                      dll, $"--Host:Urls={url}", $"--Host:DataDirectory={data}", "--Host:AnonymousRequestsPerSecond=0",
-                     $"--Analytics:TrendsCacheSeconds={cacheSeconds}", "--Analytics:ScheduleEnabled=false",
+                     $"--Analytics:TrendsCacheSeconds={cacheSeconds}", $"--Analytics:TrendsServeFromMemory={(memory ? "true" : "false")}", "--Analytics:ScheduleEnabled=false",
                      "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Pipeline=Information",
                  })
         {

@@ -113,6 +113,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Analytics__JobMaxAttempts', value: '3' }
             { name: 'Analytics__JobFirstRetryInterval', value: '00:00:10' }
             { name: 'Analytics__TrendsCacheSeconds', value: '10' }
+            { name: 'Analytics__TrendsServeFromMemory', value: 'true' }
             { name: 'Analytics__Spark__Namespace', value: 'pipeline' }
             { name: 'Analytics__Spark__Image', value: sparkImage }
             { name: 'Analytics__Spark__SparkVersion', value: '3.5.3' }

@@ -117,6 +117,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Analytics__JobMaxAttempts: '3'
     Analytics__JobFirstRetryInterval: '00:00:10'
     Analytics__TrendsCacheSeconds: '10'
+    Analytics__TrendsServeFromMemory: 'true'
     Analytics__Spark__Namespace: 'pipeline'
     Analytics__Spark__Image: sparkImage
     Analytics__Spark__SparkVersion: '3.5.3'

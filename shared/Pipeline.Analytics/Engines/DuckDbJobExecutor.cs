@@ -9,7 +9,7 @@ namespace Pipeline.Analytics.Engines;
 
 /// <summary>
 /// Runs one job end to end on the <c>duckdb</c> engine: plan the periods, fetch the input partitions into the local
-/// cache, run the SQL, upsert the rows of the recomputed periods.
+/// cache, run the SQL (DuckDB renders the documents of the recomputed periods), upsert them in batches.
 /// </summary>
 public sealed class DuckDbJobExecutor(
     ITrendsJobCatalog catalog,
@@ -25,12 +25,12 @@ public sealed class DuckDbJobExecutor(
         var plan = JobPlan.For(job, request.TouchedDays.Select(Periods.Parse));
         var files = await cache.EnsureLocalAsync(plan.InputDays, ct);
         var repositories = await cache.EnsureRepositoriesLocalAsync(ct);
-        var rows = await Task.Run(() => runner.Run(job, files, repositoriesFile: repositories), ct);
-        var docs = TrendsResultWriter.ToDocuments(plan, rows, request.RunId, request.ComputedAt);
-        await writer.ReplacePeriodsAsync(plan, docs, request.RunId, ct);
+        // DuckDB renders the documents; they stream to the store in batches while the next batch is read.
+        var documents = runner.RunDocuments(plan, files, request.RunId, request.ComputedAt, repositoriesFile: repositories);
+        var written = await writer.ReplacePeriodsAsync(plan, documents, request.RunId, ct);
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        DuckDbJobExecutorLog.TrendsJobRan(logger, job.Name, docs.Count, plan.Periods.Count, files.Count, elapsed);
-        return new JobOutcome(job.Name, DuckDbJobRunner.EngineName, JobRunStatus.Succeeded, docs.Count, plan.Periods.Count, files.Count, elapsed);
+        DuckDbJobExecutorLog.TrendsJobRan(logger, job.Name, written, plan.Periods.Count, files.Count, elapsed);
+        return new JobOutcome(job.Name, DuckDbJobRunner.EngineName, JobRunStatus.Succeeded, written, plan.Periods.Count, files.Count, elapsed);
     }
 }
 

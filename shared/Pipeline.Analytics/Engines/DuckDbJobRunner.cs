@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pipeline.Analytics.Jobs;
+using Pipeline.Analytics.Planning;
 
 namespace Pipeline.Analytics.Engines;
 
@@ -8,6 +9,7 @@ public sealed class DuckDbJobRunner
 {
     public const string EngineName = "duckdb";
 
+    /// <summary>The job's result rows as JSON objects (column name → value); ad-hoc reads and tests.</summary>
     public IReadOnlyList<JsonObject> Run(TrendsJob job, IReadOnlyList<string> parquetFiles, int? threads = null, string? repositoriesFile = null)
     {
         // read_parquet of an empty list is an error; no input means no rows.
@@ -16,12 +18,27 @@ public sealed class DuckDbJobRunner
         return DuckDbQuery.ReadRows(connection, job.Sql);
     }
 
-    /// <summary>Reads result Parquet files (what a Spark job wrote) back into rows.</summary>
-    public static IReadOnlyList<JsonObject> ReadParquet(IReadOnlyList<string> parquetFiles)
+    /// <summary>
+    /// Runs the plan's job and yields the documents of its recomputed periods in batches, rendered as JSON by DuckDB
+    /// (<see cref="TrendDocumentQuery"/>). The connection lives as long as the enumeration.
+    /// </summary>
+    public IEnumerable<List<KeyValuePair<string, string>>> RunDocuments(JobPlan plan, IReadOnlyList<string> parquetFiles, string runId, string computedAt,
+        int? threads = null, string? repositoriesFile = null, int batchSize = TrendsResultWriter.BatchSize)
     {
-        if (parquetFiles.Count == 0) return [];
+        if (parquetFiles.Count == 0) yield break;
+        using var connection = DuckDbQuery.OpenWithEvents(parquetFiles, threads, repositoriesFile);
+        foreach (var batch in DuckDbQuery.ReadDocumentBatches(connection, plan.Job.Sql, plan, runId, computedAt, batchSize)) yield return batch;
+    }
+
+    /// <summary>The documents of result Parquet files (what a Spark job wrote), through the same SQL as
+    /// <see cref="RunDocuments"/>, so both engines store identical documents.</summary>
+    public static IEnumerable<List<KeyValuePair<string, string>>> ReadParquetDocuments(JobPlan plan, IReadOnlyList<string> parquetFiles, string runId, string computedAt,
+        int batchSize = TrendsResultWriter.BatchSize)
+    {
+        if (parquetFiles.Count == 0) yield break;
         using var connection = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
         connection.Open();
-        return DuckDbQuery.ReadRows(connection, "SELECT * FROM read_parquet(" + DuckDbQuery.FileList(parquetFiles) + ")");
+        var relation = "SELECT * FROM read_parquet(" + DuckDbQuery.FileList(parquetFiles) + ")";
+        foreach (var batch in DuckDbQuery.ReadDocumentBatches(connection, relation, plan, runId, computedAt, batchSize)) yield return batch;
     }
 }

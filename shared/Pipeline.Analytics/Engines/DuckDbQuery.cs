@@ -42,6 +42,43 @@ public static class DuckDbQuery
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The columns (name, DuckDB type) a query returns, from binding it without running it.</summary>
+    public static List<(string Name, string Type)> DescribeColumns(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DESCRIBE SELECT * FROM (\n" + sql + "\n) AS result";
+        using var reader = command.ExecuteReader();
+        var columns = new List<(string, string)>();
+        while (reader.Read()) columns.Add((reader.GetString(0), reader.GetString(1)));
+        return columns;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="relation"/> and yields the trend documents of the plan's periods as (id, JSON) in batches of
+    /// <paramref name="batchSize"/>, rendered by DuckDB (<see cref="TrendDocumentQuery"/>): per row the host reads two
+    /// strings. Streams: a batch is handed on before the next is read, so memory stays bounded by a few batches.
+    /// </summary>
+    public static IEnumerable<List<KeyValuePair<string, string>>> ReadDocumentBatches(DuckDBConnection connection, string relation, JobPlan plan,
+        string runId, string computedAt, int batchSize)
+    {
+        if (plan.Job.Period != Jobs.PeriodKind.None && plan.Periods.Count == 0) yield break;
+        var sql = TrendDocumentQuery.Build(plan, DescribeColumns(connection, relation), relation, runId, computedAt);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var batch = new List<KeyValuePair<string, string>>(batchSize);
+        while (reader.Read())
+        {
+            batch.Add(new(reader.GetString(0), reader.GetString(1)));
+            if (batch.Count == batchSize)
+            {
+                yield return batch;
+                batch = new List<KeyValuePair<string, string>>(batchSize);
+            }
+        }
+        if (batch.Count > 0) yield return batch;
+    }
+
     /// <summary>Runs a query and returns every row as a JSON object (column name → value).</summary>
     public static List<JsonObject> ReadRows(DuckDBConnection connection, string sql)
     {

@@ -1,52 +1,65 @@
 using System.Text.Json.Nodes;
-using Pipeline.Analytics.Jobs;
+using System.Threading.Channels;
 using Pipeline.Analytics.Planning;
 using Pipeline.Storage;
 
 namespace Pipeline.Analytics.Engines;
 
 /// <summary>
-/// Writes a job's result rows into its output collection: only rows of the periods the run recomputes, each under
-/// <c>_id = job:key values</c>, so re-running a period replaces its documents and never duplicates them.
+/// Writes a job's result documents into its output collection: only rows of the periods the run recomputes, each under
+/// <c>_id = job:key values</c>, so re-running a period replaces its documents and never duplicates them. The documents
+/// arrive as JSON rendered by the engine (<see cref="TrendDocumentQuery"/>) in batches; each batch is one set-based
+/// upsert, written while the engine reads the next.
 /// </summary>
 public sealed class TrendsResultWriter(IDocumentStore store)
 {
     public const int BatchSize = 1000;
 
-    /// <summary>The documents to write: rows of covered periods, with id, job and run metadata added (the row objects
-    /// themselves are reused).</summary>
-    public static List<KeyValuePair<string, JsonObject>> ToDocuments(JobPlan plan, IEnumerable<JsonObject> rows, string runId, string computedAt)
-    {
-        var job = plan.Job;
-        var docs = new List<KeyValuePair<string, JsonObject>>();
-        foreach (var row in rows)
-        {
-            if (job.PeriodColumn is { } pc)
-            {
-                var period = row[pc]?.GetValue<string>() ?? throw new InvalidOperationException($"Job {job.Name} returned a row without {pc}");
-                if (!plan.Covers(Periods.Parse(period))) continue;
-            }
-            var keyValues = job.Key.Select(k => row.TryGetPropertyValue(k, out var v)
-                ? v?.ToString() ?? ""
-                : throw new InvalidOperationException($"Job {job.Name} declares key column '{k}' but its result has no such column"));
-            var id = job.DocumentId(keyValues);
-            // The row becomes the document (no copy: result sets can have hundreds of thousands of rows).
-            row["_id"] = id;
-            row["job"] = job.Name;
-            row["run_id"] = runId;
-            row["computed_at"] = computedAt;
-            docs.Add(new(id, row));
-        }
-        return docs;
-    }
+    /// <summary>How many read batches may wait for the store: the engine runs ahead of the writes by at most this much.</summary>
+    private const int BatchesInFlight = 4;
 
-    public async Task<int> WriteAsync(string collection, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, CancellationToken ct = default)
+    /// <summary>
+    /// Upserts the batches as they are produced: <paramref name="batches"/> is enumerated on a worker thread (the engine's
+    /// synchronous reader) while the store writes the previous batch. Returns the number of documents written.
+    /// </summary>
+    public async Task<int> WriteAsync(string collection, IEnumerable<IReadOnlyList<KeyValuePair<string, string>>> batches, CancellationToken ct = default)
     {
-        foreach (var chunk in documents.Chunk(BatchSize))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var channel = Channel.CreateBounded<IReadOnlyList<KeyValuePair<string, string>>>(
+            new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(async () =>
         {
-            await store.UpsertManyAsync(collection, chunk, ct);
+            try
+            {
+                foreach (var batch in batches)
+                {
+                    await channel.Writer.WriteAsync(batch, stop.Token);
+                }
+                channel.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        var written = 0;
+        try
+        {
+            await foreach (var batch in channel.Reader.ReadAllAsync(ct))
+            {
+                await store.UpsertManyJsonAsync(collection, batch, ct);
+                written += batch.Count;
+            }
         }
-        return documents.Count;
+        catch
+        {
+            // A failed write stops the reader too (it may be waiting for room in the channel).
+            await stop.CancelAsync();
+            await producer;
+            throw;
+        }
+        await producer;
+        return written;
     }
 
     /// <summary>
@@ -54,9 +67,9 @@ public sealed class TrendsResultWriter(IDocumentStore store)
     /// that no longer exists (a repository's events moving from <c>unknown</c> to the language learnt since) must not
     /// keep its old counts next to the new ones. Jobs without a period only upsert.
     /// </summary>
-    public async Task<int> ReplacePeriodsAsync(JobPlan plan, IReadOnlyList<KeyValuePair<string, JsonObject>> documents, string runId, CancellationToken ct = default)
+    public async Task<int> ReplacePeriodsAsync(JobPlan plan, IEnumerable<IReadOnlyList<KeyValuePair<string, string>>> batches, string runId, CancellationToken ct = default)
     {
-        var written = await WriteAsync(plan.Job.Output, documents, ct);
+        var written = await WriteAsync(plan.Job.Output, batches, ct);
         if (plan.Job.PeriodColumn is { } column && plan.Periods.Count > 0)
         {
             foreach (var periods in plan.Periods.Order().Chunk(500))

@@ -69,11 +69,10 @@ public sealed class SparkJobService(
         }
         try
         {
-            var rows = DuckDbJobRunner.ReadParquet(files);
-            var docs = TrendsResultWriter.ToDocuments(plan, rows, request.RunId, request.ComputedAt);
-            await writer.ReplacePeriodsAsync(plan, docs, request.RunId, ct);
+            var documents = DuckDbJobRunner.ReadParquetDocuments(plan, files, request.RunId, request.ComputedAt);
+            var written = await writer.ReplacePeriodsAsync(plan, documents, request.RunId, ct);
             var total = elapsedMs + (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            return new JobOutcome(job.Name, EngineName, JobRunStatus.Succeeded, docs.Count, plan.Periods.Count, plan.InputDays.Count, total);
+            return new JobOutcome(job.Name, EngineName, JobRunStatus.Succeeded, written, plan.Periods.Count, plan.InputDays.Count, total);
         }
         finally
         {

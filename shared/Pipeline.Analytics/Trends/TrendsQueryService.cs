@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Analytics.Planning;
 using Pipeline.Domain.Json;
 using Pipeline.Storage;
@@ -15,10 +17,13 @@ namespace Pipeline.Analytics.Trends;
 /// primary-key lookup per request (key: results generation, today, canonical query). A query nobody precomputed is
 /// computed once from the <c>trends_*</c> collections (each series one indexed range query, years fetched in parallel and
 /// aligned by week or month index so they overlay), stored under the same key, and read from the table afterwards.
-/// Each aggregation run starts a new generation, so rows never serve results older than the last run. Responses are
-/// also kept in memory for <see cref="CacheDuration"/>.
+/// Each aggregation run starts a new generation, so rows never serve results older than the last run.
+/// The routes serve the current generation's rows from memory (<see cref="ServeFromMemory"/>): all of them are loaded
+/// in one read when the generation (or the day) changes, a generation's rows never change afterwards, and a background
+/// check every <see cref="GenerationRefresh"/> notices a new generation, so a request costs no store round trip.
+/// Responses computed on demand are also kept in memory for <see cref="CacheDuration"/>.
 /// </summary>
-public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock = null)
+public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock = null, ILogger<TrendsQueryService>? logger = null)
 {
     private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
     private const string GenerationId = "~generation";
@@ -33,6 +38,36 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
 
     /// <summary>How long this process trusts the results generation it read last before reading it again.</summary>
     public TimeSpan GenerationRefresh { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Serve the current generation's precomputed responses from memory (false: every request not answered by
+    /// the <see cref="CacheDuration"/> cache reads its row from the results table, as before; for comparison).</summary>
+    public bool ServeFromMemory { get; init; } = true;
+
+    /// <summary>At most this many responses of one generation are held in memory (the precomputed ones and queries
+    /// computed on demand); more are served through the results table.</summary>
+    public const int MaxServedResponses = 5000;
+
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private volatile ServedGeneration? _served;
+    private readonly Lock _servedLock = new();
+    private Task<ServedGeneration>? _servedLoad;
+    private int _refreshing;
+
+    /// <summary>The responses of one results generation for one day, as served from memory.</summary>
+    private sealed class ServedGeneration(string generation, DateOnly day, DateTimeOffset checkedAt, ConcurrentDictionary<string, TrendsServedResponse> responses)
+    {
+        public string Generation { get; } = generation;
+        public DateOnly Day { get; } = day;
+        public ConcurrentDictionary<string, TrendsServedResponse> Responses { get; } = responses;
+        private long _checkedAtTicks = checkedAt.UtcTicks;
+
+        /// <summary>When the store last confirmed this is the current generation.</summary>
+        public DateTimeOffset CheckedAt
+        {
+            get => new(Interlocked.Read(ref _checkedAtTicks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _checkedAtTicks, value.UtcTicks);
+        }
+    }
 
     public DateOnly Today => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
 
@@ -70,16 +105,122 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
 
     /// <summary>The response as UTF-8 JSON (<see cref="PipelineJson.Options"/>, exactly what serialising
     /// <see cref="QueryAsync"/>'s result gives), from the results table.</summary>
-    public Task<byte[]> QueryJsonAsync(TrendQuery q, CancellationToken ct = default) =>
-        Cached("json:" + Key(q), () => FromTableAsync("q:" + Key(q), async () => await ComputeAsync(q, ct), ct));
+    public async Task<byte[]> QueryJsonAsync(TrendQuery q, CancellationToken ct = default) => (await QueryServedAsync(q, ct)).Json;
 
     /// <summary>The dimensions as UTF-8 JSON, from the results table.</summary>
-    public Task<byte[]> DimensionsJsonAsync(CancellationToken ct = default) =>
-        Cached("json:dimensions", () => FromTableAsync("dimensions", async () => await ComputeDimensionsAsync(ct), ct));
+    public async Task<byte[]> DimensionsJsonAsync(CancellationToken ct = default) => (await DimensionsServedAsync(ct)).Json;
 
-    private async Task<byte[]> FromTableAsync(string query, Func<Task<object>> compute, CancellationToken ct)
+    /// <summary>The response as the routes send it (JSON, ETag, gzip form): the current generation's row, from memory.</summary>
+    public ValueTask<TrendsServedResponse> QueryServedAsync(TrendQuery q, CancellationToken ct = default)
     {
-        var generation = await GenerationAsync(ct);
+        var query = "q:" + Key(q);
+        return ServedAsync(query, async () => await ComputeAsync(q, ct), ct);
+    }
+
+    /// <summary>The dimensions as the routes send them, from memory.</summary>
+    public ValueTask<TrendsServedResponse> DimensionsServedAsync(CancellationToken ct = default) =>
+        ServedAsync("dimensions", async () => await ComputeDimensionsAsync(ct), ct);
+
+    private ValueTask<TrendsServedResponse> ServedAsync(string query, Func<Task<object>> compute, CancellationToken ct)
+    {
+        if (!ServeFromMemory)
+        {
+            return new(TableServedAsync(query, compute, ct));
+        }
+        // The fast path: the current generation is in memory and holds the query; no await, no allocation but the key.
+        if (_served is { } served && served.Day == Today && served.Responses.TryGetValue(query, out var hit))
+        {
+            RefreshInBackgroundIfDue(served);
+            return new(hit);
+        }
+        return new(ServedSlowAsync(query, compute, ct));
+    }
+
+    private async Task<TrendsServedResponse> TableServedAsync(string query, Func<Task<object>> compute, CancellationToken ct) =>
+        new(await Cached("json:" + query, async () => await FromTableAsync(await GenerationAsync(ct), query, compute, ct)));
+
+    private async Task<TrendsServedResponse> ServedSlowAsync(string query, Func<Task<object>> compute, CancellationToken ct)
+    {
+        var served = await CurrentServedAsync();
+        if (served.Responses.TryGetValue(query, out var hit)) return hit;
+        // Not precomputed (a repository or language filter, another window): computed once and stored in the results
+        // table under this generation (FromTableAsync), then served from memory like the precomputed ones.
+        var bytes = await Cached("json:" + served.Generation + "|" + query, async () => await FromTableAsync(served.Generation, query, compute, ct));
+        var response = new TrendsServedResponse(bytes);
+        if (served.Responses.Count < MaxServedResponses) response = served.Responses.GetOrAdd(query, response);
+        return response;
+    }
+
+    /// <summary>The generation served from memory: loaded (one read of all its rows) on first use and on a new day;
+    /// callers arriving meanwhile share the load.</summary>
+    private Task<ServedGeneration> CurrentServedAsync()
+    {
+        if (_served is { } served && served.Day == Today)
+        {
+            RefreshInBackgroundIfDue(served);
+            return Task.FromResult(served);
+        }
+        lock (_servedLock)
+        {
+            if (_servedLoad is { IsCompleted: false } loading) return loading;
+            // Shared by every caller waiting for it: one caller's cancellation must not fail the others.
+            return _servedLoad = LoadServedAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<ServedGeneration> LoadServedAsync(CancellationToken ct)
+    {
+        var generation = await GenerationAsync(ct, force: true);
+        var loaded = await LoadGenerationAsync(generation, Today, ct);
+        _served = loaded;
+        return loaded;
+    }
+
+    private async Task<ServedGeneration> LoadGenerationAsync(string generation, DateOnly day, CancellationToken ct)
+    {
+        var checkedAt = _clock.GetUtcNow();
+        var rows = await store.FindAsync(AnalyticsCollections.TrendResponses, DocumentQuery.Where(
+            new FieldFilter("generation", FilterOp.Eq, JsonValue.Create(generation)),
+            new FieldFilter("day", FilterOp.Eq, JsonValue.Create(Periods.Format(day)))).Take(MaxServedResponses), ct);
+        var responses = new ConcurrentDictionary<string, TrendsServedResponse>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (Str(row, "query") is { } query && row["json"] is JsonValue stored && stored.TryGetValue<string>(out var json))
+            {
+                responses[query] = new TrendsServedResponse(Encoding.UTF8.GetBytes(json));
+            }
+        }
+        return new ServedGeneration(generation, day, checkedAt, responses);
+    }
+
+    /// <summary>Every <see cref="GenerationRefresh"/> one request starts a check of the current generation (another
+    /// instance's aggregation run may have made a new one); requests keep being served meanwhile. A failed check keeps
+    /// the generation in memory and is retried on a later request.</summary>
+    private void RefreshInBackgroundIfDue(ServedGeneration served)
+    {
+        if (_clock.GetUtcNow() - served.CheckedAt < GenerationRefresh || Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var checkedAt = _clock.GetUtcNow();
+                var generation = await GenerationAsync(CancellationToken.None, force: true);
+                if (generation == served.Generation) served.CheckedAt = checkedAt;
+                else if (_served == served) _served = await LoadGenerationAsync(generation, served.Day, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                TrendsQueryServiceLog.GenerationCheckFailed(_logger, e);
+            }
+            finally
+            {
+                Volatile.Write(ref _refreshing, 0);
+            }
+        });
+    }
+
+    private async Task<byte[]> FromTableAsync(string generation, string query, Func<Task<object>> compute, CancellationToken ct)
+    {
         var id = RowId(generation, Today, query);
         if (await store.GetAsync(AnalyticsCollections.TrendResponses, id, ct) is { } row && row["json"] is JsonValue stored && stored.TryGetValue<string>(out var json))
         {
@@ -107,10 +248,10 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
 
     private static string RowId(string generation, DateOnly today, string query) => $"{generation}|{Periods.Format(today)}|{query}";
 
-    private async Task<string> GenerationAsync(CancellationToken ct)
+    private async Task<string> GenerationAsync(CancellationToken ct, bool force = false)
     {
         var now = _clock.GetUtcNow();
-        if (_generation is { } known && now - known.At < GenerationRefresh) return known.Value;
+        if (!force && _generation is { } known && now - known.At < GenerationRefresh) return known.Value;
         var doc = await store.GetAsync(AnalyticsCollections.TrendResponses, GenerationId, ct);
         var value = doc is not null && Str(doc, "generation") is { Length: > 0 } g ? g : NoGeneration;
         _generation = (now, value);
@@ -128,12 +269,17 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         var today = Today;
         var queries = DashboardQueries(today).ToList();
         var rows = new List<KeyValuePair<string, JsonObject>>(queries.Count + 1);
+        var responses = new ConcurrentDictionary<string, TrendsServedResponse>(StringComparer.Ordinal);
         foreach (var q in queries)
         {
             var query = "q:" + Key(q);
-            rows.Add(new(RowId(generation, today, query), Row(generation, query, Serialize(await ComputeAsync(q, ct)))));
+            var json = Serialize(await ComputeAsync(q, ct));
+            rows.Add(new(RowId(generation, today, query), Row(generation, query, json)));
+            responses[query] = new TrendsServedResponse(json);
         }
-        rows.Add(new(RowId(generation, today, "dimensions"), Row(generation, "dimensions", Serialize(await ComputeDimensionsAsync(ct)))));
+        var dimensions = Serialize(await ComputeDimensionsAsync(ct));
+        rows.Add(new(RowId(generation, today, "dimensions"), Row(generation, "dimensions", dimensions)));
+        responses["dimensions"] = new TrendsServedResponse(dimensions);
         await store.UpsertManyAsync(AnalyticsCollections.TrendResponses, rows, ct);
         await store.UpsertAsync(AnalyticsCollections.TrendResponses, GenerationId, new JsonObject
         {
@@ -142,6 +288,8 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
             ["query"] = GenerationId,
         }, ct);
         _generation = (_clock.GetUtcNow(), generation);
+        // This process serves the new generation at once, from the bytes it just stored (no reload).
+        _served = new ServedGeneration(generation, today, _clock.GetUtcNow(), responses);
         _cache.Clear();
         await store.DeleteManyAsync(AnalyticsCollections.TrendResponses,
             DocumentQuery.Where(new FieldFilter("generation", FilterOp.Ne, JsonValue.Create(generation))), ct);
@@ -512,4 +660,11 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         JsonValue v when v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) => p,
         _ => 0,
     };
+}
+
+/// <summary>The source-generated log messages of TrendsQueryService (event ids: docs/architecture.md).</summary>
+internal static partial class TrendsQueryServiceLog
+{
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Checking the trends results generation failed; the one in memory is served until a later check succeeds")]
+    public static partial void GenerationCheckFailed(ILogger logger, Exception exception);
 }

@@ -23,13 +23,66 @@ public static class TrendsHandlers
         {
             return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid trends query");
         }
-        // The serialised response from the results table: one indexed lookup, no serialisation per request.
-        return TypedResults.Bytes(await trends.QueryJsonAsync(query!, request.HttpContext.RequestAborted), JsonContentType);
+        // The current generation's precomputed response, from memory: no store round trip, no serialisation per request.
+        return Send(request, await trends.QueryServedAsync(query!, request.HttpContext.RequestAborted));
     }
 
     /// <summary><c>GET /api/trends/dimensions</c>: repositories, languages and metrics for the dashboard's filters.</summary>
     public static async Task<IResult> GetDimensionsAsync(HttpRequest request, TrendsQueryService trends) =>
-        TypedResults.Bytes(await trends.DimensionsJsonAsync(request.HttpContext.RequestAborted), JsonContentType);
+        Send(request, await trends.DimensionsServedAsync(request.HttpContext.RequestAborted));
+
+    /// <summary>
+    /// Sends a stored response: with its ETag (304 and no body when the client holds it: If-None-Match), gzip-compressed
+    /// when the client accepts gzip (compressed once per response, not per request). <c>no-cache</c>: a client may keep
+    /// it but asks again each time, so a new results generation shows at once. The JSON bytes are the same either way.
+    /// </summary>
+    private static IResult Send(HttpRequest request, TrendsServedResponse response)
+    {
+        var headers = request.HttpContext.Response.Headers;
+        headers.ETag = response.ETag;
+        headers.CacheControl = "no-cache";
+        if (response.Compressible) headers.Vary = "Accept-Encoding";
+        if (IfNoneMatch(request, response.ETag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (response.Compressible && AcceptsGzip(request))
+        {
+            headers.ContentEncoding = "gzip";
+            return TypedResults.Bytes(response.Gzip, JsonContentType);
+        }
+        return TypedResults.Bytes(response.Json, JsonContentType);
+    }
+
+    private static bool IfNoneMatch(HttpRequest request, string etag)
+    {
+        foreach (var value in request.Headers.IfNoneMatch)
+        {
+            if (value is null) continue;
+            foreach (var tag in value.Split(',', StringSplitOptions.TrimEntries))
+            {
+                // Weak comparison (RFC 9110 13.1.2): a proxy that compressed our body may have weakened the tag.
+                if (tag == "*" || tag == etag || (tag.StartsWith("W/", StringComparison.Ordinal) && tag.AsSpan(2).SequenceEqual(etag))) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether Accept-Encoding names gzip (or *) without <c>q=0</c>.</summary>
+    internal static bool AcceptsGzip(HttpRequest request)
+    {
+        foreach (var value in request.Headers.AcceptEncoding)
+        {
+            if (value is null) continue;
+            foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var semicolon = part.IndexOf(';');
+                var coding = (semicolon < 0 ? part : part[..semicolon]).Trim();
+                if (!coding.Equals("gzip", StringComparison.OrdinalIgnoreCase) && coding != "*") continue;
+                if (semicolon < 0) return true;
+                var q = part[(semicolon + 1)..].Replace(" ", "", StringComparison.Ordinal);
+                return !(q.StartsWith("q=0", StringComparison.OrdinalIgnoreCase) && !q.AsSpan(3).ContainsAnyInRange('1', '9'));
+            }
+        }
+        return false;
+    }
 
     /// <summary>What <c>Results.Json</c> sends, so stored responses go out with the same header.</summary>
     private const string JsonContentType = "application/json; charset=utf-8";

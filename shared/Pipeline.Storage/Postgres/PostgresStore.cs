@@ -172,6 +172,46 @@ public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposabl
         return inserted;
     }
 
+    public async Task<int> UpsertManyJsonAsync(string collection, IReadOnlyList<KeyValuePair<string, string>> documents, CancellationToken ct = default)
+    {
+        var table = PostgresSql.Table(collection);
+        // The last document per id wins, as in UpsertManyAsync; rows in id order so concurrent batches lock in one order.
+        var unique = new Dictionary<string, string>(documents.Count, StringComparer.Ordinal);
+        foreach (var (id, json) in documents)
+        {
+            ArgumentNullException.ThrowIfNull(id, "id");
+            unique[id] = json;
+        }
+        var sorted = unique.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
+        var inserted = 0;
+        for (var i = 0; i < sorted.Count; i += BatchChunk)
+        {
+            var count = Math.Min(BatchChunk, sorted.Count - i);
+            var ids = new string[count];
+            var docs = new string[count];
+            for (var k = 0; k < count; k++)
+            {
+                ids[k] = sorted[i + k].Key;
+                docs[k] = DocumentJson.SanitizeForJsonb(sorted[i + k].Value);
+            }
+            inserted += await WriteAsync(collection, async conn =>
+            {
+                await using var cmd = new NpgsqlCommand(
+                    $"INSERT INTO {table} (id, doc) SELECT * FROM unnest(@ids, @docs) " +
+                    "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc RETURNING (xmax = 0)", conn);
+                AddArrays(cmd, ids, docs);
+                var n = 0;
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.GetBoolean(0)) n++;
+                }
+                return n;
+            }, ct);
+        }
+        return inserted;
+    }
+
     public async Task<bool> InsertIfAbsentAsync(string collection, string id, JsonObject document, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(id);

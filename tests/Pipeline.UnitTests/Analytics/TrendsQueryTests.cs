@@ -203,4 +203,85 @@ public sealed class TrendsQueryTests
         Assert.Equal(first, System.Text.Encoding.UTF8.GetBytes(row["json"]!.GetValue<string>()));
         Assert.Equal(first, await http.GetByteArrayAsync(custom));
     }
+
+    [Fact]
+    public async Task Routes_send_an_etag_answer_304_when_it_matches_and_gzip_the_same_bytes_when_accepted()
+    {
+        var store = await StoreAsync();
+        await using var app = await AnalyticsTestApp.StartAsync(store);
+        var service = app.Services.GetRequiredService<TrendsQueryService>();
+        await service.PrecomputeAsync("run-1");
+        var activity = TrendsQueryService.DashboardQueries(service.Today).First(q => q.Metric == "activity");
+        var url = $"/api/trends/activity?from={activity.From:yyyy-MM-dd}&to={activity.To:yyyy-MM-dd}&compareYears=2";
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = new Uri(app.BaseUrl) };
+
+        using var plain = await http.GetAsync(url);
+        var bytes = await plain.Content.ReadAsByteArrayAsync();
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(await service.QueryAsync(activity), PipelineJson.Options), bytes);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        var etag = plain.Headers.ETag!;
+        Assert.False(etag.IsWeak);
+
+        using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, url);
+        gzipRequest.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
+        using var gzipped = await http.SendAsync(gzipRequest);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        Assert.Equal(etag, gzipped.Headers.ETag);
+        await using (var unzip = new System.IO.Compression.GZipStream(await gzipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+        using (var copy = new MemoryStream())
+        {
+            await unzip.CopyToAsync(copy);
+            Assert.Equal(bytes, copy.ToArray());
+        }
+
+        using var refused = new HttpRequestMessage(HttpMethod.Get, url);
+        refused.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip;q=0, identity");
+        using var identity = await http.SendAsync(refused);
+        Assert.Empty(identity.Content.Headers.ContentEncoding);
+        Assert.Equal(bytes, await identity.Content.ReadAsByteArrayAsync());
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await http.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // A new generation with other numbers has another tag: the old one no longer matches.
+        var week = Pipeline.Analytics.Planning.Periods.Format(Pipeline.Analytics.Planning.Periods.WeekStart(service.Today.AddDays(-7)));
+        await store.UpsertAsync(AnalyticsCollections.ActivityWeekly, "activity_weekly:" + week, new JsonObject { ["week_start"] = week, ["events"] = 5000L, ["stars"] = 1L });
+        await service.PrecomputeAsync("run-2");
+        using var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.IfNoneMatch.Add(etag);
+        using var changed = await http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Another_instance_serves_a_new_generation_after_its_background_check()
+    {
+        var store = await StoreAsync();
+        var writer = new TrendsQueryService(store) { CacheDuration = TimeSpan.Zero };
+        var reader = new TrendsQueryService(store) { CacheDuration = TimeSpan.Zero, GenerationRefresh = TimeSpan.FromMilliseconds(50) };
+        var activity = TrendsQueryService.DashboardQueries(writer.Today).First(q => q.Metric == "activity");
+        await writer.PrecomputeAsync("run-1");
+        var first = await reader.QueryJsonAsync(activity);
+        Assert.Equal(await writer.QueryJsonAsync(activity), first);
+
+        var week = Pipeline.Analytics.Planning.Periods.Format(Pipeline.Analytics.Planning.Periods.WeekStart(writer.Today.AddDays(-7)));
+        await store.UpsertAsync(AnalyticsCollections.ActivityWeekly, "activity_weekly:" + week, new JsonObject { ["week_start"] = week, ["events"] = 5000L, ["stars"] = 1L });
+        await writer.PrecomputeAsync("run-2");
+        var expected = await writer.QueryJsonAsync(activity);
+        Assert.NotEqual(first, expected);
+        // The reader answers from memory at once and notices the new generation within a few checks.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        byte[] served;
+        do
+        {
+            await Task.Delay(60);
+            served = await reader.QueryJsonAsync(activity);
+        }
+        while (!served.AsSpan().SequenceEqual(expected) && DateTime.UtcNow < deadline);
+        Assert.Equal(expected, served);
+    }
 }
