@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,9 @@ using Pipeline.Analytics.Engines;
 using Pipeline.Analytics.Jobs;
 using Pipeline.Analytics.Planning;
 using Pipeline.Analytics.Snapshot;
+using Pipeline.Domain;
 using Pipeline.Ingestion.Archive;
+using Pipeline.Storage.Events;
 using Pipeline.Testing.GitHub;
 
 namespace Pipeline.UnitTests.Analytics;
@@ -32,8 +35,16 @@ public sealed class BackfillHourDocumentTests : IAsyncLifetime
             .ImportAsync([archive.Path]);
         Assert.Equal(0, result.Errors);
         var storage = new LocalDirectorySnapshotStorage(Path.Combine(_directory, "snapshot"));
-        await SnapshotExporter.WriteRowsAsync(storage, publisher.Events.Select(EventDocumentMapper.FromEvent));
+        await SnapshotExporter.WriteRowsAsync(storage, publisher.Events.Select(StoredRow));
         _files = (await storage.ListAsync(SnapshotLayout.EventsPrefix)).Select(n => Path.Combine(_directory, "snapshot", n)).ToList();
+    }
+
+    // The document as the store gives it back: keyed by the event id (its _id) and parsed from the text the sink wrote.
+    private static EventRow StoredRow(GitHubEvent e)
+    {
+        var document = EventDocument.From(e);
+        document["_id"] = e.Id;
+        return EventDocumentMapper.FromDocument(JsonNode.Parse(document.ToJsonString())!.AsObject());
     }
 
     public Task DisposeAsync()
