@@ -3,8 +3,8 @@
 Usage: run_sql.py <script uri>
 
 The script (written by Pipeline.Analytics.Spark.SparkScriptBuilder next to the snapshot in blob storage) holds
-statements separated by lines that contain only ';': a CREATE TEMPORARY VIEW over the snapshot's Parquet
-partitions, the job's SQL file wrapped as a view, and, last, an INSERT OVERWRITE DIRECTORY '<dir>' USING parquet
+statements separated by lines that contain only ';': CREATE TEMPORARY VIEWs over the snapshot's Parquet
+partitions and the views shared by the jobs, the job's SQL file wrapped as a view, and, last, an INSERT OVERWRITE DIRECTORY '<dir>' USING parquet
 SELECT ... that names where the result goes. The views run as spark.sql statements; the result is written with the
 DataFrame writer (mode overwrite, Parquet) to <dir>, which gives Spark's usual layout there: part-*.parquet files
 and a _SUCCESS marker, the files Pipeline.Analytics.Spark.SparkJobService lists and reads back.

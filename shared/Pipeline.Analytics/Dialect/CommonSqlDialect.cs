@@ -13,7 +13,7 @@ public static class CommonSqlDialect
     public static readonly IReadOnlySet<string> Functions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "COUNT", "SUM", "MIN", "MAX", "AVG", "COALESCE", "NULLIF", "GREATEST", "LEAST", "CAST", "ABS", "LOWER", "UPPER",
-        "CONCAT", "DATE_TRUNC", "YEAR", "MONTH", "PERCENTILE_CONT", "ROW_NUMBER", "RANK", "DENSE_RANK",
+        "CONCAT", "DATE_TRUNC", "YEAR", "MONTH", "PERCENTILE_CONT", "ROW_NUMBER", "RANK", "DENSE_RANK", "GROUPING",
     };
 
     /// <summary>Keywords allowed (besides function names and identifiers).</summary>
@@ -21,7 +21,7 @@ public static class CommonSqlDialect
     {
         "SELECT", "FROM", "WHERE", "GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT", "WITH", "AS", "JOIN", "LEFT", "INNER",
         "ON", "AND", "OR", "NOT", "IN", "IS", "NULL", "CASE", "WHEN", "THEN", "ELSE", "END", "DISTINCT", "UNION", "ALL", "BETWEEN",
-        "TRUE", "FALSE", "WITHIN", "OVER", "PARTITION", "LIKE",
+        "TRUE", "FALSE", "WITHIN", "OVER", "PARTITION", "LIKE", "SETS",
     };
 
     /// <summary>Type names allowed in CAST and typed literals.</summary>

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
+using Pipeline.Analytics.Jobs;
 using Pipeline.Analytics.Planning;
 
 namespace Pipeline.Analytics.Engines;
@@ -10,8 +11,8 @@ namespace Pipeline.Analytics.Engines;
 /// <summary>Runs SQL on an in-process DuckDB over Parquet files and converts result rows to JSON.</summary>
 public static class DuckDbQuery
 {
-    /// <summary>An in-memory DuckDB with the view <c>events</c> over the given Parquet files and the view
-    /// <c>repositories</c> over the repositories table (empty when there is none).</summary>
+    /// <summary>An in-memory DuckDB with the view <c>events</c> over the given Parquet files, the view
+    /// <c>repositories</c> over the repositories table (empty when there is none) and the shared <see cref="JobViews"/>.</summary>
     public static DuckDBConnection OpenWithEvents(IReadOnlyList<string> parquetFiles, int? threads = null, string? repositoriesFile = null)
     {
         var connection = new DuckDBConnection("Data Source=:memory:");
@@ -21,6 +22,7 @@ public static class DuckDbQuery
         Execute(connection, repositoriesFile is null
             ? "CREATE TEMP VIEW repositories AS SELECT CAST(NULL AS VARCHAR) AS repo_key, CAST(NULL AS VARCHAR) AS repo, CAST(NULL AS VARCHAR) AS language WHERE 1 = 0"
             : "CREATE TEMP VIEW repositories AS SELECT repo_key, repo, language FROM read_parquet(" + FileList([repositoriesFile]) + ")");
+        Execute(connection, "CREATE TEMP VIEW " + JobViews.RepoLanguageName + " AS " + JobViews.RepoLanguageSql);
         return connection;
     }
 

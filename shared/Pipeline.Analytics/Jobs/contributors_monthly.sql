@@ -4,21 +4,13 @@
 --   contribution in the stored history is this month) and returning (they contributed in an earlier month), per
 --   repository and over all repositories (scope = repo | all). Reads the whole history up to each month (history: all);
 --   the first month of the history counts everyone as new.
--- inputs: events, repositories
+-- inputs: events, repo_language
 -- output: trends_contributors
 -- key: scope, name, month_start
 -- period: month
 -- period-column: month_start
 -- history: all
-WITH repo_names AS (
-  SELECT
-    e.repo_key,
-    COALESCE(MAX(r.repo), MAX(e.repo)) AS repo
-  FROM events e
-  LEFT JOIN repositories r ON r.repo_key = e.repo_key
-  GROUP BY e.repo_key
-),
-activity AS (
+WITH activity AS (
   SELECT
     repo_key,
     LOWER(actor) AS login,
@@ -55,7 +47,7 @@ SELECT
   COUNT(DISTINCT CASE WHEN a.contributes = 1 AND f.first_month = a.month_start THEN a.login END) AS new_contributors,
   COUNT(DISTINCT CASE WHEN a.contributes = 1 AND f.first_month < a.month_start THEN a.login END) AS returning_contributors
 FROM activity a
-JOIN repo_names n ON n.repo_key = a.repo_key
+JOIN repo_language n ON n.repo_key = a.repo_key
 LEFT JOIN first_in_repo f ON f.repo_key = a.repo_key AND f.login = a.login
 GROUP BY n.repo, a.month_start
 UNION ALL

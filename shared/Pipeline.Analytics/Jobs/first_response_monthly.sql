@@ -4,22 +4,13 @@
 --   repositories (scope = repo | language | all). Comments on pull requests are left out. The comment's payload names
 --   the issue's author and creation time, so issues opened before the stored history still count. Reads the whole
 --   history up to each month (history: all), because a first response is first only against everything before it.
--- inputs: events, repositories
+-- inputs: events, repo_language
 -- output: trends_first_response
 -- key: scope, name, month_start
 -- period: month
 -- period-column: month_start
 -- history: all
-WITH repo_language AS (
-  SELECT
-    e.repo_key,
-    COALESCE(MAX(r.repo), MAX(e.repo)) AS repo,
-    COALESCE(MAX(r.language), MAX(e.language), 'unknown') AS language
-  FROM events e
-  LEFT JOIN repositories r ON r.repo_key = e.repo_key
-  GROUP BY e.repo_key
-),
-responses AS (
+WITH responses AS (
   SELECT
     repo_key,
     number,
@@ -47,31 +38,11 @@ firsts AS (
   WHERE r.first_epoch >= r.opened_epoch
 )
 SELECT
-  'repo' AS scope,
-  repo AS name,
+  CASE WHEN GROUPING(repo) = 0 THEN 'repo' WHEN GROUPING(language) = 0 THEN 'language' ELSE 'all' END AS scope,
+  CASE WHEN GROUPING(repo) = 0 THEN repo WHEN GROUPING(language) = 0 THEN language ELSE '*' END AS name,
   month_start,
   COUNT(*) AS issues,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY response_seconds) / 3600.0 AS p50_hours,
   percentile_cont(0.85) WITHIN GROUP (ORDER BY response_seconds) / 3600.0 AS p85_hours
 FROM firsts
-GROUP BY repo, month_start
-UNION ALL
-SELECT
-  'language' AS scope,
-  language AS name,
-  month_start,
-  COUNT(*) AS issues,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY response_seconds) / 3600.0 AS p50_hours,
-  percentile_cont(0.85) WITHIN GROUP (ORDER BY response_seconds) / 3600.0 AS p85_hours
-FROM firsts
-GROUP BY language, month_start
-UNION ALL
-SELECT
-  'all' AS scope,
-  '*' AS name,
-  month_start,
-  COUNT(*) AS issues,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY response_seconds) / 3600.0 AS p50_hours,
-  percentile_cont(0.85) WITHIN GROUP (ORDER BY response_seconds) / 3600.0 AS p85_hours
-FROM firsts
-GROUP BY month_start
+GROUP BY GROUPING SETS ((repo, month_start), (language, month_start), (month_start))

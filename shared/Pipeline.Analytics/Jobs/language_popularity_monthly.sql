@@ -4,19 +4,11 @@
 --   repositories table (the store's projection, fed by webhook repository objects, GH Archive pull-request base repos
 --   and the poller's REST metadata), else a language the snapshot's own events name; repositories no source names a
 --   language for count under 'unknown', never dropped. Counts are of distinct activity keys.
--- inputs: events, repositories
+-- inputs: events, repo_language
 -- output: trends_languages
 -- key: language, month_start
 -- period: month
 -- period-column: month_start
-WITH repo_language AS (
-  SELECT
-    e.repo_key,
-    COALESCE(MAX(r.language), MAX(e.language), 'unknown') AS language
-  FROM events e
-  LEFT JOIN repositories r ON r.repo_key = e.repo_key
-  GROUP BY e.repo_key
-)
 SELECT
   l.language,
   CAST(date_trunc('month', e.created_at) AS DATE) AS month_start,

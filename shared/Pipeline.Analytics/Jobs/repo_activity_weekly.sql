@@ -2,21 +2,12 @@
 -- description: New stars, forks, issues and pull requests (and all activities) per repository per ISO week (Monday
 --   start), counted as distinct activity keys. The repository is grouped by repo_key (lower-cased); repo is its display
 --   name and language its latest known language (repositories table, else what the events name, else 'unknown').
--- inputs: events, repositories
+-- inputs: events, repo_language
 -- output: trends_repo_weekly
 -- key: repo, week_start
 -- period: week
 -- period-column: week_start
-WITH repo_language AS (
-  SELECT
-    e.repo_key,
-    COALESCE(MAX(r.repo), MAX(e.repo)) AS repo,
-    COALESCE(MAX(r.language), MAX(e.language), 'unknown') AS language
-  FROM events e
-  LEFT JOIN repositories r ON r.repo_key = e.repo_key
-  GROUP BY e.repo_key
-),
-weekly AS (
+WITH weekly AS (
   SELECT
     repo_key,
     CAST(date_trunc('week', created_at) AS DATE) AS week_start,

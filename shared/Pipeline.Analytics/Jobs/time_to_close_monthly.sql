@@ -4,21 +4,12 @@
 --   (every closed pull request), pr_merged (time to merge: merged pull requests only) and pr_unmerged (closed without
 --   merging, reported apart). A closing delivered by several sources counts once (grouped by activity key).
 --   Durations come from the epoch-second columns the snapshot extracts, because the engines disagree on date-diff functions.
--- inputs: events, repositories
+-- inputs: events, repo_language
 -- output: trends_time_to_close
 -- key: scope, name, kind, month_start
 -- period: month
 -- period-column: month_start
-WITH repo_language AS (
-  SELECT
-    e.repo_key,
-    COALESCE(MAX(r.repo), MAX(e.repo)) AS repo,
-    COALESCE(MAX(r.language), MAX(e.language), 'unknown') AS language
-  FROM events e
-  LEFT JOIN repositories r ON r.repo_key = e.repo_key
-  GROUP BY e.repo_key
-),
-closings AS (
+WITH closings AS (
   SELECT
     activity_key,
     MAX(repo_key) AS repo_key,
@@ -34,19 +25,23 @@ closings AS (
     AND item_closed_epoch >= item_created_epoch
   GROUP BY activity_key
 ),
+closings_by_repo AS (
+  SELECT l.repo, l.language, c.type, c.was_merged, c.month_start, c.close_seconds
+  FROM closings c
+  JOIN repo_language l ON l.repo_key = c.repo_key
+),
+-- Every closing counts once as an issue or a pr, and a pull request once more as merged or unmerged.
 closed AS (
-  SELECT l.repo, l.language, CASE WHEN c.type = 'issues' THEN 'issue' ELSE 'pr' END AS kind, c.month_start, c.close_seconds
-  FROM closings c
-  JOIN repo_language l ON l.repo_key = c.repo_key
+  SELECT repo, language, CASE WHEN type = 'issues' THEN 'issue' ELSE 'pr' END AS kind, month_start, close_seconds
+  FROM closings_by_repo
   UNION ALL
-  SELECT l.repo, l.language, CASE WHEN c.was_merged = 1 THEN 'pr_merged' ELSE 'pr_unmerged' END AS kind, c.month_start, c.close_seconds
-  FROM closings c
-  JOIN repo_language l ON l.repo_key = c.repo_key
-  WHERE c.type = 'pull_request'
+  SELECT repo, language, CASE WHEN was_merged = 1 THEN 'pr_merged' ELSE 'pr_unmerged' END AS kind, month_start, close_seconds
+  FROM closings_by_repo
+  WHERE type = 'pull_request'
 )
 SELECT
-  'repo' AS scope,
-  repo AS name,
+  CASE WHEN GROUPING(repo) = 0 THEN 'repo' WHEN GROUPING(language) = 0 THEN 'language' ELSE 'all' END AS scope,
+  CASE WHEN GROUPING(repo) = 0 THEN repo WHEN GROUPING(language) = 0 THEN language ELSE '*' END AS name,
   kind,
   month_start,
   COUNT(*) AS closed,
@@ -54,28 +49,4 @@ SELECT
   percentile_cont(0.85) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS p85_hours,
   percentile_cont(0.95) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS p95_hours
 FROM closed
-GROUP BY repo, kind, month_start
-UNION ALL
-SELECT
-  'language' AS scope,
-  language AS name,
-  kind,
-  month_start,
-  COUNT(*) AS closed,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS median_hours,
-  percentile_cont(0.85) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS p85_hours,
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS p95_hours
-FROM closed
-GROUP BY language, kind, month_start
-UNION ALL
-SELECT
-  'all' AS scope,
-  '*' AS name,
-  kind,
-  month_start,
-  COUNT(*) AS closed,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS median_hours,
-  percentile_cont(0.85) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS p85_hours,
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY close_seconds) / 3600.0 AS p95_hours
-FROM closed
-GROUP BY kind, month_start
+GROUP BY GROUPING SETS ((repo, kind, month_start), (language, kind, month_start), (kind, month_start))

@@ -3,22 +3,13 @@
 --   earlier, so the serving layer can rank repositories by growth over any range of months. star_delta_rank orders the
 --   month's repositories by star growth (1 = most), so serving reads only the leading candidates. Repositories are
 --   grouped by repo_key and shown by display name with their latest known language ('unknown' when none).
--- inputs: events, repositories
+-- inputs: events, repo_language
 -- output: trends_top_growing
 -- key: repo, month_start
 -- period: month
 -- period-column: month_start
 -- lookback-years: 1
-WITH repo_language AS (
-  SELECT
-    e.repo_key,
-    COALESCE(MAX(r.repo), MAX(e.repo)) AS repo,
-    COALESCE(MAX(r.language), MAX(e.language), 'unknown') AS language
-  FROM events e
-  LEFT JOIN repositories r ON r.repo_key = e.repo_key
-  GROUP BY e.repo_key
-),
-monthly AS (
+WITH monthly AS (
   SELECT
     repo_key,
     year(created_at) AS yr,

@@ -7,7 +7,7 @@ namespace Pipeline.Analytics.Spark;
 
 /// <summary>
 /// The Spark SQL script for one job: a view <c>events</c> over exactly the input partitions of the snapshot (partition
-/// pruning on the <c>date=</c> folders), a view <c>repositories</c> over the repositories table, the job's own SQL unchanged as view <c>job_result</c>, and an INSERT OVERWRITE
+/// pruning on the <c>date=</c> folders), a view <c>repositories</c> over the repositories table, the shared <see cref="JobViews"/>, the job's own SQL unchanged as view <c>job_result</c>, and an INSERT OVERWRITE
 /// DIRECTORY writing the result as Parquet next to the snapshot. Statements are separated by lines holding only ';'
 /// (what infra/spark/run_sql.py splits on).
 /// </summary>
@@ -30,6 +30,8 @@ public static class SparkScriptBuilder
         sb.Append(Separator);
         sb.Append("CREATE OR REPLACE TEMPORARY VIEW repositories USING parquet OPTIONS (path '")
             .Append(Escape(root + "/" + SnapshotLayout.RepositoriesPrefix)).Append("')");
+        sb.Append(Separator);
+        sb.Append("CREATE OR REPLACE TEMPORARY VIEW ").Append(JobViews.RepoLanguageName).Append(" AS\n").Append(JobViews.RepoLanguageSql);
         sb.Append(Separator);
         sb.Append("CREATE OR REPLACE TEMPORARY VIEW job_result AS\n").Append(job.Sql);
         sb.Append(Separator);

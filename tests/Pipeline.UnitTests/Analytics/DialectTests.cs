@@ -58,6 +58,7 @@ public sealed class DialectTests
             WHERE x.repo IN ('a', 'b') AND x.a <> 0 AND x.a != 1 AND x.m >= DATE '2024-01-01'
             GROUP BY x.repo, x.m, x.a
             UNION ALL SELECT 'all', CAST(NULL AS DATE), 0, 0.0
+            UNION ALL SELECT CASE WHEN GROUPING(repo) = 0 THEN repo ELSE '*' END, CAST(NULL AS DATE), COUNT(*), 0.0 FROM events GROUP BY GROUPING SETS ((repo), ())
             """;
         Assert.Empty(CommonSqlDialect.Check(sql));
     }

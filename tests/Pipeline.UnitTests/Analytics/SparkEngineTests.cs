@@ -83,7 +83,7 @@ public sealed class SparkEngineTests
         var plan = JobPlan.For(job, [new DateOnly(2026, 2, 10)]);
         var script = SparkScriptBuilder.Build(job, plan.InputDays, "abfss://snap@acct.dfs.core.windows.net/", "trends-x-1");
         var statements = script.Split(SparkScriptBuilder.Separator);
-        Assert.Equal(5, statements.Length);
+        Assert.Equal(6, statements.Length);
         Assert.Contains("USING parquet OPTIONS (path 'abfss://snap@acct.dfs.core.windows.net/events/')", statements[0]);
         // Periods recomputed: February 2026 and February 2027 (whose year-earlier comparison is February 2026); their
         // inputs are February 2025, 2026 and 2027: 3 x 28 days.
@@ -91,8 +91,9 @@ public sealed class SparkEngineTests
         Assert.Contains("'2025-02-01'", statements[1]);
         Assert.Contains("'2026-02-28'", statements[1]);
         Assert.Equal("CREATE OR REPLACE TEMPORARY VIEW repositories USING parquet OPTIONS (path 'abfss://snap@acct.dfs.core.windows.net/repositories/')", statements[2]);
-        Assert.EndsWith(job.Sql, statements[3]);
-        Assert.StartsWith("INSERT OVERWRITE DIRECTORY 'abfss://snap@acct.dfs.core.windows.net/results/trends-x-1/' USING parquet", statements[4]);
+        Assert.Equal("CREATE OR REPLACE TEMPORARY VIEW repo_language AS\n" + JobViews.RepoLanguageSql, statements[3]);
+        Assert.EndsWith(job.Sql, statements[4]);
+        Assert.StartsWith("INSERT OVERWRITE DIRECTORY 'abfss://snap@acct.dfs.core.windows.net/results/trends-x-1/' USING parquet", statements[5]);
     }
 
     [Fact]
@@ -113,11 +114,16 @@ public sealed class SparkEngineTests
             var statements = script.Split(SparkScriptBuilder.Separator);
             var days = Regex.Matches(statements[1], @"'(\d{4}-\d{2}-\d{2})'").Select(m => Periods.Parse(m.Groups[1].Value));
             var files = days.Select(d => Path.Combine(root, SnapshotLayout.EventPartition(d))).Where(File.Exists).ToList();
-            var sql = statements[3][(statements[3].IndexOf(" AS\n", StringComparison.Ordinal) + 4)..];
+            const string JobResult = "CREATE OR REPLACE TEMPORARY VIEW job_result AS\n";
+            var sql = statements.Single(st => st.StartsWith(JobResult, StringComparison.Ordinal))[JobResult.Length..];
+            var sharedViews = statements.Where(st => st.StartsWith("CREATE OR REPLACE TEMPORARY VIEW " + JobViews.RepoLanguageName + " AS", StringComparison.Ordinal)).ToList();
             var outDir = Path.Combine(root, "results", name);
             Directory.CreateDirectory(outDir);
             var repositories = Path.Combine(root, SnapshotLayout.RepositoriesTable);
             using var connection = DuckDbQuery.OpenWithEvents(files, repositoriesFile: File.Exists(repositories) ? repositories : null);
+            // The script's own definition of the shared view replaces DuckDB's, as Spark would run it.
+            Assert.Single(sharedViews);
+            DuckDbQuery.Execute(connection, sharedViews[0]);
             DuckDbQuery.Execute(connection, $"COPY ({sql}) TO '{Path.Combine(outDir, "part-00000.parquet")}' (FORMAT PARQUET)");
         };
         await using var app = await AnalyticsTestApp.StartAsync(store, storage, new Dictionary<string, string?>

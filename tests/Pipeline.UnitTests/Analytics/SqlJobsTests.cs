@@ -32,8 +32,11 @@ public sealed class SqlJobsTests(JobFixture fixture) : IClassFixture<JobFixture>
         Assert.True(jobs["contributors_monthly"].FullHistory);
         Assert.All(jobs.Values, j => Assert.StartsWith("trends_", j.Output));
         Assert.All(jobs.Values, j => Assert.Equal("events", j.Inputs[0]));
-        // A job that reads the repositories view declares it.
+        // A job that reads the repositories view or a shared view declares it; none defines its own repo_language.
         Assert.All(jobs.Values, j => Assert.Equal(j.Sql.Contains("repositories r", StringComparison.Ordinal), j.Inputs.Contains("repositories")));
+        Assert.All(jobs.Values, j => Assert.Equal(j.Sql.Contains(JobViews.RepoLanguageName, StringComparison.Ordinal), j.Inputs.Contains(JobViews.RepoLanguageName)));
+        Assert.All(jobs.Values, j => Assert.DoesNotContain(JobViews.RepoLanguageName + " AS", j.Sql, StringComparison.Ordinal));
+        Assert.Equal(7, jobs.Values.Count(j => j.Inputs.Contains(JobViews.RepoLanguageName)));
     }
 
     [Theory]
