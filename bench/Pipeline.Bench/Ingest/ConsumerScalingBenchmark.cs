@@ -5,6 +5,7 @@ using Pipeline.Embedded;
 using Pipeline.Ingestion.Kafka;
 using Pipeline.Storage;
 using Pipeline.Testing.Kafka;
+using static Pipeline.Bench.Ingest.IngestBenchSupport;
 
 namespace Pipeline.Bench.Ingest;
 
@@ -122,19 +123,6 @@ internal static class ConsumerScalingBenchmark
             }
             return added;
         }
-    }
-
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
     }
 
     private static int[] ListArg(string[] args, string name, int[] fallback)

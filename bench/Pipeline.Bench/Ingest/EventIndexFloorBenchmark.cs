@@ -5,6 +5,7 @@ using Pipeline.Embedded;
 using Pipeline.Storage;
 using Pipeline.Storage.Events;
 using Pipeline.Testing.Kafka;
+using static Pipeline.Bench.Ingest.IngestBenchSupport;
 
 namespace Pipeline.Bench.Ingest;
 
@@ -120,21 +121,7 @@ public static class EventIndexFloorBenchmark
         }
         var cpu0 = backends.Sum(BackendCpuSeconds);
         var sw = Stopwatch.StartNew();
-        var writers = Enumerable.Range(0, parallel).Select(w => Task.Run(async () =>
-        {
-            var conn = connections[w];
-            for (var i = w * batch; i < rows.Count; i += batch * parallel)
-            {
-                await using var copy = await conn.BeginBinaryImportAsync("COPY bare_events (id, doc) FROM STDIN (FORMAT BINARY)");
-                for (var j = i; j < Math.Min(i + batch, rows.Count); j++)
-                {
-                    await copy.StartRowAsync();
-                    await copy.WriteAsync(rows[j].Id, NpgsqlTypes.NpgsqlDbType.Text);
-                    await copy.WriteAsync(rows[j].Json, NpgsqlTypes.NpgsqlDbType.Jsonb);
-                }
-                await copy.CompleteAsync();
-            }
-        })).ToList();
+        var writers = Enumerable.Range(0, parallel).Select(w => Task.Run(() => CopyBareEventsAsync(connections[w], rows, w, parallel, batch))).ToList();
         await Task.WhenAll(writers);
         var rate = rows.Count / sw.Elapsed.TotalSeconds;
         var cpu = (backends.Sum(BackendCpuSeconds) - cpu0) / rows.Count * 1e6;
@@ -143,25 +130,5 @@ public static class EventIndexFloorBenchmark
         await using var drop = dataSource.CreateCommand("DROP TABLE bare_events");
         await drop.ExecuteNonQueryAsync();
         return (rate, cpu);
-    }
-
-    /// <summary>utime + stime of a local process from /proc (clock ticks of 10 ms).</summary>
-    private static double BackendCpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 }

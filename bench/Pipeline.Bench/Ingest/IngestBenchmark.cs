@@ -9,6 +9,7 @@ using Pipeline.Storage;
 using Pipeline.Storage.Events;
 using Pipeline.Storage.Postgres;
 using Pipeline.Testing.Kafka;
+using static Pipeline.Bench.Ingest.IngestBenchSupport;
 
 namespace Pipeline.Bench.Ingest;
 
@@ -195,22 +196,11 @@ public static class IngestBenchmark
         var writers = Enumerable.Range(0, parallel).Select(w => Task.Run(async () =>
         {
             await using var conn = await dataSource.OpenConnectionAsync();
-            for (var i = w * batch; i < rows.Count; i += batch * parallel)
-            {
-                await using var copy = await conn.BeginBinaryImportAsync("COPY bare_events (id, doc) FROM STDIN (FORMAT BINARY)");
-                for (var j = i; j < Math.Min(i + batch, rows.Count); j++)
-                {
-                    await copy.StartRowAsync();
-                    await copy.WriteAsync(rows[j].Id, NpgsqlTypes.NpgsqlDbType.Text);
-                    await copy.WriteAsync(rows[j].Json, NpgsqlTypes.NpgsqlDbType.Jsonb);
-                }
-                await copy.CompleteAsync();
-            }
+            await CopyBareEventsAsync(conn, rows, w, parallel, batch);
         })).ToList();
         await Task.WhenAll(writers);
         return rows.Count / sw.Elapsed.TotalSeconds;
     }
-
 
     /// <summary>The ceiling: a bare idempotent Confluent producer, messages already serialised, no per-message callback.</summary>
     private static double RawProducer(string bootstrap, string topic, List<Message<byte[]?, byte[]?>> messages)
@@ -343,24 +333,6 @@ public static class IngestBenchmark
 
     /// <summary>Process CPU time (all threads, including librdkafka's and the mock broker's).</summary>
     private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-
-    private static string StringArg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 
     private sealed class DelaySink(TimeSpan delay) : IEventSink
     {

@@ -6,6 +6,7 @@ using Pipeline.Storage;
 using Pipeline.Storage.Events;
 using Pipeline.Storage.Postgres;
 using Pipeline.Testing.Kafka;
+using static Pipeline.Bench.Ingest.IngestBenchSupport;
 
 namespace Pipeline.Bench.Ingest;
 
@@ -210,24 +211,4 @@ public static class ProjectionFloorBenchmark
                 await cmd.ExecuteNonQueryAsync();
             }
         })));
-
-    /// <summary>utime + stime of a local process from /proc (clock ticks of 10 ms).</summary>
-    private static double BackendCpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
 }
