@@ -1,6 +1,6 @@
 namespace Pipeline.Analytics.Runs;
 
-public static class JobRunStatus
+internal static class JobRunStatus
 {
     public const string Running = "running";
     public const string Succeeded = "succeeded";
