@@ -1,7 +1,7 @@
 namespace Pipeline.Domain;
 
 /// <summary>Where an event entered the pipeline.</summary>
-internal static class EventSources
+public static class EventSources
 {
     public const string Webhook = "webhook";
     public const string Poller = "poller";

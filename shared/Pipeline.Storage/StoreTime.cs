@@ -1,7 +1,7 @@
 namespace Pipeline.Storage;
 
 /// <summary>The one timestamp format in stored documents: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> (UTC), which sorts as text.</summary>
-internal static class StoreTime
+public static class StoreTime
 {
     public const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 

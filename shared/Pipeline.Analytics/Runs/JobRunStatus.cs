@@ -1,6 +1,6 @@
 namespace Pipeline.Analytics.Runs;
 
-internal static class JobRunStatus
+public static class JobRunStatus
 {
     public const string Running = "running";
     public const string Succeeded = "succeeded";

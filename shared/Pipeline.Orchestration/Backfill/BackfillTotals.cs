@@ -3,7 +3,7 @@ using Pipeline.Ingestion.Archive;
 namespace Pipeline.Orchestration.Backfill;
 
 /// <summary>Running totals of a backfill, carried from one generation to the next.</summary>
-internal sealed record BackfillTotals(int FilesDone, long Events, long Skipped, long Lines, long Errors, long Bytes, int FailedFiles)
+public sealed record BackfillTotals(int FilesDone, long Events, long Skipped, long Lines, long Errors, long Bytes, int FailedFiles)
 {
     /// <summary>The files that failed (at most <see cref="BackfillOrchestrator.MaxListedFiles"/>).</summary>
     public IReadOnlyList<BackfillFileResult> Failed { get; init; } = [];
