@@ -75,5 +75,106 @@ internal static class PublicTypeUsage
         return result;
     }
 
+    /// <summary>The public top-level types of <paramref name="assembly"/> that a caller outside it can reach from
+    /// <paramref name="roots"/> (types of the same assembly): the roots themselves, then every public type of the assembly in
+    /// the visible surface of a reached type — base type, interfaces, generic arguments, and the signatures of its public
+    /// and protected fields, properties, events, constructors and methods, and of its public nested types.</summary>
+    public static IReadOnlySet<string> ReachableFrom(Assembly assembly, IEnumerable<Type> roots)
+    {
+        var reached = new HashSet<Type>();
+        var pending = new Queue<Type>();
+        void Visit(Type? type)
+        {
+            if (type is null) return;
+            if (type.HasElementType)
+            {
+                Visit(type.GetElementType());
+                return;
+            }
+            if (type.IsGenericParameter)
+            {
+                foreach (var constraint in type.GetGenericParameterConstraints()) Visit(constraint);
+                return;
+            }
+            if (type.IsConstructedGenericType)
+            {
+                Visit(type.GetGenericTypeDefinition());
+                foreach (var argument in type.GenericTypeArguments) Visit(argument);
+                return;
+            }
+            if (type.Assembly != assembly || !type.IsVisible) return;
+            if (reached.Add(type)) pending.Enqueue(type);
+        }
+        foreach (var root in roots) Visit(root);
+        const BindingFlags declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static |
+            BindingFlags.DeclaredOnly;
+        while (pending.TryDequeue(out var type))
+        {
+            Visit(type.BaseType);
+            foreach (var contract in type.GetInterfaces()) Visit(contract);
+            foreach (var parameter in type.IsGenericTypeDefinition ? type.GetGenericArguments() : []) Visit(parameter);
+            foreach (var field in type.GetFields(declared).Where(f => f.IsPublic || f.IsFamily || f.IsFamilyOrAssembly))
+            {
+                Visit(field.FieldType);
+            }
+            foreach (var method in type.GetMethods(declared).Cast<MethodBase>().Concat(type.GetConstructors(declared))
+                .Where(m => m.IsPublic || m.IsFamily || m.IsFamilyOrAssembly))
+            {
+                if (method is MethodInfo info) Visit(info.ReturnType);
+                foreach (var parameter in method.GetParameters()) Visit(parameter.ParameterType);
+                foreach (var argument in method.IsGenericMethodDefinition ? method.GetGenericArguments() : []) Visit(argument);
+            }
+            // Property and event types come in through their accessors (methods above); nested public types count as
+            // part of their enclosing type.
+            foreach (var nested in type.GetNestedTypes(BindingFlags.Public)) Visit(nested);
+        }
+        return reached
+            .Select(t => t.IsNested ? Outermost(t) : t)
+            .Where(t => t.IsPublic)
+            .Select(t => FullName(t.Namespace ?? "", t.Name))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Full names of the public top-level types that declare a method marked with an attribute called
+    /// <paramref name="attributeName"/> (the Functions worker's <c>FunctionAttribute</c>), read from metadata.</summary>
+    public static IReadOnlySet<string> TypesWithMethodAttribute(string assemblyPath, string attributeName)
+    {
+        using var pe = new PEReader(File.OpenRead(assemblyPath));
+        var md = pe.GetMetadataReader();
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var handle in md.TypeDefinitions)
+        {
+            var type = md.GetTypeDefinition(handle);
+            if ((type.Attributes & TypeAttributes.VisibilityMask) != TypeAttributes.Public) continue;
+            var marked = type.GetMethods()
+                .SelectMany(m => md.GetMethodDefinition(m).GetCustomAttributes())
+                .Any(a => AttributeTypeName(md, md.GetCustomAttribute(a)) == attributeName);
+            if (marked) names.Add(FullName(md.GetString(type.Namespace), md.GetString(type.Name)));
+        }
+        return names;
+    }
+
+    private static string? AttributeTypeName(MetadataReader md, CustomAttribute attribute)
+    {
+        EntityHandle owner = attribute.Constructor.Kind switch
+        {
+            HandleKind.MemberReference => md.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent,
+            HandleKind.MethodDefinition => md.GetMethodDefinition((MethodDefinitionHandle)attribute.Constructor).GetDeclaringType(),
+            _ => default,
+        };
+        return owner.Kind switch
+        {
+            HandleKind.TypeReference => md.GetString(md.GetTypeReference((TypeReferenceHandle)owner).Name),
+            HandleKind.TypeDefinition => md.GetString(md.GetTypeDefinition((TypeDefinitionHandle)owner).Name),
+            _ => null,
+        };
+    }
+
+    private static Type Outermost(Type type)
+    {
+        while (type.DeclaringType is { } outer) type = outer;
+        return type;
+    }
+
     private static string FullName(string ns, string name) => ns.Length == 0 ? name : ns + "." + name;
 }
