@@ -1,7 +1,7 @@
 namespace Pipeline.Worker;
 
 /// <summary>Settings of the worker host (section <c>Host</c>).</summary>
-public sealed class WorkerOptions
+internal sealed class WorkerOptions
 {
     public const string SectionName = "Host";
 

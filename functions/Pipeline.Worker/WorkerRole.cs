@@ -1,7 +1,7 @@
 namespace Pipeline.Worker;
 
 /// <summary>What one worker process runs (<c>Host:Role</c>).</summary>
-public enum WorkerRole
+internal enum WorkerRole
 {
     /// <summary>The hosted Kafka consumer and its batch handlers, with /api/health and /api/metrics (Kubernetes, Container Apps).</summary>
     Consumer,

@@ -4,7 +4,7 @@ using Pipeline.Storage;
 namespace Pipeline.Analytics;
 
 /// <summary>The collections the trends jobs write (one per job output) and the run log, with the indexes serving needs.</summary>
-public static class AnalyticsCollections
+internal static class AnalyticsCollections
 {
     public const string Activity = "trends_activity";
     public const string ActivityWeekly = "trends_activity_weekly";

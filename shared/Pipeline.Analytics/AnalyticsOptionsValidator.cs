@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Analytics;
 
-public sealed class AnalyticsOptionsValidator : IValidateOptions<AnalyticsOptions>
+internal sealed class AnalyticsOptionsValidator : IValidateOptions<AnalyticsOptions>
 {
     public ValidateOptionsResult Validate(string? name, AnalyticsOptions o)
     {

@@ -11,7 +11,7 @@ namespace Pipeline.Embedded;
 /// so the mock and the clients must share the very same file: we resolve it once and hand the same path to
 /// <see cref="NativeLibrary.SetDllImportResolver"/> (our P/Invoke) and <c>Confluent.Kafka.Library.Load</c> (the clients).
 /// </summary>
-public static class LibrdkafkaNative
+internal static class LibrdkafkaNative
 {
     /// <summary>Environment variable that overrides where the native library is looked for.</summary>
     public const string PathVariable = "PIPELINE_LIBRDKAFKA_PATH";

@@ -6,7 +6,7 @@ using Pipeline.ML.Serving;
 namespace Pipeline.ML;
 
 /// <summary>Keeps every instance serving the registry's champions (picks up promotions made by other instances).</summary>
-public sealed class ChampionRefresher(PredictionService predictions, IOptions<MlOptions> options, ILogger<ChampionRefresher> logger) : BackgroundService
+internal sealed class ChampionRefresher(PredictionService predictions, IOptions<MlOptions> options, ILogger<ChampionRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

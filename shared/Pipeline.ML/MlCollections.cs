@@ -4,7 +4,7 @@ using Pipeline.Storage;
 namespace Pipeline.ML;
 
 /// <summary>Collections and indexes the ML lifecycle uses.</summary>
-public static class MlCollections
+internal static class MlCollections
 {
     public static IReadOnlyList<CollectionDefinition> Definitions { get; } =
     [

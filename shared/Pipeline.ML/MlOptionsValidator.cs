@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.ML;
 
-public sealed class MlOptionsValidator : IValidateOptions<MlOptions>
+internal sealed class MlOptionsValidator : IValidateOptions<MlOptions>
 {
     public ValidateOptionsResult Validate(string? name, MlOptions o)
     {

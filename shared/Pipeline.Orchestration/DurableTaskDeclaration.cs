@@ -10,7 +10,7 @@ namespace Pipeline.Orchestration;
 /// it, and a test holds the Functions app's [OrchestrationTrigger]/[ActivityTrigger] wrappers to it: same names, same
 /// input and output types. The name is the class name.
 /// </summary>
-public sealed record DurableTaskDeclaration(DurableTaskKind Kind, Type Type, Type InputType, Type OutputType)
+internal sealed record DurableTaskDeclaration(DurableTaskKind Kind, Type Type, Type InputType, Type OutputType)
 {
     public string Name => Type.Name;
 

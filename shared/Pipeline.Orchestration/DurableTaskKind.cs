@@ -1,7 +1,7 @@
 namespace Pipeline.Orchestration;
 
 /// <summary>Orchestrator or activity.</summary>
-public enum DurableTaskKind
+internal enum DurableTaskKind
 {
     Orchestrator,
     Activity,

@@ -15,13 +15,13 @@ namespace Pipeline.Orchestration;
 /// </summary>
 public static class PipelineDurable
 {
-    public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
+    internal static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
         [.. AnalyticsDurable.Tasks, .. MlDurable.Tasks, .. AuditDurable.Tasks, .. BackfillDurable.Tasks, .. NotificationsDurable.Tasks];
 
     public static void Register(DurableTaskRegistry registry) => Register(registry, Tasks);
 
     /// <summary>Registers <paramref name="tasks"/> (one module's list, or all) with a Durable Task worker.</summary>
-    public static void Register(DurableTaskRegistry registry, IEnumerable<DurableTaskDeclaration> tasks)
+    internal static void Register(DurableTaskRegistry registry, IEnumerable<DurableTaskDeclaration> tasks)
     {
         ArgumentNullException.ThrowIfNull(registry);
         foreach (var task in tasks)
@@ -31,7 +31,7 @@ public static class PipelineDurable
     }
 
     /// <summary>The activities of <paramref name="tasks"/> as transient DI services.</summary>
-    public static IServiceCollection AddActivities(this IServiceCollection services, IEnumerable<DurableTaskDeclaration> tasks)
+    internal static IServiceCollection AddActivities(this IServiceCollection services, IEnumerable<DurableTaskDeclaration> tasks)
     {
         foreach (var task in tasks)
         {

@@ -10,7 +10,7 @@ namespace Pipeline.ServiceDefaults;
 /// becomes a health check tagged <c>ready</c> (a dependency), and one check tagged <c>live</c> says only that the process
 /// answers. <c>/api/health/live</c> runs the live checks, <c>/api/health/ready</c> and <c>/api/health</c> the ready ones.
 /// </summary>
-public static class HealthCheckRegistrations
+internal static class HealthCheckRegistrations
 {
     public const string LiveTag = "live";
 

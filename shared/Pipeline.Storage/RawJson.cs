@@ -7,7 +7,7 @@ namespace Pipeline.Storage;
 /// re-encoding a node tree. Put it in a document with <c>JsonValue.Create(new RawJson(element))</c>.
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))]
-public sealed class RawJson(JsonElement element)
+internal sealed class RawJson(JsonElement element)
 {
     public JsonElement Element { get; } = element;
 }

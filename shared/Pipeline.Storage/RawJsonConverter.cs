@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Pipeline.Storage;
 
-public sealed class RawJsonConverter : System.Text.Json.Serialization.JsonConverter<RawJson>
+internal sealed class RawJsonConverter : System.Text.Json.Serialization.JsonConverter<RawJson>
 {
     public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         new(JsonElement.ParseValue(ref reader));

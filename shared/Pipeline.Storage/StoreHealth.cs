@@ -1,7 +1,7 @@
 namespace Pipeline.Storage;
 
 /// <summary>Pings the store with a timeout; reports "ok", "schema pending" or "unavailable: reason".</summary>
-public sealed class StoreHealth(IDocumentStore store, StoreSchema? schema = null)
+internal sealed class StoreHealth(IDocumentStore store, StoreSchema? schema = null)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
 

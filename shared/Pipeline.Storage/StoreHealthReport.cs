@@ -1,4 +1,4 @@
 namespace Pipeline.Storage;
 
 /// <summary>The document store's part of /api/health.</summary>
-public sealed record StoreHealthReport(bool Healthy, string Provider, string Status, double LatencyMs);
+internal sealed record StoreHealthReport(bool Healthy, string Provider, string Status, double LatencyMs);

@@ -6,7 +6,7 @@ namespace Pipeline.Storage;
 /// Validates collection, index and field names before they reach a query. Collection and index names become SQL
 /// identifiers in the PostgreSQL adapter, so they are whitelisted ([a-z0-9_]) rather than escaped.
 /// </summary>
-public static partial class StoreNames
+internal static partial class StoreNames
 {
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
     private static partial Regex IdentifierPattern();

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Pipeline.Storage;
 
-public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
+internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, StoreOptions options)
     {

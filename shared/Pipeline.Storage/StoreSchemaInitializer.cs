@@ -5,7 +5,7 @@ namespace Pipeline.Storage;
 
 /// <summary>Ensures the schema at start-up, retrying while the store is unreachable (the host keeps starting;
 /// /api/health reports the store as not ready until this succeeds).</summary>
-public sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSchemaInitializer> logger, bool enabled = true) : BackgroundService
+internal sealed class StoreSchemaInitializer(StoreSchema schema, ILogger<StoreSchemaInitializer> logger, bool enabled = true) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

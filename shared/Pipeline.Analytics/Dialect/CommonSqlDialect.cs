@@ -7,7 +7,7 @@ namespace Pipeline.Analytics.Dialect;
 /// evaluate the same way. A tokeniser checks job files against allow-lists of functions, keywords and types and a
 /// deny-list of engine-specific syntax. The lists are documented in docs/analytics.md; change both together.
 /// </summary>
-public static class CommonSqlDialect
+internal static class CommonSqlDialect
 {
     /// <summary>Functions both engines implement with the same semantics.</summary>
     public static readonly IReadOnlySet<string> Functions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

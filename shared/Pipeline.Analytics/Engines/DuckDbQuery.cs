@@ -9,7 +9,7 @@ using Pipeline.Analytics.Planning;
 namespace Pipeline.Analytics.Engines;
 
 /// <summary>Runs SQL on an in-process DuckDB over Parquet files and converts result rows to JSON.</summary>
-public static class DuckDbQuery
+internal static class DuckDbQuery
 {
     /// <summary>An in-memory DuckDB with the view <c>events</c> over the given Parquet files, the view
     /// <c>repositories</c> over the repositories table (empty when there is none) and the shared <see cref="JobViews"/>.</summary>

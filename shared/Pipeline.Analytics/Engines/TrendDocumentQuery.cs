@@ -12,7 +12,7 @@ namespace Pipeline.Analytics.Engines;
 /// and doubles as numbers, dates as yyyy-MM-dd, timestamps as ISO-8601 UTC with milliseconds, anything else as text.
 /// The same SQL reads a Spark job's result Parquet, so both engines store identical documents.
 /// </summary>
-public static class TrendDocumentQuery
+internal static class TrendDocumentQuery
 {
     private static readonly HashSet<string> MetadataFields = [DocumentJson.IdField, "job", "run_id", "computed_at"];
 

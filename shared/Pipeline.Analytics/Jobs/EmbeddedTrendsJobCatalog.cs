@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Pipeline.Analytics.Jobs;
 
 /// <summary>The SQL files embedded from <c>Jobs/*.sql</c>.</summary>
-public sealed class EmbeddedTrendsJobCatalog() : TrendsJobCatalog(LoadEmbedded())
+internal sealed class EmbeddedTrendsJobCatalog() : TrendsJobCatalog(LoadEmbedded())
 {
     private const string Prefix = "Pipeline.Analytics.Jobs.";
 

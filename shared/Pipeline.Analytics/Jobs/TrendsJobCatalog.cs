@@ -1,7 +1,7 @@
 namespace Pipeline.Analytics.Jobs;
 
 /// <summary>A fixed set of jobs (tests and the benchmark build their own).</summary>
-public class TrendsJobCatalog(IEnumerable<TrendsJob> jobs) : ITrendsJobCatalog
+internal class TrendsJobCatalog(IEnumerable<TrendsJob> jobs) : ITrendsJobCatalog
 {
     private readonly Dictionary<string, TrendsJob> _byName = jobs.ToDictionary(j => j.Name, StringComparer.Ordinal);
 

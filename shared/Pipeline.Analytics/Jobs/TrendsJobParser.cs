@@ -5,7 +5,7 @@ namespace Pipeline.Analytics.Jobs;
 /// spaces) followed by one SQL query. Required: job, inputs, output, key, period (+ period-column unless period is none).
 /// Optional: description, lookback-years (month jobs), history (<c>period</c>, the default, or <c>all</c>).
 /// </summary>
-public static class TrendsJobParser
+internal static class TrendsJobParser
 {
     public static TrendsJob Parse(string fileName, string text)
     {

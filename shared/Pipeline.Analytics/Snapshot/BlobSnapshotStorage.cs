@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Models;
 namespace Pipeline.Analytics.Snapshot;
 
 /// <summary>Snapshot storage in one blob container (created on first use).</summary>
-public sealed class BlobSnapshotStorage(BlobContainerClient container) : ISnapshotStorage
+internal sealed class BlobSnapshotStorage(BlobContainerClient container) : ISnapshotStorage
 {
     private int _created;
 

@@ -10,7 +10,7 @@ namespace Pipeline.Analytics.Snapshot;
 /// Flattens stored event documents (the <c>events</c> collection: envelope fields plus the raw payload, written by
 /// <see cref="Pipeline.Storage.Events.EventDocument"/>) into the <see cref="EventRow"/> the Parquet snapshot holds.
 /// </summary>
-public static class EventDocumentMapper
+internal static class EventDocumentMapper
 {
     /// <summary>Flattens a stored event document; throws <see cref="FormatException"/> when the envelope is incomplete.</summary>
     public static EventRow FromDocument(JsonObject doc)

@@ -11,7 +11,7 @@ namespace Pipeline.Analytics.Snapshot;
 /// row of a filter on one period (an incremental run of one day wrote no documents). The stored timestamps never carry
 /// more than milliseconds (<see cref="EventDocumentMapper.TimestampFormat"/>), so nothing is lost.
 /// </summary>
-public static class EventParquet
+internal static class EventParquet
 {
     public static readonly DataField<string> Id = new("id", nullable: false);
     public static readonly DataField<string> Type = new("type", nullable: false);

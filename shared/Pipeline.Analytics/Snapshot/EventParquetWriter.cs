@@ -3,7 +3,7 @@ using Parquet;
 namespace Pipeline.Analytics.Snapshot;
 
 /// <summary>Writes event rows to one Parquet file, one row group per batch, so memory stays bounded.</summary>
-public sealed class EventParquetWriter : IAsyncDisposable
+internal sealed class EventParquetWriter : IAsyncDisposable
 {
     private readonly ParquetWriter _writer;
     public long RowsWritten { get; private set; }

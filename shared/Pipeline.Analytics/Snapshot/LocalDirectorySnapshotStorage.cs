@@ -1,7 +1,7 @@
 namespace Pipeline.Analytics.Snapshot;
 
 /// <summary>Snapshot storage in a local folder (the benchmark, and hosts without blob storage). Version tag: write time + length.</summary>
-public sealed class LocalDirectorySnapshotStorage(string root) : ISnapshotStorage
+internal sealed class LocalDirectorySnapshotStorage(string root) : ISnapshotStorage
 {
     public string Root => root;
 

@@ -9,7 +9,7 @@ namespace Pipeline.Analytics.Snapshot;
 /// (GitHub's casing, for display) and language (the latest known one, null when no source named it). The jobs read it
 /// as the view <c>repositories</c> to attribute every event of a repository to its language.
 /// </summary>
-public static class RepositoryParquet
+internal static class RepositoryParquet
 {
     public static readonly DataField<string> RepoKey = new("repo_key", nullable: false);
     public static readonly DataField<string> Repo = new("repo", nullable: false);

@@ -1,6 +1,6 @@
 namespace Pipeline.Analytics.Snapshot;
 
-public static class SnapshotLayout
+internal static class SnapshotLayout
 {
     public const string EventsPrefix = "events/";
 

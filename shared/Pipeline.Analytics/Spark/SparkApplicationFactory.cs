@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Pipeline.Analytics.Spark;
 
 /// <summary>Renders infra/spark/sparkapplication.template.yaml (embedded) into the SparkApplication body for the API.</summary>
-public static class SparkApplicationFactory
+internal static class SparkApplicationFactory
 {
     public const string Group = "sparkoperator.k8s.io";
     public const string Version = "v1beta2";

@@ -7,7 +7,7 @@ namespace Pipeline.Analytics.Spark;
 /// Deterministic SparkApplication names: the same orchestration instance and job always give the same name, so a
 /// replayed or retried submit hits 409 Conflict instead of starting a second application.
 /// </summary>
-public static class SparkJobNaming
+internal static class SparkJobNaming
 {
     /// <summary>DNS-1123 label, at most 45 characters (the operator derives longer pod and service names from it).</summary>
     public static string ApplicationName(string instanceId, string job)

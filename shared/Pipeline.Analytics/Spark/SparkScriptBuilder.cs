@@ -11,7 +11,7 @@ namespace Pipeline.Analytics.Spark;
 /// DIRECTORY writing the result as Parquet next to the snapshot. Statements are separated by lines holding only ';'
 /// (what infra/spark/run_sql.py splits on).
 /// </summary>
-public static class SparkScriptBuilder
+internal static class SparkScriptBuilder
 {
     public const string Separator = "\n;\n";
 

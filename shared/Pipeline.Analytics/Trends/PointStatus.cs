@@ -1,7 +1,7 @@
 namespace Pipeline.Analytics.Trends;
 
 /// <summary>Values of <see cref="TrendPoint.Status"/>.</summary>
-public static class PointStatus
+internal static class PointStatus
 {
     public const string Partial = "partial";
     public const string Future = "future";

@@ -4,7 +4,7 @@ using System.Reflection;
 namespace Pipeline.Api.Audit;
 
 /// <summary>The self-contained audit page (Audit/audit-dashboard.html, embedded): vanilla JS, charts from the API, no CDN.</summary>
-public static class AuditDashboard
+internal static class AuditDashboard
 {
     public static string Html { get; } = Load();
 

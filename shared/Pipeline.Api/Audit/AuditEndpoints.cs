@@ -9,7 +9,7 @@ using Pipeline.Storage;
 
 namespace Pipeline.Api.Audit;
 
-public static class AuditEndpoints
+internal static class AuditEndpoints
 {
     /// <summary>Maps the audit API under /api/audit and the page at /dashboard/audit (and /api/dashboard/audit, the Functions route).</summary>
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Pipeline.Api.Dashboard;
 
-public static class DashboardEndpoints
+internal static class DashboardEndpoints
 {
     /// <summary>The prefixes the pages are served under: <c>/dashboard</c>, and <c>/api/dashboard</c>, the Functions app's
     /// route (host.json's routePrefix "api"), so a link or a test written against one host works on the other.</summary>

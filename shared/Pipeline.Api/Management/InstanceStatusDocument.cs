@@ -8,7 +8,7 @@ namespace Pipeline.Api.Management;
 /// <param name="Input">The orchestration's input (null when not asked for).</param>
 /// <param name="CustomStatus">Progress the orchestration published (stage, counts).</param>
 /// <param name="Output">The result once completed; the failure message when failed; the reason when terminated.</param>
-public sealed record InstanceStatusDocument(
+internal sealed record InstanceStatusDocument(
     string Name,
     string InstanceId,
     string RuntimeStatus,

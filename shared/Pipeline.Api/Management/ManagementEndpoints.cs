@@ -9,7 +9,7 @@ namespace Pipeline.Api.Management;
 /// Maps the management routes of every long-running operation on the local host (the Functions app declares the same routes
 /// as triggers in ManagementFunctions): list, status, terminate, raise event, rewind and purge.
 /// </summary>
-public static class ManagementEndpoints
+internal static class ManagementEndpoints
 {
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder app)
     {

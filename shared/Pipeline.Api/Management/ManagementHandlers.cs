@@ -198,7 +198,7 @@ public static class ManagementHandlers
             : TypedResults.Json(new PurgeResult(result.PurgedInstanceCount), PipelineJson.Options);
     }
 
-    public static InstanceStatusDocument ToDocument(OrchestrationMetadata meta, bool showInput = true)
+    internal static InstanceStatusDocument ToDocument(OrchestrationMetadata meta, bool showInput = true)
     {
         ArgumentNullException.ThrowIfNull(meta);
         JsonElement? output = meta.RuntimeStatus == OrchestrationRuntimeStatus.Failed && meta.FailureDetails is { } f

@@ -7,7 +7,7 @@ namespace Pipeline.Api.Management;
 /// Builds the management payload from this host's own routes (the local host has no Durable runtime webhooks): absolute URLs
 /// from the request's scheme, host and path base, with <c>code=</c> when a function key is configured.
 /// </summary>
-public static class ManagementUrls
+internal static class ManagementUrls
 {
     public static ManagementPayload Create(HttpRequest request, ManagedOperation operation, string instanceId, string? functionKey)
     {

@@ -1,4 +1,4 @@
 namespace Pipeline.Api.Management;
 
 /// <summary>The answer of a purge (<c>DELETE</c> on an instance), as Durable Functions' purge API answers it.</summary>
-public sealed record PurgeResult(int InstancesDeleted);
+internal sealed record PurgeResult(int InstancesDeleted);

@@ -1,7 +1,7 @@
 namespace Pipeline.Api.Models;
 
 /// <summary>Optional body of <c>POST /api/models/{name}/retrain</c>.</summary>
-public sealed class RetrainHttpRequest
+internal sealed class RetrainHttpRequest
 {
     public string? Reason { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace Pipeline.Api.Models;
 
 /// <summary>Body of <c>POST /api/models/{name}/aliases/champion</c>.</summary>
-public sealed class SetChampionRequest
+internal sealed class SetChampionRequest
 {
     public int? Version { get; set; }
 

@@ -9,7 +9,7 @@ namespace Pipeline.Api.OpenApi;
 /// The OpenAPI 3.1 document of every route (Microsoft.AspNetCore.OpenApi, generated from the endpoints and their response
 /// types) at <c>/api/openapi.json</c>, and a browsable UI (Scalar) at <c>/api/docs</c>, on the local host.
 /// </summary>
-public static class OpenApiEndpoints
+internal static class OpenApiEndpoints
 {
     public const string DocumentRoute = "/api/openapi.json";
 

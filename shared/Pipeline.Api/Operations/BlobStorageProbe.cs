@@ -5,7 +5,7 @@ using Pipeline.ServiceDefaults;
 namespace Pipeline.Api.Operations;
 
 /// <summary>Blob storage (model artifacts, Parquet snapshots) on the AzureWebJobsStorage account answers.</summary>
-public sealed class BlobStorageProbe(IConfiguration configuration) : IHealthProbe
+internal sealed class BlobStorageProbe(IConfiguration configuration) : IHealthProbe
 {
     public string Name => "blobs";
 

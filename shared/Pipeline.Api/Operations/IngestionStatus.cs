@@ -1,7 +1,7 @@
 namespace Pipeline.Api.Operations;
 
 /// <summary>What the dashboard's ingestion panel shows.</summary>
-public sealed record IngestionStatus(
+internal sealed record IngestionStatus(
     double EventsPerSecond,
     long EventsLastMinute,
     long? ConsumerLag,

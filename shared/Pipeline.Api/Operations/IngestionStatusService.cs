@@ -31,7 +31,7 @@ public sealed class IngestionStatusService(IDocumentStore store, ClientConfigFac
     /// <summary>How many times the status was actually computed (tests check the cache with it).</summary>
     public int Computations => Volatile.Read(ref _computations);
 
-    public Task<IngestionStatus> GetAsync(CancellationToken ct)
+    internal Task<IngestionStatus> GetAsync(CancellationToken ct)
     {
         Task<IngestionStatus> task;
         lock (_gate)

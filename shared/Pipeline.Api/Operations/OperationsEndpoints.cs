@@ -6,7 +6,7 @@ using Pipeline.ServiceDefaults;
 namespace Pipeline.Api.Operations;
 
 /// <summary>Health, metrics and ingestion status: what operators and probes (Kubernetes, compose, the dashboard) read.</summary>
-public static class OperationsEndpoints
+internal static class OperationsEndpoints
 {
     public static IEndpointRouteBuilder MapOperationsEndpoints(this IEndpointRouteBuilder app)
     {

@@ -11,7 +11,7 @@ namespace Pipeline.Api.Predict;
 /// Local-host protection of predict and model-changing routes: when <c>Ml:ApiKey</c> (or <c>Api:Key</c>) is set, requests
 /// must carry it in header <c>x-api-key</c> (401 otherwise). Azure Functions use function keys instead.
 /// </summary>
-public sealed class MlApiKeyFilter : IEndpointFilter
+internal sealed class MlApiKeyFilter : IEndpointFilter
 {
     public const string HeaderName = "x-api-key";
 

@@ -9,7 +9,7 @@ using Pipeline.Orchestration.Analytics;
 
 namespace Pipeline.Api.Trends;
 
-public static class TrendsEndpoints
+internal static class TrendsEndpoints
 {
     /// <summary>
     /// Trends and aggregation routes: GET /api/trends/dimensions, GET /api/trends/{metric}, POST /api/jobs/aggregate,

@@ -12,7 +12,7 @@ namespace Pipeline.Audit.Analysis;
 /// as a whole), expanded one level with the repository files those commands name (scripts, the Makefile when make runs).
 /// The ML Test Score uses it to decide whether a piece of evidence is automated.
 /// </summary>
-public sealed partial class CiContext
+internal sealed partial class CiContext
 {
     [GeneratedRegex(@"\b(pytest|py\.test|tox|nox|python\s+-m\s+(unittest|pytest)|dotnet\s+test|npm\s+(run\s+)?test|yarn\s+test|pnpm\s+(run\s+)?test|go\s+test|cargo\s+test|mvn\b[^\n]*\b(test|verify)|gradlew?\b[^\n]*\btest|make\s+(test|check)|jest|vitest|ctest|rspec|phpunit)\b")]
     private static partial Regex TestRunnerRegex();

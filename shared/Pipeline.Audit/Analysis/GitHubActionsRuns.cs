@@ -11,7 +11,7 @@ namespace Pipeline.Audit.Analysis;
 /// replay recorded responses from a local server). When the API cannot be reached the report falls back to the number of
 /// commits that changed workflow files per month, and says why.
 /// </summary>
-public sealed partial class GitHubActionsRuns(AuditOptions options)
+internal sealed partial class GitHubActionsRuns(AuditOptions options)
 {
     [GeneratedRegex(@"github\.com[:/](?<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?<name>[A-Za-z0-9._-]{1,100}?)(\.git)?/?$")]
     private static partial Regex GitHubRemoteRegex();

@@ -6,7 +6,7 @@ using Pipeline.Audit.Model;
 namespace Pipeline.Audit.Analysis;
 
 /// <summary>What the HEAD snapshot contains: tools per file and benchmark/evaluation keyword occurrences.</summary>
-public static class HeadInventory
+internal static class HeadInventory
 {
     public static IReadOnlyList<HeadTool> Tools(ToolCatalog catalog, RepositorySnapshot snapshot)
     {

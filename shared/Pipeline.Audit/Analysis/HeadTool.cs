@@ -2,4 +2,4 @@
 namespace Pipeline.Audit.Analysis;
 
 /// <summary>Tools detected in the files at HEAD, with the files and how each was detected.</summary>
-public sealed record HeadTool(int Tool, IReadOnlyList<string> Files, IReadOnlyList<string> DetectedBy);
+internal sealed record HeadTool(int Tool, IReadOnlyList<string> Files, IReadOnlyList<string> DetectedBy);

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Pipeline.Audit.Analysis;
 
 /// <summary>Reads a GitHub Actions workflow: its name, triggers (with schedules) and jobs (runner, needs, actions used, commands).</summary>
-public static class WorkflowParser
+internal static class WorkflowParser
 {
     public static WorkflowInfo Parse(string path, string yaml)
     {

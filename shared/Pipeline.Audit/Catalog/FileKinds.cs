@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Pipeline.Audit.Catalog;
 
 /// <summary>Classifies repository paths: which files can mention tools, which are tests, CI definitions, docs.</summary>
-public static partial class FileKinds
+internal static partial class FileKinds
 {
     [GeneratedRegex(@"(^|/)(requirements[^/]*\.(txt|in)|requirements/[^/]+\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Pipfile|environment[^/]*\.ya?ml|conda[^/]*\.ya?ml|package\.json|[^/]+\.csproj|[^/]+\.fsproj|Directory\.Packages\.props|Directory\.Build\.props|packages\.config|pom\.xml|build\.gradle(\.kts)?|go\.mod|Cargo\.toml|Gemfile|DESCRIPTION)$")]
     private static partial Regex DependencyManifestRegex();

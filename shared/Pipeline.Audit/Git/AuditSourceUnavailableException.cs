@@ -2,4 +2,4 @@
 namespace Pipeline.Audit.Git;
 
 /// <summary>The repository could not be fetched (clone failed, offline...). Not the caller's fault; may succeed later.</summary>
-public sealed class AuditSourceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class AuditSourceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

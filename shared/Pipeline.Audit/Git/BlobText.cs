@@ -6,7 +6,7 @@ using Pipeline.Audit.Catalog;
 namespace Pipeline.Audit.Git;
 
 /// <summary>Reads a blob as UTF-8 text, or null when it is too large or binary.</summary>
-public static class BlobText
+internal static class BlobText
 {
     public static string? Read(Repository repo, ObjectId oid, int maxBytes)
     {

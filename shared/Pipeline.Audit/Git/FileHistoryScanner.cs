@@ -8,7 +8,7 @@ namespace Pipeline.Audit.Git;
 /// The history of one file: every non-merge commit whose tree changes the file's blob, newest first, with lines added and
 /// removed (a blob-to-blob diff, so only this file is ever diffed with content). Exact renames are followed backwards.
 /// </summary>
-public static class FileHistoryScanner
+internal static class FileHistoryScanner
 {
     /// <param name="changedAt">
     /// Indices of the commits already known to change <paramref name="path"/> (from the history pass); only those are examined

@@ -8,7 +8,7 @@ namespace Pipeline.Audit.Git;
 /// Writes commits straight into a repository's object database (blobs, trees, commits) without a working tree, with
 /// chosen author dates. Used to build fixture repositories and the benchmark's generated history quickly.
 /// </summary>
-public sealed class GitCommitWriter : IDisposable
+internal sealed class GitCommitWriter : IDisposable
 {
     private readonly Repository _repo;
     private readonly string _branch;

@@ -1,7 +1,7 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 namespace Pipeline.Audit.Git;
 
-public sealed record HistoryScanOptions
+internal sealed record HistoryScanOptions
 {
     public DateOnly? Since { get; init; }
     public int MaxCommits { get; init; }

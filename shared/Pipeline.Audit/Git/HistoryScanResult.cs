@@ -4,7 +4,7 @@ using LibGit2Sharp;
 namespace Pipeline.Audit.Git;
 
 /// <summary>Everything one pass over the history gathers, keyed by month ("yyyy-MM", author date in UTC).</summary>
-public sealed class HistoryScanResult
+internal sealed class HistoryScanResult
 {
     public int Commits { get; set; }
     public int Merges { get; set; }

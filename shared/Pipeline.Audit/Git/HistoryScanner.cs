@@ -14,7 +14,7 @@ namespace Pipeline.Audit.Git;
 /// and the commit list is split over several threads, each with its own libgit2 repository handle.
 /// Merge commits are counted but not diffed, as <c>git log --name-only</c> does.
 /// </summary>
-public sealed class HistoryScanner(ToolCatalog catalog)
+internal sealed class HistoryScanner(ToolCatalog catalog)
 {
     private readonly Regex _keywordRegex = BuildKeywordRegex(catalog);
 

@@ -8,7 +8,7 @@ namespace Pipeline.Audit.Git;
 /// The files of the HEAD commit: every path, and the text of the files that can be evidence (code, configs, manifests, docs)
 /// up to a size limit. Files carrying <see cref="FileKinds.IgnoreMarker"/> are listed but flagged as ignored.
 /// </summary>
-public sealed class RepositorySnapshot
+internal sealed class RepositorySnapshot
 {
     public IReadOnlyList<string> Paths { get; }
     public IReadOnlyDictionary<string, string> Texts { get; }

@@ -5,7 +5,7 @@ using Pipeline.Audit.Model;
 namespace Pipeline.Audit.Reporting;
 
 /// <summary>The report as Markdown: score and evidence first, then the history analyses. Links charts when given their names.</summary>
-public static class MarkdownReport
+internal static class MarkdownReport
 {
     /// <summary>Marks the page so that a later audit does not take this report's words as evidence.</summary>
     public const string Marker = "<!-- pipeline-audit:ignore — generated report; its words are not evidence -->";

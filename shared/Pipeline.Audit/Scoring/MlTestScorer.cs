@@ -11,7 +11,7 @@ namespace Pipeline.Audit.Scoring;
 /// but none is automated, 1 when some evidence is automated (see <see cref="CiContext"/>). Section score = sum of its tests;
 /// final = minimum of the four sections; band = the paper's interpretation of the final score.
 /// </summary>
-public sealed class MlTestScorer(MlTestScoreRules rules, ToolCatalog catalog)
+internal sealed class MlTestScorer(MlTestScoreRules rules, ToolCatalog catalog)
 {
     private const int MaxEvidencePerTest = 8;
     private const int MaxMatchesPerRule = 6;

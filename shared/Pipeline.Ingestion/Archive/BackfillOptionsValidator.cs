@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Ingestion.Archive;
 
-public sealed class BackfillOptionsValidator : IValidateOptions<BackfillOptions>
+internal sealed class BackfillOptionsValidator : IValidateOptions<BackfillOptions>
 {
     public ValidateOptionsResult Validate(string? name, BackfillOptions o)
     {

@@ -10,7 +10,7 @@ namespace Pipeline.Ingestion.Consumer;
 /// (<see cref="InvalidEventException"/>, so it goes to the dead-letter topic with its headers); a storage outage
 /// propagates, and the consumer re-reads the uncommitted messages after it restarts.
 /// </summary>
-public sealed class ClaimCheckResolver(IClaimCheckStore? store)
+internal sealed class ClaimCheckResolver(IClaimCheckStore? store)
 {
     public ValueTask<byte[]?> ResolveAsync(Message<byte[]?, byte[]?> message, CancellationToken ct)
     {

@@ -22,7 +22,7 @@ namespace Pipeline.Ingestion.Consumer;
 /// from memory (their new owner reads them from the committed offset).</item>
 /// </list>
 /// </summary>
-public sealed class EventConsumerService(
+internal sealed class EventConsumerService(
     ClientConfigFactory configs,
     IEventSink sink,
     DeadLetterPublisher deadLetters,

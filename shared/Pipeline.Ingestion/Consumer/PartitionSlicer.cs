@@ -1,7 +1,7 @@
 namespace Pipeline.Ingestion.Consumer;
 
 /// <summary>Splits a batch for concurrent writing without ever putting one partition's messages in two slices.</summary>
-public static class PartitionSlicer
+internal static class PartitionSlicer
 {
     /// <summary>
     /// Up to <paramref name="slices"/> lists whose partitions are disjoint, balanced by message count (largest partition

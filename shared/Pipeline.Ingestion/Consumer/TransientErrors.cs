@@ -11,7 +11,7 @@ namespace Pipeline.Ingestion.Consumer;
 /// that says it is transient is treated the same, so an unwrapped network blip can
 /// never send good events to the DLQ.
 /// </summary>
-public static class TransientErrors
+internal static class TransientErrors
 {
     public static bool IsOutage(Exception ex)
     {

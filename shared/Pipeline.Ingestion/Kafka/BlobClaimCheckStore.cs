@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>Claim checks as blobs named by the SHA-256 of the event id (container <c>Kafka:ClaimCheckContainer</c>).</summary>
-public sealed class BlobClaimCheckStore(BlobContainerClient container) : IClaimCheckStore
+internal sealed class BlobClaimCheckStore(BlobContainerClient container) : IClaimCheckStore
 {
     private volatile bool _containerExists;
 

@@ -9,7 +9,7 @@ namespace Pipeline.Ingestion.Kafka;
 /// Sends a message that cannot be stored to <c>github.events.dlq</c>: the original key, value and headers, plus why it
 /// failed and where it came from (topic, partition, offset), so it can be inspected and replayed.
 /// </summary>
-public sealed class DeadLetterPublisher(KafkaProducerHost host, IOptions<KafkaOptions> options)
+internal sealed class DeadLetterPublisher(KafkaProducerHost host, IOptions<KafkaOptions> options)
 {
     private readonly KafkaOptions _o = options.Value;
 

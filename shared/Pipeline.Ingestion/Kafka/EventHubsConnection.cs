@@ -1,7 +1,7 @@
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>The parts of an Event Hubs connection string that the Kafka endpoint needs.</summary>
-public sealed record EventHubsConnection(string Namespace, string FullyQualifiedNamespace)
+internal sealed record EventHubsConnection(string Namespace, string FullyQualifiedNamespace)
 {
     /// <summary>Event Hubs serves the Kafka protocol on port 9093 of the namespace host.</summary>
     public string KafkaBootstrapServers => FullyQualifiedNamespace + ":9093";

@@ -1,7 +1,7 @@
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>Some events of a batch were not acknowledged by the broker. Callers must not acknowledge their input.</summary>
-public sealed class EventPublishException(string message, IReadOnlyList<string> failedEventIds, Exception? inner = null)
+internal sealed class EventPublishException(string message, IReadOnlyList<string> failedEventIds, Exception? inner = null)
     : Exception(message, inner)
 {
     /// <summary>Ids of every event whose delivery failed.</summary>

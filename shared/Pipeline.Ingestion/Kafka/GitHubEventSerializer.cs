@@ -14,7 +14,7 @@ namespace Pipeline.Ingestion.Kafka;
 /// ingestion: the payload's original bytes are copied verbatim instead of being re-tokenised, which makes publishing
 /// several times faster than the reflection or source-generated serializer.
 /// </summary>
-public static class GitHubEventSerializer
+internal static class GitHubEventSerializer
 {
     // Not for HTML: keep non-ASCII text as UTF-8 instead of \uXXXX escapes, so fields keep their size and text.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };

@@ -1,7 +1,7 @@
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>Holds message values too large for the broker; the message carries only the reference.</summary>
-public interface IClaimCheckStore
+internal interface IClaimCheckStore
 {
     /// <summary>Stores the value for the event and returns the reference (deterministic per event id, so a re-publish overwrites).</summary>
     Task<string> PutAsync(string eventId, ReadOnlyMemory<byte> value, CancellationToken ct);

@@ -13,7 +13,7 @@ namespace Pipeline.Ingestion.Kafka;
 /// travels as a claim check: its value goes to <see cref="IClaimCheckStore"/> and the message carries the reference in
 /// the <c>claim-check</c> header (resolved by the consumer's <see cref="Consumer.ClaimCheckResolver"/>).
 /// </summary>
-public sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOptions> options, IClaimCheckStore? claimChecks = null) : IEventPublisher
+internal sealed class KafkaEventPublisher(KafkaProducerHost host, IOptions<KafkaOptions> options, IClaimCheckStore? claimChecks = null) : IEventPublisher
 {
     private readonly string _topic = options.Value.Topic;
     private readonly int _claimCheckThreshold = options.Value.ClaimCheckThresholdBytes;

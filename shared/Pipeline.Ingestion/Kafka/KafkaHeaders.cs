@@ -1,7 +1,7 @@
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>Header names on <c>github.events</c> and <c>github.events.dlq</c> messages.</summary>
-public static class KafkaHeaders
+internal static class KafkaHeaders
 {
     public const string EventType = "event-type";
     public const string Source = "source";

@@ -1,4 +1,4 @@
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>What <c>/api/health</c> reports for the broker.</summary>
-public sealed record KafkaHealth(bool Healthy, string BootstrapServers, int Brokers, int TopicPartitions, bool DeadLetterTopicExists, string? Error);
+internal sealed record KafkaHealth(bool Healthy, string BootstrapServers, int Brokers, int TopicPartitions, bool DeadLetterTopicExists, string? Error);

@@ -7,7 +7,7 @@ namespace Pipeline.Ingestion.Kafka;
 /// Checks that the broker answers and that the events topic exists, by a metadata request over the shared producer's
 /// connections (a dependent admin client: no extra sockets, no credentials of its own).
 /// </summary>
-public sealed class KafkaHealthProbe(KafkaProducerHost host, ClientConfigFactory configs, IOptions<KafkaOptions> options)
+internal sealed class KafkaHealthProbe(KafkaProducerHost host, ClientConfigFactory configs, IOptions<KafkaOptions> options)
 {
     private readonly KafkaOptions _o = options.Value;
     private readonly Lazy<IAdminClient> _admin = new(() => new DependentAdminClientBuilder(host.Producer.Handle).Build());

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>OpenTelemetry-style instruments of the Kafka path, on Meter <c>Pipeline.Ingestion</c>.</summary>
-public static class KafkaMetrics
+internal static class KafkaMetrics
 {
     public const string MeterName = "Pipeline.Ingestion";
 

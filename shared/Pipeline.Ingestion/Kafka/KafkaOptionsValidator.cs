@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Ingestion.Kafka;
 
 /// <summary>Checks <see cref="KafkaOptions"/> at start-up; each message names the offending key.</summary>
-public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
+internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
 {
     public ValidateOptionsResult Validate(string? name, KafkaOptions o)
     {

@@ -10,7 +10,7 @@ namespace Pipeline.Ingestion.Kafka;
 /// W3C trace context on Kafka messages: the publisher adds <c>traceparent</c> (and <c>tracestate</c>) of the current
 /// activity, the consumer continues the trace from them, so one trace spans webhook → topic → consumer → store.
 /// </summary>
-public static class KafkaTraceContext
+internal static class KafkaTraceContext
 {
     public const string ActivitySourceName = "Pipeline.Ingestion";
 

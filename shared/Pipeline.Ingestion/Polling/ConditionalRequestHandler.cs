@@ -10,7 +10,7 @@ namespace Pipeline.Ingestion.Polling;
 /// <see cref="HttpClientAdapter"/>; per-request values travel in an <see cref="AsyncLocal{T}"/> scope set by
 /// <see cref="GitHubRestClient"/> around each Octokit call.
 /// </summary>
-public sealed class ConditionalRequestHandler(RateLimitBudget budget) : DelegatingHandler(new SocketsHttpHandler
+internal sealed class ConditionalRequestHandler(RateLimitBudget budget) : DelegatingHandler(new SocketsHttpHandler
 {
     AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
     PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -7,7 +7,7 @@ using Pipeline.Storage;
 namespace Pipeline.Ingestion.Polling;
 
 /// <summary><see cref="IPollerStateStore"/> over the document store's <c>poller_state</c> collection.</summary>
-public sealed class DocumentPollerStateStore(IDocumentStore store) : IPollerStateStore
+internal sealed class DocumentPollerStateStore(IDocumentStore store) : IPollerStateStore
 {
     /// <summary>How state is serialised into the document (shared with test doubles so they round-trip the same way).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -5,7 +5,7 @@ using Pipeline.Storage;
 namespace Pipeline.Ingestion.Polling;
 
 /// <summary>Reads the gaps from the store's <c>repositories</c> projection (documents whose <c>language</c> is null).</summary>
-public sealed class DocumentRepositoryLanguageGaps(IDocumentStore store) : IRepositoryLanguageGaps
+internal sealed class DocumentRepositoryLanguageGaps(IDocumentStore store) : IRepositoryLanguageGaps
 {
     public async Task<IReadOnlyList<string>> RepositoriesWithoutLanguageAsync(int max, CancellationToken ct = default)
     {

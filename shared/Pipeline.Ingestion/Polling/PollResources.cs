@@ -1,6 +1,6 @@
 namespace Pipeline.Ingestion.Polling;
 
-public static class PollResources
+internal static class PollResources
 {
     public const string Issues = "issues";
     public const string Stargazers = "stargazers";

@@ -11,7 +11,7 @@ namespace Pipeline.Ingestion.Polling;
 /// <c>Poller:IntervalSeconds</c> when that is set. Does nothing when no repository is configured or <c>Poller:Enabled</c> is false.
 /// A failed run is logged and the schedule goes on.
 /// </summary>
-public sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOptions> options, ILogger<PollerHostedService> logger, TimeProvider? time = null) : BackgroundService
+internal sealed class PollerHostedService(GitHubPoller poller, IOptions<PollerOptions> options, ILogger<PollerHostedService> logger, TimeProvider? time = null) : BackgroundService
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 

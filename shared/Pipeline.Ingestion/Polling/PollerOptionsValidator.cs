@@ -3,7 +3,7 @@ using Pipeline.Domain.Scheduling;
 
 namespace Pipeline.Ingestion.Polling;
 
-public sealed class PollerOptionsValidator : IValidateOptions<PollerOptions>
+internal sealed class PollerOptionsValidator : IValidateOptions<PollerOptions>
 {
     public ValidateOptionsResult Validate(string? name, PollerOptions o)
     {

@@ -4,7 +4,7 @@ namespace Pipeline.Ingestion.Webhooks;
 /// Reads a request body into memory without ever reading more than <c>limit + 1</c> bytes, so an oversized body is
 /// detected after at most one byte past the limit (and at once when Content-Length already says so).
 /// </summary>
-public static class BoundedBodyReader
+internal static class BoundedBodyReader
 {
     /// <summary>The body, or null when it is larger than <paramref name="limit"/>.</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadAsync(Stream body, long limit, long? contentLength, CancellationToken ct)

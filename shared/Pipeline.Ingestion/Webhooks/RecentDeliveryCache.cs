@@ -9,7 +9,7 @@ namespace Pipeline.Ingestion.Webhooks;
 /// The store dedupes by event id as well; this cache only spares the broker and the consumer the repeat.
 /// Entries leave in insertion order (a queue) once older than the window or beyond the capacity, so every operation is O(1).
 /// </summary>
-public sealed class RecentDeliveryCache(TimeSpan window, int capacity, TimeProvider time)
+internal sealed class RecentDeliveryCache(TimeSpan window, int capacity, TimeProvider time)
 {
     internal sealed record Entry(Task<bool> Published, long AddedTicks);
 

@@ -1,6 +1,6 @@
 namespace Pipeline.Ingestion.Webhooks;
 
-public enum SignatureCheck
+internal enum SignatureCheck
 {
     Valid,
     Missing,

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Ingestion.Webhooks;
 
-public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebhookOptions o)
     {

@@ -8,7 +8,7 @@ namespace Pipeline.Ingestion.Webhooks;
 /// compared in constant time (<see cref="CryptographicOperations.FixedTimeEquals"/>). Several secrets are tried so a
 /// secret can be rotated without dropping deliveries signed with the old one.
 /// </summary>
-public sealed class WebhookSignatureVerifier
+internal sealed class WebhookSignatureVerifier
 {
     private const string Prefix = "sha256=";
     private readonly byte[][] _keys;

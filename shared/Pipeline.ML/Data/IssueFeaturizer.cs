@@ -4,7 +4,7 @@ namespace Pipeline.ML.Data;
 /// Turns issues into model rows. History features (repository activity, author history) are computed from the issues
 /// strictly before each one's creation, and a closure only counts once it happened, so no row sees its own future.
 /// </summary>
-public static class IssueFeaturizer
+internal static class IssueFeaturizer
 {
     /// <summary>
     /// THE feature function: training (<see cref="IssueDatasetBuilder"/>), serving (<c>PredictionService</c>) and drift

@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Data;
 
 /// <summary>A document that does not satisfy the issue schema the models need; the message names every failing field.</summary>
-public sealed class IssueSchemaException(string id, IReadOnlyList<string> errors)
+internal sealed class IssueSchemaException(string id, IReadOnlyList<string> errors)
     : Exception($"Issue document '{id}' fails the schema: {string.Join("; ", errors)}")
 {
     public string DocumentId { get; } = id;

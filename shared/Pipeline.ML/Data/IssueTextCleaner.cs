@@ -9,7 +9,7 @@ namespace Pipeline.ML.Data;
 /// title and body concatenated; HTML, fenced and inline code, and URLs stripped; personal data (emails, @mentions,
 /// access tokens, long hex/base64 secrets) removed; empty and duplicate lines dropped; whitespace collapsed.
 /// </summary>
-public static partial class IssueTextCleaner
+internal static partial class IssueTextCleaner
 {
     /// <summary>Upper bound of the cleaned text; longer bodies carry little extra signal and cost featurization time.</summary>
     public const int MaxCleanLength = 4000;

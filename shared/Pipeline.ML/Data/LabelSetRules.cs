@@ -6,7 +6,7 @@ namespace Pipeline.ML.Data;
 /// <c>Ml:Labeler:Exclude</c>. Normalisation lower-cases and trims a label and folds well-known aliases ("type: bug",
 /// "kind/bug" → "bug"; <see cref="LabelTaxonomy"/>), so one concept is one label.
 /// </summary>
-public static class LabelSetRules
+internal static class LabelSetRules
 {
     /// <summary>Joins the labels of one row in <see cref="IssueModelInput.LabelSet"/> (never part of a label name).</summary>
     public const char Separator = '\u001f';

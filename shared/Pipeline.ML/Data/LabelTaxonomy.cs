@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Data;
 
 /// <summary>Canonical label classes of the labeler and how raw GitHub label names map onto them.</summary>
-public static class LabelTaxonomy
+internal static class LabelTaxonomy
 {
     public const string Bug = "bug";
     public const string Enhancement = "enhancement";

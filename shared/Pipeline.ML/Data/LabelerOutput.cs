@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Data;
 
 /// <summary>Output of the labeler pipeline: one calibrated probability per label of the model's label set (one-vs-rest).</summary>
-public sealed class LabelerOutput
+internal sealed class LabelerOutput
 {
     public float[] LabelProbabilities { get; set; } = [];
 }

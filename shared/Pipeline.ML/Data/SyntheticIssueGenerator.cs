@@ -9,7 +9,7 @@ namespace Pipeline.ML.Data;
 /// and priority labels, with log-normal noise. Issues are spread over time so a time-based split is meaningful.
 /// Bodies include markdown, HTML, code blocks, URLs and personal data so the cleaning path is exercised.
 /// </summary>
-public sealed class SyntheticIssueGenerator
+internal sealed class SyntheticIssueGenerator
 {
     public sealed record RepoProfile(string Name, string Language, double Activity, double Speed);
 

@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Data;
 
 /// <summary>Output of the time-to-close pipeline: the calibrated binary head and the regression head (log days).</summary>
-public sealed class TimeToCloseOutput
+internal sealed class TimeToCloseOutput
 {
     public bool ClosePredicted { get; set; }
     public float CloseProbability { get; set; }

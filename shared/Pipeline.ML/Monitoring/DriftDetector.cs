@@ -9,7 +9,7 @@ namespace Pipeline.ML.Monitoring;
 /// shift in proportions. PSI is reported for every feature. Dataset drift when at least <c>DatasetDriftShare</c> (50%) of
 /// features drift. Prediction drift applies the same tests to the predicted labels and scores.
 /// </summary>
-public static class DriftDetector
+internal static class DriftDetector
 {
     public const int MaxDistinctForCategorical = 5;
 

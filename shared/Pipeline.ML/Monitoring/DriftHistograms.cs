@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Monitoring;
 
 /// <summary>Builds <see cref="DriftHistogram"/>s from the samples the drift tests ran on.</summary>
-public static class DriftHistograms
+internal static class DriftHistograms
 {
     public const int NumericBins = 20;
     public const int MaxCategories = 20;

@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Monitoring;
 
 /// <summary>Two-sample drift statistics (the tests Evidently uses by default), implemented from their definitions.</summary>
-public static class DriftStatistics
+internal static class DriftStatistics
 {
     /// <summary>Samples with n·m up to this use the exact two-sample KS distribution; larger ones the asymptotic one.</summary>
     public const long ExactKsMaxProduct = 4_000_000;

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs.Models;
 
 namespace Pipeline.ML.Registry;
 
-public sealed class BlobModelArtifactStore : IModelArtifactStore
+internal sealed class BlobModelArtifactStore : IModelArtifactStore
 {
     private readonly BlobContainerClient _container;
     private readonly SemaphoreSlim _createLock = new(1, 1);

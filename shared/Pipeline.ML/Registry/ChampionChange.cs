@@ -1,4 +1,4 @@
 namespace Pipeline.ML.Registry;
 
 /// <summary>A champion alias moved (promotion, gate decision, rollback).</summary>
-public sealed record ChampionChange(string ModelName, int Version, int? Previous, string Reason);
+internal sealed record ChampionChange(string ModelName, int Version, int? Previous, string Reason);

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Pipeline.ML.Registry;
 
-public static class CodeVersion
+internal static class CodeVersion
 {
     /// <summary>The git sha from the build environment when set, else the assembly's informational version.</summary>
     public static string Current { get; } = Resolve();

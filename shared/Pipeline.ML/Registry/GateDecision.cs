@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Registry;
 
 /// <summary>The gate's verdict on a newly trained version.</summary>
-public sealed record GateDecision(bool Promote, string Reason, double CandidatePrimary, double? ChampionPrimary, List<string> FailedChecks)
+internal sealed record GateDecision(bool Promote, string Reason, double CandidatePrimary, double? ChampionPrimary, List<string> FailedChecks)
 {
     /// <summary>The baseline's primary metric on the same test set.</summary>
     public double? BaselinePrimary { get; init; }

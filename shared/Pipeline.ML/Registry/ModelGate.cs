@@ -15,7 +15,7 @@ namespace Pipeline.ML.Registry;
 /// </list>
 /// With no champion, the baseline and the floors decide.
 /// </summary>
-public static class ModelGate
+internal static class ModelGate
 {
     public const string Synthetic = "synthetic";
 

@@ -17,7 +17,7 @@ public sealed class ModelRegistry(IDocumentStore store, IModelArtifactStore arti
     public const string Challenger = "challenger";
 
     /// <summary>Raised in-process after the champion alias moved, so serving swaps models at once.</summary>
-    public event Action<ChampionChange>? ChampionChanged;
+    internal event Action<ChampionChange>? ChampionChanged;
 
     public static string VersionId(string name, int version) => $"{name}@v{version}";
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.ML.Registry;
 
-public static class RegistryJson
+internal static class RegistryJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {

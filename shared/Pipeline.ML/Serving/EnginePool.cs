@@ -15,7 +15,7 @@ namespace Pipeline.ML.Serving;
 /// (docs/benchmarks.md, "Predict at saturation"). A hot-swap replaces the whole <see cref="ServedModel"/> and with it the
 /// pool, so an engine of one version never serves another.
 /// </summary>
-public sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, TOutput>> factory, int maxRetained) where TOutput : class, new()
+internal sealed class EnginePool<TOutput>(Func<PredictionEngine<IssueModelInput, TOutput>> factory, int maxRetained) where TOutput : class, new()
 {
     private readonly ConcurrentBag<Lease> _engines = [];
     private int _retained;

@@ -12,7 +12,7 @@ namespace Pipeline.ML.Serving;
 /// everything still queued before it ends (hosted services stop after the server has finished its requests, so nothing
 /// new arrives); only the host's shutdown timeout cuts that short.
 /// </summary>
-public sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStore store, MlMetrics metrics, ILogger<PredictionLogWriter> logger) : BackgroundService
+internal sealed partial class PredictionLogWriter(PredictionLog log, IDocumentStore store, MlMetrics metrics, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
     internal const int BatchSize = 500;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);

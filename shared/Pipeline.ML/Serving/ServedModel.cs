@@ -5,7 +5,7 @@ using Pipeline.ML.Training;
 namespace Pipeline.ML.Serving;
 
 /// <summary>One model version loaded for serving. Immutable; a hot-swap replaces the whole object.</summary>
-public sealed class ServedModel
+internal sealed class ServedModel
 {
     private readonly EnginePool<LabelerOutput>? _labeler;
     private readonly EnginePool<TimeToCloseOutput>? _timeToClose;

@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Training;
 
 /// <summary>Evaluation metrics computed directly from predictions, identical for CV folds, the test set, slices and live data.</summary>
-public static class ClassificationMetrics
+internal static class ClassificationMetrics
 {
     /// <summary>Accuracy, macro-F1 (over classes seen in truth or predictions) and log-loss (probabilities clipped at 1e-15).</summary>
     public static Dictionary<string, double> Multiclass(IReadOnlyList<string> truth, IReadOnlyList<string> predicted, IReadOnlyList<double>? probabilityOfTruth = null)

@@ -11,7 +11,7 @@ namespace Pipeline.ML.Training;
 /// validates on block f + 1, so no fold ever learns from issues newer than those it is scored on. Folds run in parallel,
 /// each with its own seeded MLContext, so results do not depend on thread scheduling.
 /// </summary>
-public static class CrossValidator
+internal static class CrossValidator
 {
     public static CrossValidationResult Run(ModelSpec spec, IReadOnlyList<IssueModelInput> train, TrainingSettings settings, CancellationToken ct = default)
     {

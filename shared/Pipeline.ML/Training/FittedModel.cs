@@ -4,4 +4,4 @@ namespace Pipeline.ML.Training;
 
 /// <summary>A fitted ML.NET chain with, for the labeler, the labels of its output slots and their tuned thresholds
 /// (empty for time-to-close).</summary>
-public sealed record FittedModel(ITransformer Transformer, string[] Labels, double[] Thresholds);
+internal sealed record FittedModel(ITransformer Transformer, string[] Labels, double[] Thresholds);

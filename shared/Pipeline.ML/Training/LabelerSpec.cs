@@ -13,7 +13,7 @@ namespace Pipeline.ML.Training;
 /// <see cref="ValidationFraction"/> of them (validation data the classifiers did not see). The fitted chain outputs one
 /// probability per label (<see cref="LabelerOutput.LabelProbabilities"/>); labels and thresholds travel with the model.
 /// </summary>
-public sealed class LabelerSpec : ModelSpec
+internal sealed class LabelerSpec : ModelSpec
 {
     public override string Name => ModelNames.IssueLabeler;
 

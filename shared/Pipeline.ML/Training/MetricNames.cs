@@ -1,6 +1,6 @@
 namespace Pipeline.ML.Training;
 
-public static class MetricNames
+internal static class MetricNames
 {
     public const string MacroF1 = "macro_f1";
     public const string Accuracy = "accuracy";

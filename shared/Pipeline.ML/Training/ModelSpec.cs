@@ -9,7 +9,7 @@ namespace Pipeline.ML.Training;
 /// predictions become metrics. Trainers run single-threaded with fixed seeds so that a data set hash plus a candidate
 /// always reproduce the same model and metrics (folds run in parallel instead).
 /// </summary>
-public abstract class ModelSpec
+internal abstract class ModelSpec
 {
     public abstract string Name { get; }
 

@@ -9,7 +9,7 @@ namespace Pipeline.ML.Training;
 /// The training stages, each usable on its own (durable activities) or in sequence (<see cref="TrainingPipeline"/>):
 /// cross-validated grid search, final fit on all training rows, and evaluation on the time-held-out test set and slices.
 /// </summary>
-public static class ModelTrainer
+internal static class ModelTrainer
 {
     public static TrainedModel TrainFinal(IssueDataset dataset, TrainerCandidate candidate, TrainingSettings settings)
     {

@@ -10,7 +10,7 @@ namespace Pipeline.ML.Training;
 /// pipeline by a regression head on log(1 + days). Features: text, labels known at creation, repository, language,
 /// author association, repository activity and author history.
 /// </summary>
-public sealed class TimeToCloseSpec : ModelSpec
+internal sealed class TimeToCloseSpec : ModelSpec
 {
     public override string Name => ModelNames.TimeToClose;
 

@@ -1,4 +1,4 @@
 namespace Pipeline.ML.Training;
 
 /// <summary>A fitted model, serialized as the ML.NET zip, with what produced it.</summary>
-public sealed record TrainedModel(string ModelName, TrainerCandidate Candidate, byte[] Artifact, int TrainRows, double Seconds);
+internal sealed record TrainedModel(string ModelName, TrainerCandidate Candidate, byte[] Artifact, int TrainRows, double Seconds);

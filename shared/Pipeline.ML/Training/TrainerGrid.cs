@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Training;
 
 /// <summary>The grid of candidates per model; the cheap linear candidates come first so a short budget still covers them.</summary>
-public static class TrainerGrid
+internal static class TrainerGrid
 {
     public const string Sdca = "Sdca";
     public const string LightGbm = "LightGbm";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Pipeline.Orchestration.Analytics;
 
-public static class AnalyticsDurable
+internal static class AnalyticsDurable
 {
     /// <summary>The trends aggregation's orchestrators and activities, declared once (see <see cref="PipelineDurable"/>).</summary>
     public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =

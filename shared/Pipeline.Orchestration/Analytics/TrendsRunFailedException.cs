@@ -1,4 +1,4 @@
 namespace Pipeline.Orchestration.Analytics;
 
 /// <summary>The run failed after its jobs' retries; the run document says which jobs and why.</summary>
-public sealed class TrendsRunFailedException(string message) : Exception(message);
+internal sealed class TrendsRunFailedException(string message) : Exception(message);

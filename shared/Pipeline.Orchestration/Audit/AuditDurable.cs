@@ -4,7 +4,7 @@ using Microsoft.DurableTask;
 namespace Pipeline.Orchestration.Audit;
 
 /// <summary>The audit orchestrator and activity, declared once (see <see cref="PipelineDurable"/>).</summary>
-public static class AuditDurable
+internal static class AuditDurable
 {
     public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
     [

@@ -5,7 +5,7 @@ using Pipeline.Audit;
 namespace Pipeline.Orchestration.Audit;
 
 /// <summary>Fails start-up with a message naming the bad key.</summary>
-public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
+internal sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuditOptions options) =>
         options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;

@@ -8,7 +8,7 @@ using Pipeline.Audit.Scoring;
 
 namespace Pipeline.Orchestration.Audit;
 
-public static class AuditServiceCollectionExtensions
+internal static class AuditServiceCollectionExtensions
 {
     /// <summary>
     /// The repository audit: options (section "Audit", validated at start), <see cref="AuditService"/>, the audit activity.

@@ -3,7 +3,7 @@ using Microsoft.DurableTask;
 namespace Pipeline.Orchestration.Backfill;
 
 /// <summary>The backfill's orchestrator and activity, declared once (see <see cref="PipelineDurable"/>).</summary>
-public static class BackfillDurable
+internal static class BackfillDurable
 {
     public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
     [

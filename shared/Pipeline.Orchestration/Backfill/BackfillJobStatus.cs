@@ -2,7 +2,7 @@ namespace Pipeline.Orchestration.Backfill;
 
 /// <summary>Custom status while a backfill runs (read by <c>GET /api/backfill/{id}</c>): files done of total, events kept
 /// (<see cref="Events"/>) and skipped by the filter, bad lines, bytes, rate and the estimated time left.</summary>
-public sealed record BackfillJobStatus(int FilesDone, int FilesTotal, long Events, long Lines, long Errors, long Bytes, int FailedFiles, string? LastFile)
+internal sealed record BackfillJobStatus(int FilesDone, int FilesTotal, long Events, long Lines, long Errors, long Bytes, int FailedFiles, string? LastFile)
 {
     public long Skipped { get; init; }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline.Orchestration.Backfill;
 
-public static class BackfillServiceCollectionExtensions
+internal static class BackfillServiceCollectionExtensions
 {
     /// <summary>The backfill activity for hosts that resolve activities from DI (the Functions wrappers).
     /// Call after <c>AddPipelineBackfill(configuration)</c>.</summary>

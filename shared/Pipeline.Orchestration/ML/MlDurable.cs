@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Pipeline.Orchestration.ML;
 
 /// <summary>The ML lifecycle's orchestrators and activities, declared once (see <see cref="PipelineDurable"/>).</summary>
-public static class MlDurable
+internal static class MlDurable
 {
     public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
     [

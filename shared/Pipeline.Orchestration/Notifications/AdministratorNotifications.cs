@@ -4,7 +4,7 @@ namespace Pipeline.Orchestration.Notifications;
 
 /// <summary>How orchestrators notify: best effort, so a notification that cannot be sent (or a host that does not register
 /// the activity) never fails the run it reports on.</summary>
-public static class AdministratorNotifications
+internal static class AdministratorNotifications
 {
     public static async Task<NotificationResult> NotifyAdministratorAsync(this Microsoft.DurableTask.TaskOrchestrationContext context, Notification notification)
     {

@@ -1,7 +1,7 @@
 namespace Pipeline.Orchestration.Notifications;
 
 /// <summary>The administrator notification activity, declared once (see <see cref="PipelineDurable"/>).</summary>
-public static class NotificationsDurable
+internal static class NotificationsDurable
 {
     public static IReadOnlyList<DurableTaskDeclaration> Tasks { get; } =
     [

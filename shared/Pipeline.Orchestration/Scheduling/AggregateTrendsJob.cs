@@ -17,6 +17,6 @@ public sealed class AggregateTrendsJob(IOptions<AnalyticsOptions> options, Aggre
 
     public override bool Enabled => options.Value.ScheduleEnabled;
 
-    public override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) =>
+    internal override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) =>
         [new($"{Name}-timer-{Stamp(occurrence)}", nameof(AggregateTrendsOrchestrator), starter.CreateInput(new AggregateTrendsRequest(), "timer"))];
 }

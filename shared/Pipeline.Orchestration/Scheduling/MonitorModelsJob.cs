@@ -16,6 +16,6 @@ public sealed class MonitorModelsJob(IOptions<MlOptions> options, ILogger<Monito
 
     public override bool Enabled => true;
 
-    public override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) =>
+    internal override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) =>
         [new($"{Name}-{Stamp(occurrence)}", nameof(MonitorModelsOrchestrator), new MonitorRequest(null))];
 }

@@ -19,12 +19,12 @@ public sealed class RedeliverWebhooksJob(IOptions<GitHubRedeliveryOptions> optio
 
     public override bool Enabled => options.Value.ScheduleEnabled && options.Value.Hooks.Any(h => !string.IsNullOrWhiteSpace(h));
 
-    public override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) => [new($"{Name}-{Stamp(occurrence)}", "", null)];
+    internal override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) => [new($"{Name}-{Stamp(occurrence)}", "", null)];
 
     /// <summary>The last run's result (for logs and tests).</summary>
     public RedeliveryRunResult? LastResult { get; private set; }
 
-    protected override async Task<bool> StartAsync(DurableTaskClient client, ScheduledStart start, CancellationToken ct)
+    private protected override async Task<bool> StartAsync(DurableTaskClient client, ScheduledStart start, CancellationToken ct)
     {
         LastResult = await service.RunAsync(ct);
         return true;

@@ -19,11 +19,11 @@ public sealed class RetrainModelsJob(IOptions<MlOptions> options, Pipeline.Stora
 
     public override bool Enabled => true;
 
-    public override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) =>
+    internal override IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence) =>
         ModelNames.All.Select(model => new ScheduledStart($"retrain-{model}-{Stamp(occurrence)}-sched", nameof(RetrainModelOrchestrator),
             new RetrainRequest(model, "scheduled retraining", "schedule"))).ToList();
 
-    protected override async Task<bool> StartAsync(Microsoft.DurableTask.Client.DurableTaskClient client, ScheduledStart start, CancellationToken ct)
+    private protected override async Task<bool> StartAsync(Microsoft.DurableTask.Client.DurableTaskClient client, ScheduledStart start, CancellationToken ct)
     {
         var request = (RetrainRequest)start.Input!;
         var result = await RetrainStarter.StartAsync(client, store, options.Value, request.Model, request.Reason, request.Trigger, ct, start.InstanceId);

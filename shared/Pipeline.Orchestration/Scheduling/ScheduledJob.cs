@@ -32,7 +32,7 @@ public abstract partial class ScheduledJob(ILogger logger)
     public static string Stamp(DateTimeOffset occurrence) => occurrence.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The orchestrations one occurrence starts.</summary>
-    public abstract IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence);
+    internal abstract IReadOnlyList<ScheduledStart> StartsFor(DateTimeOffset occurrence);
 
     /// <summary>A timer fired at <paramref name="firedAt"/>: the occurrence is the schedule's latest at or before it (a second
     /// of tolerance for a timer that fires early), so the id does not depend on when the trigger ran.</summary>
@@ -67,7 +67,7 @@ public abstract partial class ScheduledJob(ILogger logger)
 
     /// <summary>Starts one occurrence's orchestration; a job whose starts go through a gate (single-flight retraining)
     /// overrides this and returns false when the gate kept it from starting.</summary>
-    protected virtual async Task<bool> StartAsync(DurableTaskClient client, ScheduledStart start, CancellationToken ct)
+    private protected virtual async Task<bool> StartAsync(DurableTaskClient client, ScheduledStart start, CancellationToken ct)
     {
         await client.ScheduleNewOrchestrationInstanceAsync(start.Orchestrator, start.Input, new StartOrchestrationOptions(start.InstanceId), ct);
         return true;

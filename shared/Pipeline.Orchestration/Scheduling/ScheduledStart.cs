@@ -1,4 +1,4 @@
 namespace Pipeline.Orchestration.Scheduling;
 
 /// <summary>One orchestration an occurrence of a <see cref="ScheduledJob"/> starts.</summary>
-public sealed record ScheduledStart(string InstanceId, string Orchestrator, object? Input);
+internal sealed record ScheduledStart(string InstanceId, string Orchestrator, object? Input);

@@ -5,7 +5,7 @@ using Pipeline.Domain;
 namespace Pipeline.Storage.Events;
 
 /// <summary>The stored form of an event in the <c>events</c> collection.</summary>
-public static class EventDocument
+internal static class EventDocument
 {
     /// <summary>Fields: type, action, repo (GitHub's casing), repo_key (lower-cased), activity_key (equal across sources
     /// for the same GitHub activity, see <see cref="Domain.Normalization.ActivityKey"/>), actor, created_at, source,

@@ -5,7 +5,7 @@ using static Pipeline.Storage.Events.PayloadReader;
 namespace Pipeline.Storage.Events;
 
 /// <summary>Issues, keyed <c>{repo key}#{number}</c> (repository lower-cased; <c>repo</c> keeps GitHub's casing): current state from the newest snapshot plus the history of actions.</summary>
-public sealed class IssueProjection : IEventProjection
+internal sealed class IssueProjection : IEventProjection
 {
     public string Collection => Collections.Issues;
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Pipeline.Storage.Events;
 
 /// <summary>Tolerant reads from raw GitHub payloads (webhook, REST or GH Archive shapes): missing or mistyped fields give null.</summary>
-public static class PayloadReader
+internal static class PayloadReader
 {
     public static JsonElement? Get(JsonElement element, params string[] path)
     {

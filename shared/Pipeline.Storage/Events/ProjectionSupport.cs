@@ -4,7 +4,7 @@ using Pipeline.Domain;
 namespace Pipeline.Storage.Events;
 
 /// <summary>Shared pieces: the ordering of snapshots and the history list.</summary>
-public static class ProjectionSupport
+internal static class ProjectionSupport
 {
     public const string SnapshotKeyField = "snapshot_key";
     public const string HistoryField = "history";

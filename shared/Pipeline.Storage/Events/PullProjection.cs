@@ -5,7 +5,7 @@ using static Pipeline.Storage.Events.PayloadReader;
 namespace Pipeline.Storage.Events;
 
 /// <summary>Pull requests, keyed <c>{repo key}#{number}</c>: current state (merged flag included) plus the history of actions.</summary>
-public sealed class PullProjection : IEventProjection
+internal sealed class PullProjection : IEventProjection
 {
     public string Collection => Collections.Pulls;
 

@@ -14,7 +14,7 @@ namespace Pipeline.Storage.Events;
 /// The language is kept from the newest snapshot that names one, so a later payload without it (a push payload, an
 /// empty repository) does not erase what an earlier source knew; <c>language_source</c> says where it came from.
 /// </summary>
-public sealed class RepositoryProjection : IEventProjection
+internal sealed class RepositoryProjection : IEventProjection
 {
     public const string LanguageSnapshotKeyField = "language_snapshot_key";
 

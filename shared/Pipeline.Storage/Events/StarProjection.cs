@@ -11,7 +11,7 @@ namespace Pipeline.Storage.Events;
 /// <c>starred</c>; <c>starred_at</c> is the earliest star report after the last unstar (GitHub sends both
 /// <c>star created</c> and <c>watch started</c> for one click, and <c>star</c> carries the real <c>starred_at</c>).
 /// </summary>
-public sealed class StarProjection : IEventProjection
+internal sealed class StarProjection : IEventProjection
 {
     public const int MaxEvents = 100;
 

@@ -11,7 +11,7 @@ namespace Pipeline.Storage.Mongo;
 /// and nested objects map one to one. BSON types JSON lacks are read as JSON text: dates as ISO-8601 UTC strings (the
 /// store's timestamp format), ObjectId as its hex string, Decimal128 as a number.
 /// </summary>
-public static class BsonJson
+internal static class BsonJson
 {
     public static BsonDocument ToBson(string id, JsonObject document)
     {

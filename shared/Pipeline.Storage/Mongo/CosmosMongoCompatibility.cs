@@ -23,7 +23,7 @@ namespace Pipeline.Storage.Mongo;
 /// the app sorts by, and the adapter never adds implicit secondary sort keys (a compound sort needs a compound index).</item>
 /// </list>
 /// </summary>
-public static partial class CosmosMongoCompatibility
+internal static partial class CosmosMongoCompatibility
 {
     public const int ThrottledErrorCode = 16500;
     public const int MaxThrottleRetries = 10;

@@ -7,7 +7,7 @@ namespace Pipeline.Storage.Mongo;
 
 /// <summary>Maps <see cref="DocumentQuery"/> to MongoDB.Driver builders. Rejects the same malformed filters as the
 /// PostgreSQL adapter, so both behave alike.</summary>
-public static class MongoQuery
+internal static class MongoQuery
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
 

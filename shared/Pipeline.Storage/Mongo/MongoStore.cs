@@ -10,7 +10,7 @@ namespace Pipeline.Storage.Mongo;
 /// production, MongoDB in docker compose. Documents are BSON with a string <c>_id</c>; batches are unordered bulk writes;
 /// Cosmos specifics (throttling retries, shard keys) live in <see cref="CosmosMongoCompatibility"/>.
 /// </summary>
-public sealed class MongoStore : IDocumentStore, IDisposable
+internal sealed class MongoStore : IDocumentStore, IDisposable
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
     private static readonly BulkWriteOptions Unordered = new() { IsOrdered = false };

@@ -16,7 +16,7 @@ namespace Pipeline.Storage.Postgres;
 /// filter value is a string (<c>(doc-&gt;&gt;'f') COLLATE "C" = @p AND jsonb_typeof(doc-&gt;'f') = 'string'</c>: the same
 /// matches as the jsonb comparison, but the text index serves it) and sorted by that text.
 /// </summary>
-public sealed class PostgresSql(IReadOnlySet<string>? textFields = null)
+internal sealed class PostgresSql(IReadOnlySet<string>? textFields = null)
 {
     private static readonly IReadOnlySet<string> NoTextFields = new HashSet<string>();
 

@@ -14,7 +14,7 @@ namespace Pipeline.Storage.Postgres;
 /// by one <see cref="NpgsqlDataSource"/>. Collections that were never created behave like MongoDB's: reads find nothing and
 /// the first write creates the table.
 /// </summary>
-public sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposable
+internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Rows per statement in batch writes; keeps a statement's parameters well under PostgreSQL's limits.</summary>
     public const int BatchChunk = 5000;

@@ -10,7 +10,7 @@ public sealed class MongoFixture : IAsyncLifetime
 {
     public string Database { get; } = "pipeline_test_" + Guid.NewGuid().ToString("N")[..8];
 
-    public Pipeline.Storage.Mongo.MongoStore? Store { get; private set; }
+    internal Pipeline.Storage.Mongo.MongoStore? Store { get; private set; }
 
     public Task InitializeAsync()
     {
@@ -28,7 +28,7 @@ public sealed class MongoFixture : IAsyncLifetime
         Store?.Dispose();
     }
 
-    public Pipeline.Storage.Mongo.MongoStore RequireStore() =>
+    internal Pipeline.Storage.Mongo.MongoStore RequireStore() =>
         Store ?? throw new InvalidOperationException(MongoTestServer.SkipReason);
 }
 

@@ -103,15 +103,15 @@ public sealed class KafkaPipeline : IAsyncDisposable
     public IEventSink Sink { get; }
     public KafkaProducerHost ProducerHost => _producerHost;
     public ClientConfigFactory Configs { get; }
-    public KafkaEventPublisher Publisher { get; }
-    public DeadLetterPublisher DeadLetters { get; }
+    internal KafkaEventPublisher Publisher { get; }
+    internal DeadLetterPublisher DeadLetters { get; }
     public ConsumerStatusTracker Status { get; } = new();
 
     /// <summary>The consumer's recent log lines (every consumer this pipeline started), for a timed-out test's message.</summary>
-    public RecentLog<EventConsumerService> ConsumerLog { get; } = new();
+    internal RecentLog<EventConsumerService> ConsumerLog { get; } = new();
 
     /// <summary>Starts a new consumer instance (a previous one must be stopped first).</summary>
-    public async Task<EventConsumerService> StartConsumerAsync()
+    internal async Task<EventConsumerService> StartConsumerAsync()
     {
         if (_consumer is not null) throw new InvalidOperationException("A consumer is already running");
         _consumer = new EventConsumerService(Configs, Sink, DeadLetters, Status, ConsumerLog);

@@ -34,7 +34,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>A <see cref="PostgresStore"/> on a new empty database.</summary>
-    public async Task<PostgresStore> CreateStoreAsync(string prefix = "test") => new(await CreateDatabaseAsync(prefix));
+    internal async Task<PostgresStore> CreateStoreAsync(string prefix = "test") => new(await CreateDatabaseAsync(prefix));
 
     /// <summary>Simulates an outage: stops the server at once (connections break). Only for tests that own the collection.</summary>
     public Task StopServerAsync() => Server.StopServerAsync();
