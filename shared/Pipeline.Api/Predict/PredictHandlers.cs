@@ -99,9 +99,13 @@ public static class PredictHandlers
 
     public static IEndpointRouteBuilder MapPredictEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/predict").AddEndpointFilter<MlApiKeyFilter>();
-        group.MapPost("/issue", (HttpRequest r, PredictionService p, IOptions<MlOptions> o) => PredictIssueAsync(r, p, o)).WithName("PredictIssue");
-        group.MapPost("/issues", (HttpRequest r, PredictionService p, IOptions<MlOptions> o) => PredictIssuesAsync(r, p, o)).WithName("PredictIssues");
+        // The API key is checked in the handlers (MlApiKeyFilter.Reject), not by AddEndpointFilter: same 401, without the
+        // filter pipeline's per-request invocation context on the hottest route.
+        var group = app.MapGroup("/api/predict");
+        group.MapPost("/issue", (HttpRequest r, PredictionService p, IOptions<MlOptions> o) =>
+            MlApiKeyFilter.Reject(r.HttpContext, o.Value.ApiKey) is { } denied ? Task.FromResult(denied) : PredictIssueAsync(r, p, o)).WithName("PredictIssue");
+        group.MapPost("/issues", (HttpRequest r, PredictionService p, IOptions<MlOptions> o) =>
+            MlApiKeyFilter.Reject(r.HttpContext, o.Value.ApiKey) is { } denied ? Task.FromResult(denied) : PredictIssuesAsync(r, p, o)).WithName("PredictIssues");
         return app;
     }
 }

@@ -11,9 +11,12 @@ public static class IssuePredictionValidator
 
     public static Dictionary<string, string[]> Validate(IssuePredictionRequest? r, ServingSettings s, string prefix = "")
     {
-        var errors = new Dictionary<string, List<string>>();
+        // Runs on every prediction: a valid request allocates nothing here but the empty result (the error map is created
+        // by the first error; no Split of the repo, no UTF-8 count of a body too short to exceed the limit).
+        Dictionary<string, List<string>>? errors = null;
         void Add(string field, string message)
         {
+            errors ??= [];
             var key = prefix + field;
             if (!errors.TryGetValue(key, out var list)) errors[key] = list = [];
             list.Add(message);
@@ -25,9 +28,9 @@ public static class IssuePredictionValidator
         }
         if (string.IsNullOrWhiteSpace(r.Title)) Add("title", "title is required");
         else if (r.Title.Length > s.MaxTitleLength) Add("title", $"title must be at most {s.MaxTitleLength} characters (got {r.Title.Length})");
-        if (r.Body is not null && Encoding.UTF8.GetByteCount(r.Body) > s.MaxBodyBytes) Add("body", $"body must be at most {s.MaxBodyBytes} bytes of UTF-8");
+        if (r.Body is not null && Utf8ByteCountExceeds(r.Body, s.MaxBodyBytes)) Add("body", $"body must be at most {s.MaxBodyBytes} bytes of UTF-8");
         if (string.IsNullOrWhiteSpace(r.Repo)) Add("repo", "repo is required ('owner/name')");
-        else if (r.Repo.Length > 200 || r.Repo.Split('/') is not { Length: 2 } p || p[0].Length == 0 || p[1].Length == 0 || r.Repo.Any(char.IsWhiteSpace))
+        else if (r.Repo.Length > 200 || !IsOwnerSlashName(r.Repo))
             Add("repo", "repo must be 'owner/name'");
         if (r.Number is <= 0) Add("number", "number must be a positive integer");
         if (r.Author is { Length: > 100 }) Add("author", "author must be at most 100 characters");
@@ -60,5 +63,29 @@ public static class IssuePredictionValidator
         return all;
     }
 
-    private static Dictionary<string, string[]> Finish(Dictionary<string, List<string>> errors) => errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+    private static Dictionary<string, string[]> Finish(Dictionary<string, List<string>>? errors) =>
+        errors is null ? [] : errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+
+    /// <summary>Whether the UTF-8 of <paramref name="text"/> is longer than <paramref name="max"/> bytes. A UTF-16 unit
+    /// encodes to 1–3 bytes (a surrogate pair to 4 for 2 units, a lone surrogate to the 3 of U+FFFD), so only lengths
+    /// between max/3 and max need the count.</summary>
+    internal static bool Utf8ByteCountExceeds(string text, long max)
+    {
+        if (text.Length > max) return true;
+        if (text.Length * 3L <= max) return false;
+        return Encoding.UTF8.GetByteCount(text) > max;
+    }
+
+    /// <summary>Exactly one '/', with something before and after it, and no white space (what <c>Split('/')</c> into two
+    /// non-empty parts and no <see cref="char.IsWhiteSpace(char)"/> meant).</summary>
+    internal static bool IsOwnerSlashName(string repo)
+    {
+        var slash = repo.IndexOf('/');
+        if (slash <= 0 || slash == repo.Length - 1 || repo.IndexOf('/', slash + 1) >= 0) return false;
+        foreach (var c in repo)
+        {
+            if (char.IsWhiteSpace(c)) return false;
+        }
+        return true;
+    }
 }

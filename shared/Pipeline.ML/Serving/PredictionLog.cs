@@ -11,7 +11,7 @@ namespace Pipeline.ML.Serving;
 /// </summary>
 public sealed class PredictionLog
 {
-    private readonly Channel<KeyValuePair<string, JsonObject>> _channel;
+    private readonly Channel<PredictionLogEntry> _channel;
     private readonly MlMetrics _metrics;
     private long _dropped;
     private long _enqueued;
@@ -19,7 +19,7 @@ public sealed class PredictionLog
     public PredictionLog(IOptions<MlOptions> options, MlMetrics metrics)
     {
         _metrics = metrics;
-        _channel = Channel.CreateBounded<KeyValuePair<string, JsonObject>>(
+        _channel = Channel.CreateBounded<PredictionLogEntry>(
             new BoundedChannelOptions(options.Value.Serving.PredictionLogCapacity)
             {
                 FullMode = BoundedChannelFullMode.DropOldest,
@@ -37,11 +37,13 @@ public sealed class PredictionLog
     public long Enqueued => Interlocked.Read(ref _enqueued);
     public int Pending => _channel.Reader.Count;
 
-    internal ChannelReader<KeyValuePair<string, JsonObject>> Reader => _channel.Reader;
+    internal ChannelReader<PredictionLogEntry> Reader => _channel.Reader;
 
-    public void Enqueue(string id, JsonObject document)
+    public void Enqueue(string id, JsonObject document) => Enqueue(PredictionLogEntry.Ready(id, document));
+
+    internal void Enqueue(PredictionLogEntry entry)
     {
-        if (_channel.Writer.TryWrite(new(id, document)))
+        if (_channel.Writer.TryWrite(entry))
         {
             // Reading the depth takes the channel's lock again: refresh the gauge every 32nd entry (the writer refreshes
             // it after each batch too) instead of on every one.

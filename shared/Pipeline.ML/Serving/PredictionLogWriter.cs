@@ -49,7 +49,7 @@ internal sealed partial class PredictionLogWriter(PredictionLog log, IDocumentSt
             while (await log.Reader.WaitToReadAsync(stoppingToken))
             {
                 Interlocked.Exchange(ref _inFlight, 1);
-                while (batch.Count < BatchSize && log.Reader.TryRead(out var item)) batch.Add(item);
+                while (batch.Count < BatchSize && log.Reader.TryRead(out var entry)) batch.Add(new(entry.Id, entry.ToDocument()));
                 metrics.SetQueueDepth(log.Pending);
                 while (batch.Count > 0)
                 {

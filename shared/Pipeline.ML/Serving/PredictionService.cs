@@ -111,9 +111,21 @@ public sealed class PredictionService
             else ttc = served.PredictTimeToClose(input);
         }
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (label is not null) Record(label.Model, label.Version, source, latency, hash, request, input, LabelerOutputDocument(label), label.DatasetSource);
-        if (ttc is not null) Record(ttc.Model, ttc.Version, source, latency, hash, request, input, TimeToCloseOutputDocument(ttc), ttc.DatasetSource);
-        return new IssuePredictionResponse(hash, request.IssueRef, label, ttc, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3));
+        var issueRef = request.IssueRef;
+        // Deferred entries: the log document is built by the writer when it takes the entry (see PredictionLogEntry).
+        if (label is not null)
+        {
+            CountPrediction(label.Model, label.Version, source, latency);
+            var now = DateTime.UtcNow;
+            _log.Enqueue(PredictionLogEntry.Labeler(LogId(now), label, now, source, hash, issueRef, input, latency));
+        }
+        if (ttc is not null)
+        {
+            CountPrediction(ttc.Model, ttc.Version, source, latency);
+            var now = DateTime.UtcNow;
+            _log.Enqueue(PredictionLogEntry.TimeToClose(LogId(now), ttc, now, source, hash, issueRef, input, latency));
+        }
+        return new IssuePredictionResponse(hash, issueRef, label, ttc, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3));
     }
 
     private static bool SeenBefore(IReadOnlyList<string> names, int index)
@@ -183,28 +195,6 @@ public sealed class PredictionService
         Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = Predict(items[i], "batch"));
         return new IssueBatchPredictionResponse(items.Count, results, Math.Round(sw.Elapsed.TotalMilliseconds, 3));
     }
-
-    private static JsonObject LabelerOutputDocument(LabelerPrediction label) => new(
-    [
-        new("label", label.Label),
-        new("confidence", label.Confidence),
-        new("labels", ScoresArray(label.Labels)),
-        new("top", ScoresArray(label.Top)),
-    ]);
-
-    private static JsonArray ScoresArray(IReadOnlyList<LabelScore> scores)
-    {
-        var items = new JsonNode?[scores.Count];
-        for (var i = 0; i < items.Length; i++) items[i] = new JsonObject([new("label", scores[i].Label), new("score", scores[i].Score)]);
-        return new JsonArray(items);
-    }
-
-    private static JsonObject TimeToCloseOutputDocument(TimeToClosePrediction ttc) => new()
-    {
-        ["closes_within_7_days"] = ttc.ClosesWithin7Days,
-        ["probability"] = ttc.Probability,
-        ["expected_days"] = ttc.ExpectedDays,
-    };
 
     /// <summary>The issue a request describes, read the way the dataset builder reads a stored issue (cleaned text).</summary>
     public static IssueRecord ToRecord(IssuePredictionRequest r, DateTime createdAt, string language) =>
@@ -281,41 +271,18 @@ public sealed class PredictionService
     private static int Encode(string? value, byte[] buffer, int offset) =>
         string.IsNullOrEmpty(value) ? offset : offset + Encoding.UTF8.GetBytes(value, buffer.AsSpan(offset));
 
-    internal void Record(string model, int version, string source, double latencyMs, string hash, IssuePredictionRequest request, IssueModelInput input, JsonObject output,
-        string datasetSource, string? id = null)
+    private void CountPrediction(string model, int version, string source, double latencyMs)
     {
         _metrics.Predictions.Add(1, new("model", model), new("version", version), new("source", source));
         _metrics.Latency.Record(latencyMs, new KeyValuePair<string, object?>("model", model));
+    }
+
+    internal void Record(string model, int version, string source, double latencyMs, string hash, IssuePredictionRequest request, IssueModelInput input, JsonObject output,
+        string datasetSource, string? id = null)
+    {
+        CountPrediction(model, version, source, latencyMs);
         var now = DateTime.UtcNow;
-        // Built from arrays of properties (the object is sized once instead of growing per property).
-        JsonObject features = new(
-        [
-            new("text_chars", input.Text.Length),
-            new("RepoActivity30d", input.RepoActivity30d),
-            new("RepoMeanCloseDays", Math.Round(input.RepoMeanCloseDays, 4)),
-            new("AuthorPriorIssues", input.AuthorPriorIssues),
-            new("AuthorFastCloseRate", Math.Round(input.AuthorFastCloseRate, 4)),
-            new("TextLength", Math.Round(input.TextLength, 4)),
-            new("Repo", input.Repo),
-            new("AuthorAssociation", input.AuthorAssociation),
-            new("Language", input.Language),
-            new("labels", input.LabelsText),
-        ]);
-        JsonObject doc = new(
-        [
-            new("model", model),
-            new("version", version),
-            new("created_at", IssueDocumentSchema.FormatTime(now)),
-            new("source", source),
-            new("dataset_source", datasetSource),
-            new("input_hash", hash),
-            new("issue_ref", request.IssueRef),
-            new("repo", input.Repo),
-            new("features", features),
-            new("output", output),
-            new("latency_ms", Math.Round(latencyMs, 3)),
-            new("resolved", false),
-        ]);
+        var doc = PredictionLogEntry.Document(model, version, now, source, datasetSource, hash, request.IssueRef, input.Repo, PredictionLogEntry.Features(input), output, latencyMs);
         _log.Enqueue(id ?? LogId(now), doc);
     }
 
@@ -378,8 +345,8 @@ public sealed class PredictionService
         {
             if (!_served.TryGetValue(model, out var served)) continue;
             var output = model == ModelNames.IssueLabeler
-                ? LabelerOutputDocument(served.PredictLabel(input, _options.Serving.TopK))
-                : TimeToCloseOutputDocument(served.PredictTimeToClose(input));
+                ? PredictionLogEntry.LabelerOutputDocument(served.PredictLabel(input, _options.Serving.TopK))
+                : PredictionLogEntry.TimeToCloseOutputDocument(served.PredictTimeToClose(input));
             if (model == ModelNames.IssueLabeler) output["label_set"] = new JsonArray(served.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
             Record(model, served.Version, evt.Source, sw.Elapsed.TotalMilliseconds, hash, request, input, output, served.DatasetSource, $"{model}@v{served.Version}:{request.IssueRef}");
             any = true;

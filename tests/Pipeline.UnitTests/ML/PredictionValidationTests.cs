@@ -57,4 +57,46 @@ public class PredictionValidationTests
         var mixed = new IssueBatchPredictionRequest { Items = [Ok(), new IssuePredictionRequest { Repo = "a/b" }] };
         Assert.Equal(["items[1].title"], IssuePredictionValidator.ValidateBatch(mixed, S).Keys);
     }
+
+    /// <summary>The allocation-free repo check accepts exactly what <c>Split('/')</c> into two non-empty parts without
+    /// white space accepted.</summary>
+    [Theory]
+    [InlineData("octo/app")]
+    [InlineData("a/b")]
+    [InlineData("/app")]
+    [InlineData("octo/")]
+    [InlineData("/")]
+    [InlineData("octo")]
+    [InlineData("a/b/c")]
+    [InlineData("a//b")]
+    [InlineData("oc to/app")]
+    [InlineData("octo/app\t")]
+    [InlineData("octo/app\u00a0")]
+    [InlineData("ü/中文")]
+    public void Repo_check_matches_the_split_form(string repo)
+    {
+        var reference = repo.Split('/') is { Length: 2 } p && p[0].Length > 0 && p[1].Length > 0 && !repo.Any(char.IsWhiteSpace);
+        Assert.Equal(reference, IssuePredictionValidator.IsOwnerSlashName(repo));
+    }
+
+    /// <summary>The short-cut body-size check gives the full UTF-8 count's answer on both sides of every bound.</summary>
+    [Fact]
+    public void Body_size_check_matches_the_utf8_count()
+    {
+        string[] units = ["a", "é", "中", "🚀", "\ud800", "\udc00"];
+        var random = new Random(5);
+        foreach (var max in new long[] { 0, 1, 2, 3, 10, 64, 65536 })
+        {
+            for (var n = 0; n < 400; n++)
+            {
+                var length = random.Next(0, (int)Math.Min(max * 2 + 8, 70_000));
+                var sb = new System.Text.StringBuilder();
+                while (sb.Length < length) sb.Append(units[random.Next(units.Length)]);
+                var text = sb.ToString();
+                Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text) > max, IssuePredictionValidator.Utf8ByteCountExceeds(text, max));
+            }
+        }
+        Assert.Empty(IssuePredictionValidator.Validate(new IssuePredictionRequest { Title = "t", Body = new string('中', S.MaxBodyBytes / 3), Repo = "o/r" }, S));
+        Assert.Equal(["body"], IssuePredictionValidator.Validate(new IssuePredictionRequest { Title = "t", Body = new string('中', S.MaxBodyBytes / 3 + 1), Repo = "o/r" }, S).Keys);
+    }
 }
