@@ -29,7 +29,9 @@ public static class AppSettingsCatalog
     /// <summary>Every Pipeline.* assembly next to the running tests (loaded if not yet loaded).</summary>
     public static IReadOnlyList<Assembly> PipelineAssemblies()
     {
-        var byName = AppDomain.CurrentDomain.GetAssemblies()
+        // The default context only: a test may load a build output (the Functions app) into a context of its own, and
+        // that second copy of a name is not an assembly next to the tests.
+        var byName = System.Runtime.Loader.AssemblyLoadContext.Default.Assemblies
             .Where(a => a.GetName().Name?.StartsWith("Pipeline.", StringComparison.Ordinal) == true)
             .ToDictionary(a => a.GetName().Name!, StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "Pipeline.*.dll"))

@@ -121,7 +121,7 @@ public sealed class PublicTypesAreUsedOutsideTheirAssemblyTests
                 }
                 var built = RepoFiles.PathOf($"{folder}/{project}/bin/{configuration}/net10.0/{project}.dll");
                 Assert.True(File.Exists(built), $"{built} not found: build {folder}/{project} first");
-                result[project] = (built, new BuildOutputLoadContext(built).LoadFromAssemblyPath(built));
+                result[project] = (built, BuildOutputs.GetOrAdd(built, path => new BuildOutputLoadContext(path).LoadFromAssemblyPath(path)));
             }
         }
         return result;
@@ -129,7 +129,11 @@ public sealed class PublicTypesAreUsedOutsideTheirAssemblyTests
 
     /// <summary>Loads a build output with its own dependencies, except those the test process has too (the shared
     /// projects, the framework), which come from the default context so their types are the test's.</summary>
-    private sealed class BuildOutputLoadContext(string mainAssemblyPath) : AssemblyLoadContext(isCollectible: true)
+    // Loaded once per test process and never unloaded: the three tests run in parallel and reflect over its types, and
+    // an unloading context fails their type loads.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Assembly> BuildOutputs = new(StringComparer.Ordinal);
+
+    private sealed class BuildOutputLoadContext(string mainAssemblyPath) : AssemblyLoadContext(isCollectible: false)
     {
         private readonly AssemblyDependencyResolver _resolver = new(mainAssemblyPath);
 
