@@ -55,7 +55,11 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     /// <summary>Starts Azurite. With <paramref name="dataDir"/> null a temporary folder is used and removed on dispose.
     /// An Azurite left running on <paramref name="dataDir"/> by a killed host is adopted when it still answers, stopped otherwise;
     /// <paramref name="logger"/> says which.</summary>
-    public static async Task<EmbeddedAzurite> StartAsync(string? dataDir = null, CancellationToken ct = default, ILogger? logger = null)
+    public static Task<EmbeddedAzurite> StartAsync(string? dataDir = null, CancellationToken ct = default, ILogger? logger = null) =>
+        StartAsync(dataDir, PortFinder.FreeTcpPort, ct, logger);
+
+    /// <summary>As the public overload, with the ports picked by <paramref name="freePort"/> (tests hand it a taken one).</summary>
+    internal static async Task<EmbeddedAzurite> StartAsync(string? dataDir, Func<int> freePort, CancellationToken ct, ILogger? logger)
     {
         logger ??= NullLogger.Instance;
         var owns = dataDir is null;
@@ -68,24 +72,70 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
             return adopted;
         }
         StopStale(pidFile, dataDir, logger);
-        var (blob, queue, table) = (PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort(), PortFinder.FreeTcpPort());
-        var process = StartProcess(dataDir, blob, queue, table);
-        File.WriteAllText(pidFile, string.Join(' ', new[] { process.Id, blob, queue, table }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        var azurite = new EmbeddedAzurite(process, dataDir, owns, blob, queue, table);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            foreach (var port in new[] { blob, queue, table })
+            var (blob, queue, table) = (freePort(), freePort(), freePort());
+            var logStart = File.Exists(Path.Combine(dataDir, "azurite.log")) ? new FileInfo(Path.Combine(dataDir, "azurite.log")).Length : 0;
+            var process = StartProcess(dataDir, blob, queue, table);
+            File.WriteAllText(pidFile, FormatPidFile(process.Id, blob, queue, table));
+            var azurite = new EmbeddedAzurite(process, dataDir, owns, blob, queue, table);
+            try
             {
-                await PortFinder.WaitForTcpAsync(port, TimeSpan.FromSeconds(60), ct);
+                if (await azurite.WaitUntilListeningAsync(ct))
+                {
+                    return azurite;
+                }
+            }
+            catch
+            {
+                await azurite.DisposeAsync();
+                throw;
+            }
+            // It exited before listening. A port picked free can be taken by another process before Azurite binds it
+            // (many hosts start at once in the tests): then it is tried again on new ports; any other exit is an error.
+            var output = azurite.ReadLogFrom(logStart);
+            var exitCode = azurite.ExitCode;
+            azurite._process.Dispose();
+            if (attempt < 3 && output.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                LogPortTaken(logger, blob, queue, table);
+                continue;
+            }
+            throw new InvalidOperationException($"Azurite exited with code {exitCode} before it listened on ports {blob}, {queue}, {table}: {output.Trim()}");
+        }
+    }
+
+    /// <summary>True once all three ports accept connections; false when the process exits first.</summary>
+    private async Task<bool> WaitUntilListeningAsync(CancellationToken ct)
+    {
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            if (!await PortFinder.WaitForTcpAsync(port, TimeSpan.FromSeconds(60), ct, () => HasExited))
+            {
+                return false;
             }
         }
-        catch
-        {
-            await azurite.DisposeAsync();
-            throw;
-        }
-        return azurite;
+        return true;
     }
+
+    /// <summary>What Azurite wrote to its log since <paramref name="offset"/>, at most the last 2,000 characters.</summary>
+    private string ReadLogFrom(long offset)
+    {
+        try
+        {
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+            var text = new StreamReader(stream).ReadToEnd();
+            return text.Length > 2000 ? text[^2000..] : text;
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    private static string FormatPidFile(int pid, int blob, int queue, int table) =>
+        string.Join(' ', new[] { pid, blob, queue, table }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static Process StartProcess(string dataDir, int blob, int queue, int table)
     {
@@ -149,11 +199,13 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     {
         if (!HasExited) return;
         _process.Dispose();
+        var logStart = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
         _process = StartProcess(_dataDir, BlobPort, QueuePort, TablePort);
-        File.WriteAllText(Path.Combine(_dataDir, "azurite.pid"), string.Join(' ', new[] { _process.Id, BlobPort, QueuePort, TablePort }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        File.WriteAllText(PidFileIn(_dataDir), FormatPidFile(_process.Id, BlobPort, QueuePort, TablePort));
+        if (!await WaitUntilListeningAsync(ct))
         {
-            await PortFinder.WaitForTcpAsync(port, TimeSpan.FromSeconds(60), ct);
+            // Restarted on its own ports (the connection strings in use name them), so a taken port cannot be moved from.
+            throw new InvalidOperationException($"Azurite exited with code {ExitCode} on restart before it listened: {ReadLogFrom(logStart).Trim()}");
         }
     }
 
@@ -251,6 +303,9 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "Stopping Azurite (pid {Pid}) left running on {DataDir} by a host that did not stop cleanly: it no longer answers on its ports")]
     private static partial void LogStoppingStale(ILogger logger, int pid, string dataDir);
+
+    [LoggerMessage(EventId = 9051, Level = LogLevel.Debug, Message = "A port of {BlobPort}, {QueuePort}, {TablePort} was taken before Azurite bound it; trying others")]
+    private static partial void LogPortTaken(ILogger logger, int blobPort, int queuePort, int tablePort);
 
     private static string ResolveAzuriteScript()
     {

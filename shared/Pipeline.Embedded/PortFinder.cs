@@ -13,8 +13,10 @@ public static class PortFinder
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Waits until something accepts TCP connections on the port, or throws after the timeout.</summary>
-    public static async Task WaitForTcpAsync(int port, TimeSpan timeout, CancellationToken ct = default)
+    /// <summary>Waits until something accepts TCP connections on the port, or throws after the timeout. With
+    /// <paramref name="gaveUp"/> it stops early, returning false, once that says the server will never listen (its process
+    /// exited): waiting out the whole timeout for a dead server only hides why it died.</summary>
+    public static async Task<bool> WaitForTcpAsync(int port, TimeSpan timeout, CancellationToken ct = default, Func<bool>? gaveUp = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -23,10 +25,14 @@ public static class PortFinder
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port, ct);
-                return;
+                return true;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
             {
+                if (gaveUp?.Invoke() == true)
+                {
+                    return false;
+                }
                 await Task.Delay(100, ct);
             }
         }
