@@ -34,6 +34,8 @@ if (claim is null)
 {
     return 1;
 }
+// The host binds its own port only after the embedded servers are up: none of them may be handed that port meanwhile.
+PortFinder.ReserveUrls(hosting.Urls);
 await using var embedded = await EmbeddedServers.StartAsync(builder.Configuration, dataDirectory, bootLogger);
 builder.Configuration.AddInMemoryCollection(embedded.Settings);
 // Stops Azurite and PostgreSQL if this process is killed (no shutdown code runs then); ended first on a clean stop.

@@ -21,15 +21,12 @@ public sealed class EmbeddedAzuriteStartTests
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
         var picks = 0;
         var log = new RecentLog<EmbeddedAzuriteStartTests>();
-        var started = DateTime.UtcNow;
 
         await using var azurite = await EmbeddedAzurite.StartAsync(null, () => ++picks == 1 ? taken : PortFinder.FreeTcpPort(), CancellationToken.None, log);
 
         Assert.NotEqual(taken, azurite.BlobPort);
         Assert.Equal(6, picks);
         Assert.Contains($"A port of {taken}", log.ToString(), StringComparison.Ordinal);
-        // The dead first process was noticed when it exited, not after the 60 s wait for its ports.
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(45), $"start took {DateTime.UtcNow - started}");
         var queue = new QueueClient(azurite.ConnectionString, "moved-" + Guid.NewGuid().ToString("N")[..8]);
         await queue.CreateAsync();
         await queue.SendMessageAsync("after the move");

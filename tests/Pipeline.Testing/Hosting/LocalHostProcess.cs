@@ -32,11 +32,29 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public string LogTail(int lines = 60) => string.Join(Environment.NewLine, _log.TakeLast(lines));
 
-    /// <summary>Starts the host and waits until GET /api/health answers 200.</summary>
+    /// <summary>Starts the host and waits until GET /api/health answers 200. The port is picked here and bound by the
+    /// host seconds later, after its embedded servers are up; when another process (a parallel test's host) took it
+    /// meanwhile, the host is started again on another port.</summary>
     public static async Task<LocalHostProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null,
         TimeSpan? readyTimeout = null, CancellationToken ct = default)
     {
-        var port = PortFinder.FreeTcpPort();
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = PortFinder.FreeTcpPort();
+            try
+            {
+                return await StartOnPortAsync(port, dataDirectory, settings, readyTimeout, ct);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains($"Failed to bind to address http://127.0.0.1:{port}", StringComparison.Ordinal))
+            {
+                // taken between the pick and the bind: try another
+            }
+        }
+    }
+
+    private static async Task<LocalHostProcess> StartOnPortAsync(int port, string dataDirectory, IDictionary<string, string>? settings,
+        TimeSpan? readyTimeout, CancellationToken ct)
+    {
         var baseUrl = $"http://127.0.0.1:{port}";
         var psi = new ProcessStartInfo("dotnet")
         {
