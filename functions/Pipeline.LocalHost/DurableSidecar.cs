@@ -51,7 +51,7 @@ internal sealed class DurableSidecar : IAsyncDisposable
         };
         var storage = new AzureStorageOrchestrationService(settings);
         await storage.CreateIfNotExistsAsync();
-        var service = new CoreTypesOrchestrationService(storage, storage);
+        var service = new CoreTypesOrchestrationService(storage, storage, loggerFactory.CreateLogger<CoreTypesOrchestrationService>());
 
         var port = PortFinder.FreeTcpPort();
         var address = $"http://127.0.0.1:{port}";

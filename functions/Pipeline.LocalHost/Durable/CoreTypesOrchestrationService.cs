@@ -1,17 +1,23 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Pipeline.LocalHost.Durable;
 
 /// <summary>
 /// The storage provider as the gRPC sidecar sees it, with every message, history event and state the sidecar writes passed
 /// through <see cref="CoreHistoryNormalizer"/> first, so the provider persists only DurableTask.Core's own types. Everything
-/// else is forwarded unchanged, including the query and purge clients the sidecar looks for by type.
+/// else is forwarded unchanged, including the query and purge clients the sidecar looks for by type, except that stopping
+/// never throws (see <see cref="StopAsync(bool)"/>).
 /// </summary>
-internal sealed class CoreTypesOrchestrationService(IOrchestrationService service, IOrchestrationServiceClient client)
+internal sealed partial class CoreTypesOrchestrationService(IOrchestrationService service, IOrchestrationServiceClient client,
+    ILogger? logger = null, TimeSpan? stopTimeout = null)
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly TimeSpan _stopTimeout = stopTimeout ?? TimeSpan.FromSeconds(30);
+
     // ---- the writes the sidecar makes: normalised ----
 
     public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState,
@@ -71,8 +77,32 @@ internal sealed class CoreTypesOrchestrationService(IOrchestrationService servic
     public int TaskActivityDispatcherCount => service.TaskActivityDispatcherCount;
     public int MaxConcurrentTaskActivityWorkItems => service.MaxConcurrentTaskActivityWorkItems;
     public Task StartAsync() => service.StartAsync();
-    public Task StopAsync() => service.StopAsync();
-    public Task StopAsync(bool isForced) => service.StopAsync(isForced);
+    public Task StopAsync() => StopWithinTimeoutAsync(service.StopAsync());
+
+    /// <summary>
+    /// The sidecar stops the provider from an <c>async void</c> handler of ApplicationStopping
+    /// (<c>TaskHubGrpcServer.OnApplicationStopping</c>), so an exception thrown here ends the whole process. When storage is
+    /// gone, DurableTask.AzureStorage's partition manager throws a TimeoutException after ten minutes; a CI run's test
+    /// process died of exactly that. Stopping is therefore bounded and never throws: orchestration state is in storage,
+    /// and leases not released expire on their own.
+    /// </summary>
+    public Task StopAsync(bool isForced) => StopWithinTimeoutAsync(service.StopAsync(isForced));
+
+    private async Task StopWithinTimeoutAsync(Task stopping)
+    {
+        try
+        {
+            await stopping.WaitAsync(_stopTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A stop that outlives the timeout goes on in the background; its later fault is unobserved, not fatal.
+            LogProviderStopFailed(_logger, _stopTimeout.TotalSeconds, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 8018, Level = LogLevel.Warning, Message = "The durable storage provider did not stop cleanly within {TimeoutSeconds} s; its state is in storage and its leases expire on their own")]
+    private static partial void LogProviderStopFailed(ILogger logger, double timeoutSeconds, Exception exception);
     public Task CreateAsync() => service.CreateAsync();
     public Task CreateAsync(bool recreateInstanceStore) => service.CreateAsync(recreateInstanceStore);
     public Task CreateIfNotExistsAsync() => service.CreateIfNotExistsAsync();
