@@ -72,7 +72,7 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
     public DateOnly Today => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
 
     /// <summary>The response computed from the trends collections (no results table).</summary>
-    public Task<TrendResponse> QueryAsync(TrendQuery q, CancellationToken ct = default) =>
+    internal Task<TrendResponse> QueryAsync(TrendQuery q, CancellationToken ct = default) =>
         Cached("q:" + Key(q), () => ComputeAsync(q, ct));
 
     private Task<TrendResponse> ComputeAsync(TrendQuery q, CancellationToken ct) => q.Metric switch
@@ -91,7 +91,7 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         _ => throw new ArgumentException("Unknown metric " + q.Metric),
     };
 
-    public Task<TrendDimensions> DimensionsAsync(CancellationToken ct = default) => Cached("dimensions", () => ComputeDimensionsAsync(ct));
+    internal Task<TrendDimensions> DimensionsAsync(CancellationToken ct = default) => Cached("dimensions", () => ComputeDimensionsAsync(ct));
 
     private async Task<TrendDimensions> ComputeDimensionsAsync(CancellationToken ct)
     {
