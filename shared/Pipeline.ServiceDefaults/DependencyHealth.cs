@@ -1,4 +1,4 @@
 namespace Pipeline.ServiceDefaults;
 
 /// <summary>One dependency's entry in the health document.</summary>
-public sealed record DependencyHealth(string Status, string Detail, double ElapsedMs);
+internal sealed record DependencyHealth(string Status, string Detail, double ElapsedMs);

@@ -1,7 +1,7 @@
 namespace Pipeline.ServiceDefaults;
 
 /// <summary>The document <c>GET /api/health</c> returns.</summary>
-public sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IReadOnlyDictionary<string, DependencyHealth> Dependencies)
+internal sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IReadOnlyDictionary<string, DependencyHealth> Dependencies)
 {
     public bool Healthy => Status == "healthy";
 }

@@ -5,16 +5,16 @@ namespace Pipeline.ServiceDefaults;
 /// <summary>Runs the registered health checks of one tag (<c>live</c> or <c>ready</c>) through ASP.NET Core's HealthCheckService.</summary>
 public sealed class HealthService(HealthCheckService checks)
 {
-    public async Task<HealthReport> CheckAsync(string tag, CancellationToken ct)
+    internal async Task<HealthReport> CheckAsync(string tag, CancellationToken ct)
     {
         var report = await checks.CheckHealthAsync(r => r.Tags.Contains(tag), ct);
         return ToDocument(report);
     }
 
     /// <summary>Readiness: every dependency.</summary>
-    public Task<HealthReport> CheckAsync(CancellationToken ct) => CheckAsync(HealthCheckRegistrations.ReadyTag, ct);
+    internal Task<HealthReport> CheckAsync(CancellationToken ct) => CheckAsync(HealthCheckRegistrations.ReadyTag, ct);
 
-    public static HealthReport ToDocument(Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    internal static HealthReport ToDocument(Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var dependencies = report.Entries.ToDictionary(e => e.Key, e => new DependencyHealth(

@@ -110,15 +110,7 @@ public static class EventIndexFloorBenchmark
                 await index.ExecuteNonQueryAsync();
             }
         }
-        var connections = new List<Npgsql.NpgsqlConnection>();
-        var backends = new List<int>();
-        for (var w = 0; w < parallel; w++)
-        {
-            var conn = await dataSource.OpenConnectionAsync();
-            await using var pid = new Npgsql.NpgsqlCommand("SELECT pg_backend_pid()", conn);
-            backends.Add((int)(await pid.ExecuteScalarAsync())!);
-            connections.Add(conn);
-        }
+        var (connections, backends) = await OpenWritersAsync(dataSource, parallel);
         var cpu0 = backends.Sum(BackendCpuSeconds);
         var sw = Stopwatch.StartNew();
         var writers = Enumerable.Range(0, parallel).Select(w => Task.Run(() => CopyBareEventsAsync(connections[w], rows, w, parallel, batch))).ToList();

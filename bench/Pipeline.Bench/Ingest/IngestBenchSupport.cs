@@ -34,6 +34,22 @@ internal static class IngestBenchSupport
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
+    /// <summary><paramref name="parallel"/> open writer connections and the pid of each one's PostgreSQL backend, whose CPU
+    /// <see cref="BackendCpuSeconds"/> reads.</summary>
+    public static async Task<(List<NpgsqlConnection> Connections, List<int> Backends)> OpenWritersAsync(NpgsqlDataSource dataSource, int parallel)
+    {
+        var connections = new List<NpgsqlConnection>();
+        var backends = new List<int>();
+        for (var w = 0; w < parallel; w++)
+        {
+            var conn = await dataSource.OpenConnectionAsync();
+            await using var pid = new NpgsqlCommand("SELECT pg_backend_pid()", conn);
+            backends.Add((int)(await pid.ExecuteScalarAsync())!);
+            connections.Add(conn);
+        }
+        return (connections, backends);
+    }
+
     /// <summary>Writer <paramref name="writer"/> of <paramref name="parallel"/>: binary COPY of its share of the rows into
     /// <c>bare_events (id, doc)</c>, <paramref name="batch"/> rows per COPY, batches dealt round-robin.</summary>
     public static async Task CopyBareEventsAsync(NpgsqlConnection connection, IReadOnlyList<(string Id, string Json)> rows, int writer, int parallel, int batch)

@@ -173,15 +173,7 @@ public static class ProjectionFloorBenchmark
             PlainInsert => insert,
             _ => $"{insert} ON CONFLICT (id) DO UPDATE SET doc = {set}",
         };
-        var connections = new List<Npgsql.NpgsqlConnection>();
-        var backends = new List<int>();
-        for (var w = 0; w < parallel; w++)
-        {
-            var conn = await dataSource.OpenConnectionAsync();
-            await using var pid = new Npgsql.NpgsqlCommand("SELECT pg_backend_pid()", conn);
-            backends.Add((int)(await pid.ExecuteScalarAsync())!);
-            connections.Add(conn);
-        }
+        var (connections, backends) = await OpenWritersAsync(dataSource, parallel);
         await WriteAsync(connections, sql, seed, parallel);
         await using (var vacuum = dataSource.CreateCommand("VACUUM ANALYZE bare_projection"))
         {

@@ -22,7 +22,7 @@ public sealed class DuckDbJobRunner
     /// Runs the plan's job and yields the documents of its recomputed periods in batches, rendered as JSON by DuckDB
     /// (<see cref="TrendDocumentQuery"/>). The connection lives as long as the enumeration.
     /// </summary>
-    public IEnumerable<List<KeyValuePair<string, string>>> RunDocuments(JobPlan plan, IReadOnlyList<string> parquetFiles, string runId, string computedAt,
+    internal IEnumerable<List<KeyValuePair<string, string>>> RunDocuments(JobPlan plan, IReadOnlyList<string> parquetFiles, string runId, string computedAt,
         int? threads = null, string? repositoriesFile = null, int batchSize = TrendsResultWriter.BatchSize)
     {
         if (parquetFiles.Count == 0) yield break;
@@ -32,7 +32,7 @@ public sealed class DuckDbJobRunner
 
     /// <summary>The documents of result Parquet files (what a Spark job wrote), through the same SQL as
     /// <see cref="RunDocuments"/>, so both engines store identical documents.</summary>
-    public static IEnumerable<List<KeyValuePair<string, string>>> ReadParquetDocuments(JobPlan plan, IReadOnlyList<string> parquetFiles, string runId, string computedAt,
+    internal static IEnumerable<List<KeyValuePair<string, string>>> ReadParquetDocuments(JobPlan plan, IReadOnlyList<string> parquetFiles, string runId, string computedAt,
         int batchSize = TrendsResultWriter.BatchSize)
     {
         if (parquetFiles.Count == 0) yield break;

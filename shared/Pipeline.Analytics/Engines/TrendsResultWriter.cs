@@ -67,7 +67,7 @@ public sealed class TrendsResultWriter(IDocumentStore store)
     /// that no longer exists (a repository's events moving from <c>unknown</c> to the language learnt since) must not
     /// keep its old counts next to the new ones. Jobs without a period only upsert.
     /// </summary>
-    public async Task<int> ReplacePeriodsAsync(JobPlan plan, IEnumerable<IReadOnlyList<KeyValuePair<string, string>>> batches, string runId, CancellationToken ct = default)
+    internal async Task<int> ReplacePeriodsAsync(JobPlan plan, IEnumerable<IReadOnlyList<KeyValuePair<string, string>>> batches, string runId, CancellationToken ct = default)
     {
         var written = await WriteAsync(plan.Job.Output, batches, ct);
         if (plan.Job.PeriodColumn is { } column && plan.Periods.Count > 0)

@@ -8,7 +8,7 @@ namespace Pipeline.Analytics.Planning;
 /// year earlier, the same period one year later). The job recomputes those periods from complete input days and
 /// only rows of those periods are written back.
 /// </summary>
-public sealed record JobPlan(TrendsJob Job, IReadOnlySet<DateOnly> Periods, IReadOnlySet<DateOnly> InputDays)
+internal sealed record JobPlan(TrendsJob Job, IReadOnlySet<DateOnly> Periods, IReadOnlySet<DateOnly> InputDays)
 {
     public static JobPlan For(TrendsJob job, IEnumerable<DateOnly> touchedDays)
     {

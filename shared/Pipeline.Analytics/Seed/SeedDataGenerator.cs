@@ -141,7 +141,7 @@ public static class SeedDataGenerator
         GenerateRaw(options).Select(ToGitHubEvent);
 
     /// <summary>The generated events already flattened (the benchmark writes millions of these straight to Parquet).</summary>
-    public static IEnumerable<EventRow> GenerateRows(SeedOptions? options = null) =>
+    internal static IEnumerable<EventRow> GenerateRows(SeedOptions? options = null) =>
         GenerateRaw(options).Select(ToRow);
 
     /// <summary>Lands the generated history through the event sink (so projections exist); returns how many events were new.</summary>
@@ -160,7 +160,7 @@ public static class SeedDataGenerator
     public static Task<int> SeedAsync(IDocumentStore store, SeedOptions? options = null, CancellationToken ct = default) =>
         SeedAsync(new EventSink(store), options, ct);
 
-    public static EventRow ToRow(SeedEvent e) => new()
+    internal static EventRow ToRow(SeedEvent e) => new()
     {
         Id = e.Id,
         Type = e.Type,

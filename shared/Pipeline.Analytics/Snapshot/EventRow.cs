@@ -5,7 +5,7 @@ namespace Pipeline.Analytics.Snapshot;
 /// Timestamps are UTC. The <c>*_epoch</c> columns (seconds since 1970) exist because Spark SQL and DuckDB share no
 /// date-difference function; durations are computed by subtracting them.
 /// </summary>
-public sealed record EventRow
+internal sealed record EventRow
 {
     public required string Id { get; init; }
     public required string Type { get; init; }

@@ -219,7 +219,7 @@ public sealed class SnapshotExporter(IDocumentStore store, ISnapshotStorage stor
         doc[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>Writes already-flattened rows as the partitions of their days (seed and benchmark paths).</summary>
-    public static async Task<int> WriteRowsAsync(ISnapshotStorage storage, IEnumerable<EventRow> rows, CancellationToken ct = default)
+    internal static async Task<int> WriteRowsAsync(ISnapshotStorage storage, IEnumerable<EventRow> rows, CancellationToken ct = default)
     {
         var partitions = 0;
         foreach (var group in rows.GroupBy(r => r.Day).OrderBy(g => g.Key))

@@ -1,7 +1,7 @@
 namespace Pipeline.Analytics.Trends;
 
 /// <summary>A repository ranked by growth against the same months a year earlier.</summary>
-public sealed record GrowingRepository(
+internal sealed record GrowingRepository(
     string Repo,
     string? Language,
     long Stars,

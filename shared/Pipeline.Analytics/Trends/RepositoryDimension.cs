@@ -1,3 +1,3 @@
 namespace Pipeline.Analytics.Trends;
 
-public sealed record RepositoryDimension(string Repo, string? Language);
+internal sealed record RepositoryDimension(string Repo, string? Language);

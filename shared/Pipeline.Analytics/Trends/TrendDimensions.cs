@@ -1,3 +1,3 @@
 namespace Pipeline.Analytics.Trends;
 
-public sealed record TrendDimensions(IReadOnlyList<RepositoryDimension> Repositories, IReadOnlyList<string> Languages, IReadOnlyList<string> Metrics);
+internal sealed record TrendDimensions(IReadOnlyList<RepositoryDimension> Repositories, IReadOnlyList<string> Languages, IReadOnlyList<string> Metrics);

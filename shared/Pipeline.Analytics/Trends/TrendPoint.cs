@@ -6,7 +6,7 @@ namespace Pipeline.Analytics.Trends;
 /// same for every year, so series of different years overlay; <see cref="Label"/> is what the axis shows.
 /// <see cref="Status"/>: null for a complete period, <c>partial</c> for the period in progress today (its value is so
 /// far, not a drop), <c>future</c> for a period that has not started (no data can exist yet).</summary>
-public sealed record TrendPoint(
+internal sealed record TrendPoint(
     int Index,
     string Label,
     string Period,

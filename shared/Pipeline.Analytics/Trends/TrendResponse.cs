@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.Analytics.Trends;
 
-public sealed record TrendResponse(
+internal sealed record TrendResponse(
     string Metric,
     string Granularity,
     string From,

@@ -1,4 +1,4 @@
 namespace Pipeline.Analytics.Trends;
 
 /// <summary>A series: one year's window (<see cref="YearsBack"/> = 0 is the requested window) of one name.</summary>
-public sealed record TrendSeries(string Name, int Year, int YearsBack, string From, string To, double Total, IReadOnlyList<TrendPoint> Points);
+internal sealed record TrendSeries(string Name, int Year, int YearsBack, string From, string To, double Total, IReadOnlyList<TrendPoint> Points);

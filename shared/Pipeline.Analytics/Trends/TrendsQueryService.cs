@@ -72,7 +72,7 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
     public DateOnly Today => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
 
     /// <summary>The response computed from the trends collections (no results table).</summary>
-    public Task<TrendResponse> QueryAsync(TrendQuery q, CancellationToken ct = default) =>
+    internal Task<TrendResponse> QueryAsync(TrendQuery q, CancellationToken ct = default) =>
         Cached("q:" + Key(q), () => ComputeAsync(q, ct));
 
     private Task<TrendResponse> ComputeAsync(TrendQuery q, CancellationToken ct) => q.Metric switch
@@ -91,7 +91,7 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         _ => throw new ArgumentException("Unknown metric " + q.Metric),
     };
 
-    public Task<TrendDimensions> DimensionsAsync(CancellationToken ct = default) => Cached("dimensions", () => ComputeDimensionsAsync(ct));
+    internal Task<TrendDimensions> DimensionsAsync(CancellationToken ct = default) => Cached("dimensions", () => ComputeDimensionsAsync(ct));
 
     private async Task<TrendDimensions> ComputeDimensionsAsync(CancellationToken ct)
     {
@@ -490,41 +490,82 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
         return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
     }
 
-    // ---- time to close ------------------------------------------------------------------------------------------------
+    // ---- monthly series: time to close, contributors, first response, time to merge, new contributors ----------------
 
-    private async Task<TrendResponse> TimeToCloseAsync(TrendQuery q, CancellationToken ct)
+    /// <summary>Which rows of a per-month collection a query reads: those of its repository, else (where the collection
+    /// has language rows) of its language, else the all-repositories row.</summary>
+    private static (string Scope, string Name) MonthlyScope(TrendQuery q, bool byLanguage) =>
+        q.Repo is not null ? ("repo", q.Repo) : byLanguage && q.Language is not null ? ("language", q.Language) : ("all", "*");
+
+    /// <summary>The rows of one scope (and kind, where given) of a per-month collection from the month of
+    /// <paramref name="from"/> to <paramref name="to"/>, keyed by their month_start.</summary>
+    private async Task<Dictionary<string, JsonObject>> MonthRowsAsync(string collection, (string Scope, string Name) scope, string? kind,
+        DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : q.Language is not null ? ("language", q.Language) : ("all", "*");
+        List<FieldFilter> filters = [Eq("scope", scope.Scope), Eq("name", scope.Name)];
+        if (kind is not null) filters.Add(Eq("kind", kind));
+        filters.Add(Range("month_start", FilterOp.Gte, Periods.MonthStart(from)));
+        filters.Add(Range("month_start", FilterOp.Lte, to));
+        var docs = await store.FindAsync(collection, new DocumentQuery { Filters = filters }, ct);
+        return docs.ToDictionary(d => Str(d, "month_start")!);
+    }
+
+    /// <summary>A metric of one per-month collection: a series per compared year, its points made by
+    /// <paramref name="points"/> from that window's rows by month, its total the sum of <paramref name="total"/> over them.</summary>
+    private async Task<TrendResponse> MonthlySeriesAsync(TrendQuery q, string collection, bool byLanguage, string? kind,
+        Func<DateOnly, DateOnly, Dictionary<string, JsonObject>, Task<List<TrendPoint>>> points, Func<TrendPoint, double> total, CancellationToken ct)
+    {
+        var scope = MonthlyScope(q, byLanguage);
         var series = await ForEachYear(q, async (k, from, to) =>
         {
-            var docs = await store.FindAsync(AnalyticsCollections.TimeToClose, DocumentQuery.Where(
-                Eq("scope", scope), Eq("name", name), Eq("kind", q.Kind),
-                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
-            var byMonth = docs.ToDictionary(d => Str(d, "month_start")!);
-            var points = MonthlyPoints(from, to, byMonth, "median_hours", "median_hours", "p85_hours", "p95_hours", "closed");
-            var closed = points.Sum(p => p.Values!["closed"]);
-            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), closed, points)];
+            var monthly = await points(from, to, await MonthRowsAsync(collection, scope, kind, from, to, ct));
+            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), monthly.Sum(total), monthly)];
         });
         return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
     }
 
-    // ---- contributors ----------------------------------------------------------------------------------------------
+    private Task<TrendResponse> TimeToCloseAsync(TrendQuery q, CancellationToken ct) =>
+        MonthlySeriesAsync(q, AnalyticsCollections.TimeToClose, byLanguage: true, q.Kind,
+            (from, to, byMonth) => Task.FromResult(MonthlyPoints(from, to, byMonth, "median_hours", "median_hours", "p85_hours", "p95_hours", "closed")),
+            p => p.Values!["closed"], ct);
 
-    private async Task<TrendResponse> ContributorsAsync(TrendQuery q, CancellationToken ct)
-    {
-        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : ("all", "*");
-        var series = await ForEachYear(q, async (k, from, to) =>
+    private Task<TrendResponse> ContributorsAsync(TrendQuery q, CancellationToken ct) =>
+        MonthlySeriesAsync(q, AnalyticsCollections.Contributors, byLanguage: false, kind: null,
+            (from, to, byMonth) => Task.FromResult(MonthlyPoints(from, to, byMonth, "contributors", "contributors", "active_actors")),
+            p => p.Value, ct);
+
+    private Task<TrendResponse> FirstResponseAsync(TrendQuery q, CancellationToken ct) =>
+        MonthlySeriesAsync(q, AnalyticsCollections.FirstResponse, byLanguage: true, kind: null,
+            (from, to, byMonth) => Task.FromResult(MonthlyPoints(from, to, byMonth, "p50_hours",
+                [("p50Hours", "p50_hours"), ("p85Hours", "p85_hours"), ("issues", "issues")])),
+            p => p.Values!["issues"], ct);
+
+    /// <summary>Merged pull requests' time to merge (value = median hours) with the closed-unmerged ones apart.</summary>
+    private Task<TrendResponse> TimeToMergeAsync(TrendQuery q, CancellationToken ct) =>
+        MonthlySeriesAsync(q, AnalyticsCollections.TimeToClose, byLanguage: true, "pr_merged", async (from, to, merged) =>
         {
-            var docs = await store.FindAsync(AnalyticsCollections.Contributors, DocumentQuery.Where(
-                Eq("scope", scope), Eq("name", name),
-                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
-            var points = MonthlyPoints(from, to, docs.ToDictionary(d => Str(d, "month_start")!), "contributors", "contributors", "active_actors");
-            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points)];
-        });
-        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
-    }
+            var unmergedByMonth = await MonthRowsAsync(AnalyticsCollections.TimeToClose, MonthlyScope(q, byLanguage: true), "pr_unmerged", from, to, ct);
+            return MonthlyPoints(from, to, merged, "median_hours", [("p50Hours", "median_hours"), ("p85Hours", "p85_hours"), ("merged", "closed")])
+                .Select(p =>
+                {
+                    var u = unmergedByMonth.GetValueOrDefault(p.Period);
+                    var values = new Dictionary<string, double>(p.Values!)
+                    {
+                        ["closedUnmerged"] = u is null ? 0 : Num(u, "closed"),
+                        ["closedUnmergedP50Hours"] = u is null ? 0 : Num(u, "median_hours"),
+                    };
+                    return p with { Values = values };
+                }).ToList();
+        }, p => p.Values!["merged"], ct);
 
-    // ---- opened vs closed, cumulative stars ------------------------------------------------------------------------
+    /// <summary>New contributors per month (value) and returning ones (values.returning).</summary>
+    private Task<TrendResponse> NewContributorsAsync(TrendQuery q, CancellationToken ct) =>
+        MonthlySeriesAsync(q, AnalyticsCollections.Contributors, byLanguage: false, kind: null,
+            (from, to, byMonth) => Task.FromResult(MonthlyPoints(from, to, byMonth, "new_contributors",
+                [("new", "new_contributors"), ("returning", "returning_contributors"), ("contributors", "contributors")])),
+            p => p.Value, ct);
+
+    // ---- weekly reshaped: opened vs closed, cumulative stars ------------------------------------------------------------------------
 
     /// <summary>Issues (kind issue) or pull requests (kind pr) opened and closed per week; value = opened.</summary>
     private Task<TrendResponse> OpenedClosedAsync(TrendQuery q, CancellationToken ct)
@@ -555,66 +596,6 @@ public sealed class TrendsQueryService(IDocumentStore store, TimeProvider? clock
                 return p with { Value = total, Values = new Dictionary<string, double> { ["stars"] = p.Value, ["cumulative"] = total } };
             }).ToList();
         }, ct);
-
-    // ---- first response, time to merge, new contributors ---------------------------------------------------------
-
-    private async Task<TrendResponse> FirstResponseAsync(TrendQuery q, CancellationToken ct)
-    {
-        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : q.Language is not null ? ("language", q.Language) : ("all", "*");
-        var series = await ForEachYear(q, async (k, from, to) =>
-        {
-            var docs = await store.FindAsync(AnalyticsCollections.FirstResponse, DocumentQuery.Where(
-                Eq("scope", scope), Eq("name", name),
-                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
-            var points = MonthlyPoints(from, to, docs.ToDictionary(d => Str(d, "month_start")!), "p50_hours",
-                [("p50Hours", "p50_hours"), ("p85Hours", "p85_hours"), ("issues", "issues")]);
-            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Values!["issues"]), points)];
-        });
-        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
-    }
-
-    /// <summary>Merged pull requests' time to merge (value = median hours) with the closed-unmerged ones apart.</summary>
-    private async Task<TrendResponse> TimeToMergeAsync(TrendQuery q, CancellationToken ct)
-    {
-        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : q.Language is not null ? ("language", q.Language) : ("all", "*");
-        var series = await ForEachYear(q, async (k, from, to) =>
-        {
-            var range = new[] { Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to) };
-            var merged = await store.FindAsync(AnalyticsCollections.TimeToClose, DocumentQuery.Where([Eq("scope", scope), Eq("name", name), Eq("kind", "pr_merged"), .. range]), ct);
-            var unmerged = await store.FindAsync(AnalyticsCollections.TimeToClose, DocumentQuery.Where([Eq("scope", scope), Eq("name", name), Eq("kind", "pr_unmerged"), .. range]), ct);
-            var unmergedByMonth = unmerged.ToDictionary(d => Str(d, "month_start")!);
-            var points = MonthlyPoints(from, to, merged.ToDictionary(d => Str(d, "month_start")!), "median_hours",
-                [("p50Hours", "median_hours"), ("p85Hours", "p85_hours"), ("merged", "closed")]);
-            points = points.Select(p =>
-            {
-                var u = unmergedByMonth.GetValueOrDefault(p.Period);
-                var values = new Dictionary<string, double>(p.Values!)
-                {
-                    ["closedUnmerged"] = u is null ? 0 : Num(u, "closed"),
-                    ["closedUnmergedP50Hours"] = u is null ? 0 : Num(u, "median_hours"),
-                };
-                return p with { Values = values };
-            }).ToList();
-            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Values!["merged"]), points)];
-        });
-        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
-    }
-
-    /// <summary>New contributors per month (value) and returning ones (values.returning).</summary>
-    private async Task<TrendResponse> NewContributorsAsync(TrendQuery q, CancellationToken ct)
-    {
-        var (scope, name) = q.Repo is not null ? ("repo", q.Repo) : ("all", "*");
-        var series = await ForEachYear(q, async (k, from, to) =>
-        {
-            var docs = await store.FindAsync(AnalyticsCollections.Contributors, DocumentQuery.Where(
-                Eq("scope", scope), Eq("name", name),
-                Range("month_start", FilterOp.Gte, Periods.MonthStart(from)), Range("month_start", FilterOp.Lte, to)), ct);
-            var points = MonthlyPoints(from, to, docs.ToDictionary(d => Str(d, "month_start")!), "new_contributors",
-                [("new", "new_contributors"), ("returning", "returning_contributors"), ("contributors", "contributors")]);
-            return [new TrendSeries(SeriesName(q, from, to), from.Year, k, Periods.Format(from), Periods.Format(to), points.Sum(p => p.Value), points)];
-        });
-        return new TrendResponse(q.Metric, "month", Periods.Format(q.From), Periods.Format(q.To), q.CompareYears, Filters(q), series);
-    }
 
     // ---- top growing ------------------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 namespace Pipeline.Audit.Catalog;
 
-public sealed record KeywordDefinition
+internal sealed record KeywordDefinition
 {
     public required string Keyword { get; init; }
     public required string Kind { get; init; }

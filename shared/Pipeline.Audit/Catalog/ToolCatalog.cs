@@ -15,8 +15,8 @@ public sealed class ToolCatalog
     private const RegexOptions Compiled = RegexOptions.Compiled | RegexOptions.CultureInvariant;
 
     public IReadOnlyList<string> Categories { get; }
-    public IReadOnlyList<ToolDefinition> Tools { get; }
-    public IReadOnlyList<KeywordDefinition> Keywords { get; }
+    internal IReadOnlyList<ToolDefinition> Tools { get; }
+    internal IReadOnlyList<KeywordDefinition> Keywords { get; }
     private readonly CompiledTool[] _compiled;
 
     private ToolCatalog(CatalogFile file)
@@ -45,7 +45,7 @@ public sealed class ToolCatalog
 
 
     /// <summary>Tools whose path patterns match (no content needed).</summary>
-    public void DetectByPath(string path, List<ToolHit> hits)
+    internal void DetectByPath(string path, List<ToolHit> hits)
     {
         for (var i = 0; i < _compiled.Length; i++)
             foreach (var r in _compiled[i].Paths)
@@ -53,7 +53,7 @@ public sealed class ToolCatalog
     }
 
     /// <summary>Tools mentioned by the content of <paramref name="path"/> (dependencies, imports, configs); skips tools already in <paramref name="hits"/>.</summary>
-    public void DetectByContent(string path, string content, List<ToolHit> hits)
+    internal void DetectByContent(string path, string content, List<ToolHit> hits)
     {
         var isManifest = FileKinds.IsDependencyManifest(path);
         var isCode = !isManifest && FileKinds.IsCode(path);

@@ -1,7 +1,7 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 namespace Pipeline.Audit.Catalog;
 
-public sealed record ToolDefinition
+internal sealed record ToolDefinition
 {
     public required string Name { get; init; }
     public required string Category { get; init; }

@@ -2,4 +2,4 @@
 namespace Pipeline.Audit.Catalog;
 
 /// <summary>A tool detected in one file, and how.</summary>
-public readonly record struct ToolHit(int Tool, string How);
+internal readonly record struct ToolHit(int Tool, string How);

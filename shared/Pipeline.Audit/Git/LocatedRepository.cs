@@ -2,4 +2,4 @@
 namespace Pipeline.Audit.Git;
 
 /// <summary>A repository ready to be opened: its path for LibGit2Sharp and, when known, its GitHub name.</summary>
-public sealed record LocatedRepository(string OpenPath, string Source, string? Path, string? Repo, string? GitHubRepository);
+internal sealed record LocatedRepository(string OpenPath, string Source, string? Path, string? Repo, string? GitHubRepository);

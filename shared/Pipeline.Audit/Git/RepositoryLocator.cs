@@ -34,7 +34,7 @@ public static partial class RepositoryLocator
         if (!Repository.IsValid(path)) throw new AuditInputException($"\"path\" is not a git repository: {path}");
     }
 
-    public static LocatedRepository Locate(AuditRequest request, AuditOptions options, CancellationToken ct)
+    internal static LocatedRepository Locate(AuditRequest request, AuditOptions options, CancellationToken ct)
     {
         Validate(request);
         if (request.Path is { Length: > 0 } path)

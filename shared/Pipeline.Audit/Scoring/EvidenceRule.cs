@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Pipeline.Audit.Scoring;
 
-public sealed record EvidenceRule
+internal sealed record EvidenceRule
 {
     public required string Description { get; init; }
     public string? Path { get; init; }

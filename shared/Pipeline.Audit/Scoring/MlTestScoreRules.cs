@@ -8,9 +8,9 @@ namespace Pipeline.Audit.Scoring;
 /// <summary>The ML Test Score rubric and its evidence rules (Catalog/ml-test-score-rules.json), compiled.</summary>
 public sealed class MlTestScoreRules
 {
-    public IReadOnlyList<SectionDefinition> Sections { get; }
-    public IReadOnlyList<TestDefinition> Tests { get; }
-    public IReadOnlyList<BandDefinition> Bands { get; }
+    internal IReadOnlyList<SectionDefinition> Sections { get; }
+    internal IReadOnlyList<TestDefinition> Tests { get; }
+    internal IReadOnlyList<BandDefinition> Bands { get; }
 
     private MlTestScoreRules(RulesFile file)
     {

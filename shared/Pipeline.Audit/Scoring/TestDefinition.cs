@@ -1,7 +1,7 @@
 // pipeline-audit:ignore — part of the audit tool: it describes the rubric and is not evidence of this project's ML practice.
 namespace Pipeline.Audit.Scoring;
 
-public sealed record TestDefinition
+internal sealed record TestDefinition
 {
     public required string Id { get; init; }
     public required string Section { get; init; }

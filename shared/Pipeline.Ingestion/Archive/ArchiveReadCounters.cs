@@ -1,7 +1,7 @@
 namespace Pipeline.Ingestion.Archive;
 
 /// <summary>Counters of one file being read, updated as it streams (read by progress reporting).</summary>
-public sealed class ArchiveReadCounters
+internal sealed class ArchiveReadCounters
 {
     public long Lines;
     public long Errors;

@@ -23,7 +23,7 @@ public sealed class GhArchiveReader(HttpClient http, TimeProvider? time = null)
     public static bool IsUrl(string source) =>
         source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    public async IAsyncEnumerable<ArchiveRecord> ReadAsync(string source, ArchiveReadCounters counters, [EnumeratorCancellation] CancellationToken ct = default)
+    internal async IAsyncEnumerable<ArchiveRecord> ReadAsync(string source, ArchiveReadCounters counters, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         using var response = IsUrl(source) ? await OpenUrlAsync(source, ct).ConfigureAwait(false) : null;

@@ -59,7 +59,7 @@ public sealed class GitHubRestClient : IDisposable
 
     public Uri BaseUri { get; }
 
-    public RateLimitBudget Budget { get; }
+    internal RateLimitBudget Budget { get; }
 
     public bool IsAuthenticated { get; }
 
@@ -72,7 +72,7 @@ public sealed class GitHubRestClient : IDisposable
 
     /// <summary>GETs one page, sending <paramref name="etag"/> as If-None-Match. Throws <see cref="QuotaExhaustedException"/>
     /// when the quota floor is reached or GitHub asks for a wait longer than <see cref="PollerOptions.MaxInlineRateLimitWait"/>.</summary>
-    public async Task<GitHubPage> GetPageAsync(Uri url, string? etag, string? accept, CancellationToken ct)
+    internal async Task<GitHubPage> GetPageAsync(Uri url, string? etag, string? accept, CancellationToken ct)
     {
         for (var rateLimitWaits = 0; ; rateLimitWaits++)
         {

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace Pipeline.Ingestion.Polling;
 
 /// <summary>The rate-limit headers of the latest response (shared by every request of the poller).</summary>
-public sealed class RateLimitBudget
+internal sealed class RateLimitBudget
 {
     private readonly Lock _gate = new();
 

@@ -8,7 +8,7 @@ namespace Pipeline.ML.Data;
 /// A training data set for one model: time-ordered training rows (older) and test rows (newer), where it came from,
 /// and a SHA-256 content hash over every row and the feature version, so identical data is recognisable.
 /// </summary>
-public sealed class IssueDataset
+internal sealed class IssueDataset
 {
     /// <summary>Bumped whenever featurization changes, so hashes of different feature code never collide.</summary>
     public const string FeatureVersion = "issue-features-v2";

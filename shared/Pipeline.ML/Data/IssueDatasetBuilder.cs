@@ -35,7 +35,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
 
     private readonly MlOptions _options = options.Value;
 
-    public async Task<IssueDataset> BuildAsync(string modelName, CancellationToken ct = default)
+    internal async Task<IssueDataset> BuildAsync(string modelName, CancellationToken ct = default)
     {
         ModelNames.EnsureKnown(modelName);
         var (issues, invalid, samples) = await LoadStoreIssuesAsync(ct);
@@ -60,7 +60,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
         return BuildSynthetic(modelName, _options.Training.SyntheticIssues, _options.Training.Seed, _options.Training.TestFraction, labeler: _options.Labeler);
     }
 
-    public static IssueDataset BuildSynthetic(string modelName, int count, int seed, double testFraction, SyntheticShift? shift = null, LabelerSettings? labeler = null)
+    internal static IssueDataset BuildSynthetic(string modelName, int count, int seed, double testFraction, SyntheticShift? shift = null, LabelerSettings? labeler = null)
     {
         var issues = new SyntheticIssueGenerator(seed).Generate(count, SyntheticStart, SyntheticEnd, shift);
         return IssueDataset.Create(modelName, "synthetic", ToRows(modelName, issues, labeler ?? SyntheticLabeler(count)), testFraction);
@@ -70,7 +70,7 @@ public sealed class IssueDatasetBuilder(IDocumentStore store, IOptions<MlOptions
     private static LabelerSettings SyntheticLabeler(int count) => new() { MinExamples = Math.Max(2, Math.Min(30, count / 50)) };
 
     /// <summary>The rows a model trains on, cut off at the newest time in the data (or <paramref name="cutoff"/>).</summary>
-    public static DatasetRows ToRows(string modelName, IReadOnlyList<IssueRecord> issues, LabelerSettings labeler, DateTime? cutoff = null)
+    internal static DatasetRows ToRows(string modelName, IReadOnlyList<IssueRecord> issues, LabelerSettings labeler, DateTime? cutoff = null)
     {
         var history = IssueFeaturizer.ComputeHistory(issues);
         var asOf = cutoff ?? issues.Max(i => i.ClosedAt is { } c && c > i.CreatedAt ? c : i.CreatedAt);

@@ -38,7 +38,7 @@ public static class IssueDocumentSchema
     }
 
     /// <summary>The issue, or throws <see cref="IssueSchemaException"/> naming each invalid field.</summary>
-    public static IssueRecord Parse(JsonObject doc, string? language = null)
+    internal static IssueRecord Parse(JsonObject doc, string? language = null)
     {
         var errors = Validate(doc);
         var id = doc["_id"]?.ToString() ?? "(no _id)";

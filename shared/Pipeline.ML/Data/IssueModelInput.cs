@@ -4,7 +4,7 @@ namespace Pipeline.ML.Data;
 /// One row of both models' input (and of a dataset): cleaned text, categorical and history features, and the targets.
 /// The targets are ignored at prediction time.
 /// </summary>
-public sealed class IssueModelInput
+internal sealed class IssueModelInput
 {
     /// <summary>Issue reference "owner/name#number" (not a feature).</summary>
     public string Id { get; set; } = string.Empty;

@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Data;
 
 /// <summary>One issue as the models see it: already cleaned text, the outcome when closed, and the repository language.</summary>
-public sealed record IssueRecord(
+internal sealed record IssueRecord(
     string Repo,
     int Number,
     string Title,

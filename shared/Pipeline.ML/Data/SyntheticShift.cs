@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Data;
 
 /// <summary>How a generated window departs from the default distribution (drift injection for tests and demos).</summary>
-public sealed record SyntheticShift
+internal sealed record SyntheticShift
 {
     /// <summary>Relative weights of bug, enhancement, question, documentation, performance; null keeps the default mix.</summary>
     public double[]? LabelWeights { get; init; }

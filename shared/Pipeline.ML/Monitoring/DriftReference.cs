@@ -6,7 +6,7 @@ namespace Pipeline.ML.Monitoring;
 /// The training-time distribution a model is monitored against: a deterministic sample of each feature from the training
 /// rows, and the model's prediction distribution on the held-out test set. Stored next to the model artifact.
 /// </summary>
-public sealed class DriftReference
+internal sealed class DriftReference
 {
     public Dictionary<string, double[]> Numeric { get; set; } = [];
     public Dictionary<string, string[]> Categorical { get; set; } = [];

@@ -1,7 +1,7 @@
 namespace Pipeline.ML.Monitoring;
 
 /// <summary>The recent window's feature values and predictions, in the same shape as <see cref="DriftReference"/>.</summary>
-public sealed class DriftWindow
+internal sealed class DriftWindow
 {
     public Dictionary<string, List<double>> Numeric { get; } = [];
     public Dictionary<string, List<string>> Categorical { get; } = [];

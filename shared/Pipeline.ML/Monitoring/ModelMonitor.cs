@@ -115,7 +115,7 @@ public sealed class ModelMonitor(
     }
 
     /// <summary>The recent window in the reference's shape, from the prediction log's feature summaries.</summary>
-    public static DriftWindow ToWindow(string model, IEnumerable<JsonObject> predictions, int? championVersion)
+    internal static DriftWindow ToWindow(string model, IEnumerable<JsonObject> predictions, int? championVersion)
     {
         var w = new DriftWindow();
         foreach (var name in IssueModelInput.NumericFeatures) w.Numeric[name] = [];

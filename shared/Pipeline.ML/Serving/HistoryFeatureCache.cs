@@ -28,7 +28,7 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
 
     /// <summary>Features known at <paramref name="target"/>'s creation from cached store data (neutral defaults on a miss),
     /// and the repository language (null when not cached yet).</summary>
-    public (HistoryFeatures History, string? Language) Get(IssueRecord target)
+    internal (HistoryFeatures History, string? Language) Get(IssueRecord target)
     {
         var now = DateTime.UtcNow;
         var repo = Lookup("repo:" + target.Repo, now);
@@ -39,7 +39,7 @@ public sealed class HistoryFeatureCache(IDocumentStore store, IOptions<MlOptions
     }
 
     /// <summary>Reads the store now (opening events and tests, where waiting is fine): history and language at creation.</summary>
-    public async Task<(HistoryFeatures History, string Language)> AtCreationAsync(IssueRecord target, CancellationToken ct = default)
+    internal async Task<(HistoryFeatures History, string Language)> AtCreationAsync(IssueRecord target, CancellationToken ct = default)
     {
         var now = DateTime.UtcNow;
         var repo = await FetchAsync("repo:" + target.Repo, ct);

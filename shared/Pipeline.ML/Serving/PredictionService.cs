@@ -146,7 +146,7 @@ public sealed class PredictionService
     /// Features of an issue at its opening, computed as training computes them: the store's repository and author issues
     /// before <paramref name="createdAt"/>, the repository language from the projection, labels as sent at opening.
     /// </summary>
-    public async Task<(IssueModelInput Input, string Hash)> OpeningFeaturesAsync(IssuePredictionRequest request, DateTime createdAt, CancellationToken ct = default)
+    internal async Task<(IssueModelInput Input, string Hash)> OpeningFeaturesAsync(IssuePredictionRequest request, DateTime createdAt, CancellationToken ct = default)
     {
         var draft = ToRecord(request, createdAt, "unknown");
         var (history, language) = await _history.AtCreationAsync(draft, ct).ConfigureAwait(false);
@@ -177,7 +177,7 @@ public sealed class PredictionService
     }
 
     /// <summary>The features served for an opening event (what gets logged), through the shared feature function.</summary>
-    public async Task<(IssuePredictionRequest Request, IssueModelInput Input, string Hash)?> OpeningFeaturesAsync(GitHubEvent evt, CancellationToken ct = default)
+    internal async Task<(IssuePredictionRequest Request, IssueModelInput Input, string Hash)?> OpeningFeaturesAsync(GitHubEvent evt, CancellationToken ct = default)
     {
         if (FromOpenedEvent(evt) is not { } opened) return null;
         var (request, createdAt) = opened;
@@ -197,13 +197,13 @@ public sealed class PredictionService
     }
 
     /// <summary>The issue a request describes, read the way the dataset builder reads a stored issue (cleaned text).</summary>
-    public static IssueRecord ToRecord(IssuePredictionRequest r, DateTime createdAt, string language) =>
+    internal static IssueRecord ToRecord(IssuePredictionRequest r, DateTime createdAt, string language) =>
         new(r.Repo!.Trim(), r.Number ?? 0, IssueTextCleaner.CleanText(r.Title ?? string.Empty), IssueTextCleaner.CleanText(r.Body ?? string.Empty),
             r.Labels ?? [], "open", r.Author ?? "unknown", (r.AuthorAssociation ?? "NONE").ToUpperInvariant(), createdAt, null, language);
 
     /// <summary>The model row for a request through the shared feature function, with history and language from the cache
     /// (never waiting on the store). A language in the request wins over the projection's.</summary>
-    public (IssueModelInput Input, string Hash) BuildInput(IssuePredictionRequest r)
+    internal (IssueModelInput Input, string Hash) BuildInput(IssuePredictionRequest r)
     {
         var draft = ToRecord(r, DateTime.UtcNow, r.Language ?? "unknown");
         var (history, language) = _history.Get(draft);

@@ -28,7 +28,7 @@ public sealed class TrainingPipeline(
     private readonly ConcurrentDictionary<string, IssueDataset> _datasets = new();
     private TrainingSettings Settings => options.Value.Training;
 
-    public async Task<TrainingRunReport> RunAsync(string modelName, string reason, CancellationToken ct = default)
+    internal async Task<TrainingRunReport> RunAsync(string modelName, string reason, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
         var dataset = await datasetBuilder.BuildAsync(modelName, ct);
@@ -38,7 +38,7 @@ public sealed class TrainingPipeline(
     }
 
     /// <summary>Runs every stage on a data set already in memory.</summary>
-    public async Task<TrainingRunReport> RunAsync(IssueDataset dataset, string reason, CancellationToken ct = default)
+    internal async Task<TrainingRunReport> RunAsync(IssueDataset dataset, string reason, CancellationToken ct = default)
     {
         var runId = NewRunId(dataset.ModelName);
         var started = DateTime.UtcNow;
@@ -67,7 +67,7 @@ public sealed class TrainingPipeline(
         await StageDatasetAsync(await datasetBuilder.BuildAsync(modelName, ct), ct);
 
     /// <summary>Writes the data set to blob storage (once per hash) and keeps it in memory for the following stages.</summary>
-    public async Task<DatasetRef> StageDatasetAsync(IssueDataset dataset, CancellationToken ct = default)
+    internal async Task<DatasetRef> StageDatasetAsync(IssueDataset dataset, CancellationToken ct = default)
     {
         var path = $"datasets/{dataset.ModelName}/{dataset.Hash}.json.gz";
         _datasets[path] = dataset;
@@ -90,7 +90,7 @@ public sealed class TrainingPipeline(
         };
     }
 
-    public async Task<IssueDataset> LoadDatasetAsync(DatasetRef reference, CancellationToken ct = default)
+    internal async Task<IssueDataset> LoadDatasetAsync(DatasetRef reference, CancellationToken ct = default)
     {
         if (_datasets.TryGetValue(reference.BlobPath, out var cached)) return cached;
         var data = await registry.Artifacts.DownloadAsync(reference.BlobPath, ct);
@@ -311,7 +311,7 @@ public sealed class TrainingPipeline(
         };
     }
 
-    public async Task<DriftReference?> LoadReferenceAsync(ModelVersionInfo version, CancellationToken ct = default)
+    internal async Task<DriftReference?> LoadReferenceAsync(ModelVersionInfo version, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(version.ReferencePath)) return null;
         var data = await registry.Artifacts.DownloadAsync(version.ReferencePath, ct);

@@ -154,20 +154,7 @@ internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposa
         foreach (var chunk in Chunks(DocumentJson.LastPerId(documents)))
         {
             var (ids, docs) = Arrays(chunk);
-            inserted += await WriteAsync(collection, async conn =>
-            {
-                await using var cmd = new NpgsqlCommand(
-                    $"INSERT INTO {table} (id, doc) SELECT * FROM unnest(@ids, @docs) " +
-                    "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc RETURNING (xmax = 0)", conn);
-                AddArrays(cmd, ids, docs);
-                var count = 0;
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    if (reader.GetBoolean(0)) count++;
-                }
-                return count;
-            }, ct);
+            inserted += await UpsertArraysAsync(collection, table, ids, docs, ct);
         }
         return inserted;
     }
@@ -194,20 +181,7 @@ internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposa
                 ids[k] = sorted[i + k].Key;
                 docs[k] = DocumentJson.SanitizeForJsonb(sorted[i + k].Value);
             }
-            inserted += await WriteAsync(collection, async conn =>
-            {
-                await using var cmd = new NpgsqlCommand(
-                    $"INSERT INTO {table} (id, doc) SELECT * FROM unnest(@ids, @docs) " +
-                    "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc RETURNING (xmax = 0)", conn);
-                AddArrays(cmd, ids, docs);
-                var n = 0;
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    if (reader.GetBoolean(0)) n++;
-                }
-                return n;
-            }, ct);
+            inserted += await UpsertArraysAsync(collection, table, ids, docs, ct);
         }
         return inserted;
     }
@@ -347,6 +321,23 @@ internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposa
         }
         return (ids, docs);
     }
+
+    /// <summary>One upsert of the id and document arrays (one statement, one implicit commit); how many of the ids were new.</summary>
+    private Task<int> UpsertArraysAsync(string collection, string table, string[] ids, string[] docs, CancellationToken ct) =>
+        WriteAsync(collection, async conn =>
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"INSERT INTO {table} (id, doc) SELECT * FROM unnest(@ids, @docs) " +
+                "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc RETURNING (xmax = 0)", conn);
+            AddArrays(cmd, ids, docs);
+            var inserted = 0;
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetBoolean(0)) inserted++;
+            }
+            return inserted;
+        }, ct);
 
     private static void AddArrays(NpgsqlCommand cmd, string[] ids, string[] docs)
     {

@@ -101,20 +101,7 @@ public sealed class AnalyticsOnRealServersTests(PostgresFixture postgres, Azurit
         using var store = await SeededStoreAsync(0.1);
         var storage = Storage();
         var root = Path.Combine(Path.GetTempPath(), "pipeline-analytics-it-" + Guid.NewGuid().ToString("N"));
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Analytics:CacheDirectory"] = root,
-            ["Analytics:StorageConnectionString"] = azurite.Azurite.ConnectionString,
-            ["Analytics:ScheduleEnabled"] = "false",
-        });
-        builder.Services.AddSingleton<IDocumentStore>(store);
-        builder.Services.AddSingleton<ISnapshotStorage>(storage);
-        builder.Services.AddPipelineAnalytics(builder.Configuration);
-        builder.Services.AddPipelineAnalyticsOrchestration();
-        builder.Services.AddInMemoryDurableTask(AnalyticsDurable.Register, new Microsoft.DurableTask.Testing.InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
-        using var host = builder.Build();
+        using var host = AggregationTestHost.Build(store, storage, azurite.Azurite.ConnectionString, root);
         await host.StartAsync();
         try
         {

@@ -111,20 +111,7 @@ public sealed class RealShapesTests(PostgresFixture postgres, AzuriteFixture azu
     private async Task AggregateAsync(IDocumentStore store, ISnapshotStorage storage, bool force = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "realshapes-cache-" + Guid.NewGuid().ToString("N"));
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Analytics:CacheDirectory"] = root,
-            ["Analytics:StorageConnectionString"] = azurite.Azurite.ConnectionString,
-            ["Analytics:ScheduleEnabled"] = "false",
-        });
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(storage);
-        builder.Services.AddPipelineAnalytics(builder.Configuration);
-        builder.Services.AddPipelineAnalyticsOrchestration();
-        builder.Services.AddInMemoryDurableTask(AnalyticsDurable.Register, new InMemoryDurableTaskOptions { Port = Pipeline.Embedded.PortFinder.FreeTcpPort() });
-        using var host = builder.Build();
+        using var host = AggregationTestHost.Build(store, storage, azurite.Azurite.ConnectionString, root);
         await host.StartAsync();
         try
         {

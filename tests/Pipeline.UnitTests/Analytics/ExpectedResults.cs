@@ -10,7 +10,7 @@ namespace Pipeline.UnitTests.Analytics;
 /// counts are of distinct activity keys; repositories are grouped by repo_key and shown by display name; a repository's
 /// language is the repositories table's, else the largest one its events name, else 'unknown'; logins are case-insensitive.
 /// </summary>
-public static class ExpectedResults
+internal static class ExpectedResults
 {
     public static string Canon(IEnumerable<KeyValuePair<string, object?>> row) =>
         string.Join(";", row.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + Format(kv.Value)));

@@ -12,7 +12,7 @@ public sealed class JobFixture : IAsyncLifetime
     public static readonly DateTimeOffset Now = new(2026, 3, 18, 15, 30, 0, TimeSpan.Zero);
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "pipeline-jobs-" + Guid.NewGuid().ToString("N"));
-    public List<EventRow> Rows { get; } = [];
+    internal List<EventRow> Rows { get; } = [];
     public IReadOnlyList<string> Files { get; private set; } = [];
 
     /// <summary>The snapshot's repositories table: a repository's latest known language and display name.</summary>
