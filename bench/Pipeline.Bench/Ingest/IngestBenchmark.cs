@@ -17,7 +17,12 @@ namespace Pipeline.Bench.Ingest;
 /// Backfill-shaped ingest throughput, end to end: generated GH-Archive-like events → <see cref="KafkaEventPublisher"/>
 /// → embedded broker → <see cref="Pipeline.Ingestion.Consumer.EventConsumerService"/> → sink, in events/s; and, in the
 /// same run on the same broker, a bare Confluent producer pushing the same pre-serialised messages as the ceiling.
-/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|slow|postgres] [--fsync on|off] [--batch B] [--parallel W] [--warmup N]</c>.
+/// Usage: <c>ingest [--events N] [--partitions P] [--chunk C] [--runs R] [--sink noop|slow|postgres] [--fsync on|off] [--batch B] [--parallel W] [--warmup N] [--pg-waits] [--compare-serial]</c>.
+/// <c>--pg-waits</c> (PostgreSQL sink) samples the writer backends' state and wait event every 10 ms during the end-to-end and
+/// store-only phases and prints the histogram and the backends' CPU (<see cref="PgWaitSampler"/>); every phase through a
+/// sink also prints how much of its wall time no store call was in flight (the client between store calls).
+/// <c>--compare-serial</c> adds to every run an end-to-end phase with the consumer's serial loop
+/// (<c>KafkaOptions.ConsumerOverlapWrites = false</c>), order alternated per run, for a before/after in the same run.
 /// With <c>--sink postgres</c> the real <see cref="EventSink"/> over <see cref="PostgresStore"/> on a local PostgreSQL
 /// (Debian binaries) lands the events and their projections; each run gets a fresh database. Before the timed runs an
 /// untimed warm-up pass (<c>--warmup</c> events, default 20,000, through every phase) lets the JIT reach its optimised
@@ -37,6 +42,8 @@ public static class IngestBenchmark
         var batch = IntArg(args, "--batch", new KafkaOptions().ConsumerBatchSize);
         var parallel = IntArg(args, "--parallel", new KafkaOptions().ConsumerMaxParallelWrites);
         var warmup = Math.Min(IntArg(args, "--warmup", 20_000), events);
+        var pgWaits = args.Contains("--pg-waits");
+        var compareSerial = args.Contains("--compare-serial");
 
         Console.WriteLine($"load average before: {BenchMachine.LoadAverage()}");
         Console.WriteLine($"ingest benchmark: {events:N0} events, {partitions} partitions, publish chunks of {chunk:N0}, {runs} run(s), " +
@@ -54,6 +61,7 @@ public static class IngestBenchmark
 
         var raw = new List<double>();
         var e2e = new List<double>();
+        var e2eSerial = new List<double>();
         var storeOnly = new List<double>();
         var bareCopy = new List<double>();
         var indexedCopy = new List<double>();
@@ -62,7 +70,7 @@ public static class IngestBenchmark
             var sw = Stopwatch.StartNew();
             broker.CreateTopic("raw-warmup", partitions);
             RawProducer(broker.BootstrapServers, "raw-warmup", warmupEvents.Select(KafkaEventPublisher.ToMessage).ToList());
-            var (sink, _, dispose) = await CreateSinkAsync(sinkKind, warmup, postgres, 0, quiet: true);
+            var (sink, _, _, dispose) = await CreateSinkAsync(sinkKind, warmup, postgres, 0, quiet: true);
             try
             {
                 await EndToEndAsync(Options(broker, "e2e-warmup", partitions, batch, parallel), sink, warmupEvents, chunk);
@@ -74,7 +82,7 @@ public static class IngestBenchmark
             if (postgres is not null)
             {
                 await BareCopyAsync(postgres, 0, warmupEvents, batch, parallel, indexed: false);
-                var (direct, _, disposeDirect) = await CreateSinkAsync(sinkKind, warmup, postgres, 999, quiet: true);
+                var (direct, _, _, disposeDirect) = await CreateSinkAsync(sinkKind, warmup, postgres, 999, quiet: true);
                 try
                 {
                     await StoreOnlyAsync(direct, warmupEvents, batch, parallel);
@@ -96,22 +104,45 @@ public static class IngestBenchmark
             var rawCpu = (CpuSeconds() - cpu0) / serialized.Count * 1e6;
             raw.Add(rawRate);
 
-            var options = Options(broker, $"e2e-{run}", partitions, batch, parallel);
-            var (sink, sinkName, dispose) = await CreateSinkAsync(sinkKind, events, postgres, run);
-            try
+            async Task EndToEndRunAsync(bool overlap)
             {
-                var cpu1 = CpuSeconds();
-                var gc1 = GcCounters.Read();
-                var rate = await EndToEndAsync(options, sink, generated, chunk);
-                var e2eCpu = (CpuSeconds() - cpu1) / generated.Count * 1e6;
-                e2e.Add(rate);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"run {run}: raw producer {rawRate,10:N0} ev/s ({rawCpu:F1} µs CPU/ev) | end to end ({sinkName}) {rate,10:N0} ev/s ({e2eCpu:F1} µs CPU/ev, {GcCounters.Read().Since(gc1, generated.Count)}) | ratio {rate / rawRate:F2}"));
+                var options = Options(broker, $"e2e-{run}{(overlap ? "" : "-serial")}", partitions, batch, parallel, overlap);
+                var (sink, sinkName, database, dispose) = await CreateSinkAsync(sinkKind, events, postgres, overlap ? run : 2000 + run);
+                try
+                {
+                    var cpu1 = CpuSeconds();
+                    var gc1 = GcCounters.Read();
+                    PgWaitSampler? sampler = null;
+                    Func<Task>? onClockStart = pgWaits && database is not null
+                        ? async () => sampler = await PgWaitSampler.StartAsync(postgres!.ConnectionString, database)
+                        : null;
+                    double rate;
+                    string? waits = null;
+                    try
+                    {
+                        rate = await EndToEndAsync(options, sink, generated, chunk, onClockStart, async () => waits = sampler is null ? null : await sampler.StopAsync("end to end"));
+                    }
+                    finally
+                    {
+                        if (sampler is not null) await sampler.DisposeAsync();
+                    }
+                    var e2eCpu = (CpuSeconds() - cpu1) / generated.Count * 1e6;
+                    (overlap ? e2e : e2eSerial).Add(rate);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"run {run}: raw producer {rawRate,10:N0} ev/s ({rawCpu:F1} µs CPU/ev) | end to end{(overlap ? "" : ", serial consumer loop")} ({sinkName}) {rate,10:N0} ev/s ({e2eCpu:F1} µs CPU/ev, {GcCounters.Read().Since(gc1, generated.Count)}) | ratio {rate / rawRate:F2}"));
+                    Console.WriteLine("  end to end, store calls: " + sink.CallStats());
+                    if (waits is not null) Console.Write(waits);
+                }
+                finally
+                {
+                    await dispose();
+                }
             }
-            finally
-            {
-                await dispose();
-            }
+            // With --compare-serial each run also measures the serial consumer loop (no write in flight while the next
+            // batch is collected), alternating which goes first.
+            if (compareSerial && run % 2 == 0) await EndToEndRunAsync(overlap: false);
+            await EndToEndRunAsync(overlap: true);
+            if (compareSerial && run % 2 == 1) await EndToEndRunAsync(overlap: false);
             if (postgres is not null)
             {
                 // The store's ceiling: bare binary COPY of the same event rows (id, jsonb), pre-serialised, same batches and
@@ -126,16 +157,29 @@ public static class IngestBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"run {run}: bare COPY into a table with the events indexes {indexedRate,10:N0} rows/s ({indexedRate / copyRate:F2} of bare COPY) | end to end / it {e2e[^1] / indexedRate:F2}"));
                 // The store alone, no Kafka: the same batches handed straight to EventSink, to separate the costs.
-                var (direct, _, disposeDirect) = await CreateSinkAsync(sinkKind, events, postgres, 1000 + run);
+                var (direct, _, directDatabase, disposeDirect) = await CreateSinkAsync(sinkKind, events, postgres, 1000 + run);
                 try
                 {
                     var cpu2 = CpuSeconds();
                     var gc2 = GcCounters.Read();
-                    var storeRate = await StoreOnlyAsync(direct, generated, batch, parallel);
+                    var sampler = pgWaits ? await PgWaitSampler.StartAsync(postgres.ConnectionString, directDatabase!) : null;
+                    double storeRate;
+                    string? waits;
+                    try
+                    {
+                        storeRate = await StoreOnlyAsync(direct, generated, batch, parallel);
+                        waits = sampler is null ? null : await sampler.StopAsync("store only");
+                    }
+                    finally
+                    {
+                        if (sampler is not null) await sampler.DisposeAsync();
+                    }
                     var storeCpu = (CpuSeconds() - cpu2) / generated.Count * 1e6;
                     storeOnly.Add(storeRate);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"run {run}: store only (EventSink on PostgreSQL, batches of {batch}, {parallel} writer(s)) {storeRate,10:N0} ev/s ({storeCpu:F1} µs CPU/ev in this process, {GcCounters.Read().Since(gc2, generated.Count)}) | store only / bare COPY {storeRate / copyRate:F2}"));
+                    Console.WriteLine("  store only, store calls: " + direct.CallStats());
+                    if (waits is not null) Console.Write(waits);
                 }
                 finally
                 {
@@ -164,6 +208,13 @@ public static class IngestBenchmark
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"target (no-op sink): end to end ≥ 0.6 of the raw producer → {(ratio >= 0.6 ? "MET" : "NOT MET")}"));
+        }
+        if (e2eSerial.Count > 0)
+        {
+            var serialMedian = Median(e2eSerial);
+            var serialCopy = bareCopy.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; serial / bare COPY {serialMedian / Median(bareCopy):F2}") : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"median end to end with the serial consumer loop: {serialMedian:N0} ev/s; overlapped / serial {e2eMedian / serialMedian:F2}{serialCopy}"));
         }
         if (storeOnly.Count > 0)
         {
@@ -235,12 +286,15 @@ public static class IngestBenchmark
     }
 
     /// <summary>Publisher and consumer run together, like a backfill: the clock stops when the sink holds every event.</summary>
-    private static async Task<double> EndToEndAsync(KafkaOptions options, CountingSink sink, List<GitHubEvent> events, int chunk)
+    private static async Task<double> EndToEndAsync(KafkaOptions options, CountingSink sink, List<GitHubEvent> events, int chunk,
+        Func<Task>? onClockStart = null, Func<Task>? onClockStop = null)
     {
         await using var pipeline = new KafkaPipeline(options, sink);
         await pipeline.Publisher.PublishAsync([events[0]]); // warm-up, outside the timing
         await pipeline.StartConsumerAsync();
         await WaitAsync(() => sink.Distinct >= 1, TimeSpan.FromSeconds(60));
+        if (onClockStart is not null) await onClockStart();
+        sink.ResetCallStats();
         var sw = Stopwatch.StartNew();
         for (var i = 1; i < events.Count; i += chunk)
         {
@@ -248,6 +302,8 @@ public static class IngestBenchmark
         }
         await WaitAsync(() => sink.Distinct >= events.Count, TimeSpan.FromMinutes(10));
         sw.Stop();
+        sink.StopCallStats();
+        if (onClockStop is not null) await onClockStop();
         await pipeline.StopConsumerAsync();
         if (sink.Distinct != events.Count)
             throw new InvalidOperationException($"expected exactly {events.Count} events in the sink, found {sink.Distinct}");
@@ -255,8 +311,9 @@ public static class IngestBenchmark
     }
 
     /// <summary>The same batches handed straight to the sink by <paramref name="parallel"/> writers; events/s.</summary>
-    private static async Task<double> StoreOnlyAsync(IEventSink sink, List<GitHubEvent> events, int batch, int parallel)
+    private static async Task<double> StoreOnlyAsync(CountingSink sink, List<GitHubEvent> events, int batch, int parallel)
     {
+        sink.ResetCallStats();
         var sw = Stopwatch.StartNew();
         var slices = Enumerable.Range(0, parallel).Select(w => Task.Run(async () =>
         {
@@ -266,10 +323,11 @@ public static class IngestBenchmark
             }
         })).ToList();
         await Task.WhenAll(slices);
+        sink.StopCallStats();
         return events.Count / sw.Elapsed.TotalSeconds;
     }
 
-    private static KafkaOptions Options(EmbeddedKafka broker, string name, int partitions, int batch, int parallel)
+    private static KafkaOptions Options(EmbeddedKafka broker, string name, int partitions, int batch, int parallel, bool overlap = true)
     {
         broker.CreateTopic(name, partitions);
         broker.CreateTopic(name + ".dlq", 2);
@@ -277,6 +335,7 @@ public static class IngestBenchmark
         {
             ConsumerBatchSize = batch,
             ConsumerMaxParallelWrites = parallel,
+            ConsumerOverlapWrites = overlap,
             BootstrapServers = broker.BootstrapServers,
             Topic = name,
             DeadLetterTopic = name + ".dlq",
@@ -286,20 +345,21 @@ public static class IngestBenchmark
         };
     }
 
-    private static async Task<(CountingSink Sink, string Name, Func<Task> Dispose)> CreateSinkAsync(
+    private static async Task<(CountingSink Sink, string Name, string? Database, Func<Task> Dispose)> CreateSinkAsync(
         string kind, int capacity, EmbeddedPostgres? postgres, int run, bool quiet = false)
     {
         switch (kind)
         {
             case "noop":
-                return (new CountingSink(null, capacity), "no-op sink", () => Task.CompletedTask);
+                return (new CountingSink(null, capacity), "no-op sink", null, () => Task.CompletedTask);
             case "slow":
                 // A sink that costs no CPU but takes 100 ms per write: shows what a lagging consumer costs the Kafka path.
-                return (new CountingSink(new DelaySink(TimeSpan.FromMilliseconds(100)), capacity), "100 ms-per-write sink", () => Task.CompletedTask);
+                return (new CountingSink(new DelaySink(TimeSpan.FromMilliseconds(100)), capacity), "100 ms-per-write sink", null, () => Task.CompletedTask);
             case "postgres":
-                var store = new PostgresStore(await postgres!.CreateDatabaseAsync($"bench_{run}_{Guid.NewGuid().ToString("N")[..6]}"));
+                var database = $"bench_{run}_{Guid.NewGuid().ToString("N")[..6]}";
+                var store = new PostgresStore(await postgres!.CreateDatabaseAsync(database));
                 await StoreSchema.EnsureAsync(store);
-                return (new CountingSink(new EventSink(store), capacity), "EventSink on PostgreSQL", async () =>
+                return (new CountingSink(new EventSink(store), capacity), "EventSink on PostgreSQL", database, async () =>
                 {
                     var rows = await store.CountAsync(Collections.Events);
                     if (!quiet) Console.WriteLine($"  rows in events: {rows:N0}");
@@ -343,17 +403,81 @@ public static class IngestBenchmark
         }
     }
 
-    /// <summary>Counts distinct event ids (exactly-N check), optionally forwarding to a real sink first.</summary>
+    /// <summary>Counts distinct event ids (exactly-N check), optionally forwarding to a real sink first; times the calls,
+    /// and how long no call was in flight (the caller between store calls).</summary>
     private sealed class CountingSink(IEventSink? inner, int capacity) : IEventSink
     {
         private readonly HashSet<string> _ids = new(capacity, StringComparer.Ordinal);
+        private readonly Lock _timing = new();
+        private readonly Stopwatch _clock = new();
         private int _distinct;
+        private int _inFlight;
+        private int _calls;
+        private TimeSpan _idleSince;
+        private TimeSpan _idle;
+        private TimeSpan _inCalls;
+        private TimeSpan _stoppedAt;
 
         public int Distinct => Volatile.Read(ref _distinct);
 
+        public void ResetCallStats()
+        {
+            lock (_timing)
+            {
+                _clock.Restart();
+                _calls = 0;
+                _idle = _inCalls = TimeSpan.Zero;
+                _idleSince = TimeSpan.Zero;
+                _stoppedAt = TimeSpan.MinValue;
+            }
+        }
+
+        public void StopCallStats()
+        {
+            lock (_timing)
+            {
+                _stoppedAt = _clock.Elapsed;
+                if (_inFlight == 0) _idle += _stoppedAt - _idleSince;
+            }
+        }
+
+        public string CallStats()
+        {
+            lock (_timing)
+            {
+                var wall = (_stoppedAt == TimeSpan.MinValue ? _clock.Elapsed : _stoppedAt).TotalSeconds;
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{_calls:N0} calls, {(_calls == 0 ? 0 : _inCalls.TotalMilliseconds / _calls):F1} ms each on average, " +
+                    $"no call in flight for {_idle.TotalSeconds:F2} s of {wall:F2} s ({_idle.TotalSeconds / Math.Max(1e-9, wall) * 100:F0} %)");
+            }
+        }
+
         public async Task<int> WriteAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
         {
-            var fresh = inner is null ? -1 : await inner.WriteAsync(events, ct);
+            TimeSpan started;
+            lock (_timing)
+            {
+                started = _clock.Elapsed;
+                if (_inFlight++ == 0 && _stoppedAt == TimeSpan.MinValue) _idle += started - _idleSince;
+            }
+            int fresh;
+            try
+            {
+                fresh = inner is null ? -1 : await inner.WriteAsync(events, ct);
+            }
+            finally
+            {
+                lock (_timing)
+                {
+                    var now = _clock.Elapsed;
+                    if (_stoppedAt == TimeSpan.MinValue)
+                    {
+                        _calls++;
+                        _inCalls += now - started;
+                    }
+                    if (--_inFlight == 0) _idleSince = now;
+                }
+            }
             var added = 0;
             lock (_ids)
             {

@@ -20,6 +20,12 @@ namespace Pipeline.Ingestion.Consumer;
 /// kept alive by polling), the same batch is retried with jittered, capped exponential back-off, then consumption resumes.</item>
 /// <item>On revoke, offsets already written are committed and unwritten messages of revoked partitions are dropped
 /// from memory (their new owner reads them from the committed offset).</item>
+/// <item>One write in flight (<see cref="KafkaOptions.ConsumerOverlapWrites"/>): while batch N is written, batch N+1 is
+/// collected and deserialised, and its write starts only after batch N is stored and its offsets are marked, so each
+/// partition is still written in offset order and nothing is committed before it is stored. The overlapped write is a
+/// plain attempt: when it meets a store outage the loop falls back to the serial outage handling above for batch N
+/// (partitions paused, polled, retried), and batch N+1 stays collected and uncommitted until N is stored. A revoke while
+/// a write is in flight first waits for that write, so no partition is written by two consumers at once.</item>
 /// </list>
 /// </summary>
 internal sealed class EventConsumerService(
@@ -34,6 +40,10 @@ internal sealed class EventConsumerService(
 
     // Messages consumed but not yet written; the revoke handler removes those of revoked partitions.
     private List<ConsumeResult<byte[]?, byte[]?>> _current = [];
+    // The batch whose write is in flight (or being retried through an outage); null when none.
+    private BatchWrite? _writing;
+    // Set by the revoke handler: the prepared batch must drop the events of messages it removed from _current.
+    private bool _revokedSincePrepare;
     // Messages that arrived while the current batch was being retried; they start the next batch.
     private List<ConsumeResult<byte[]?, byte[]?>> _overflow = [];
     // Written (or dead-lettered) but not yet committed: partition → next offset to commit.
@@ -75,6 +85,7 @@ internal sealed class EventConsumerService(
         LibrdkafkaLoader.EnsureLoaded();
         _current = [];
         _overflow = [];
+        _writing = null;
         _uncommitted.Clear();
         _paused = false;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(configs.CreateConsumerConfig())
@@ -92,13 +103,24 @@ internal sealed class EventConsumerService(
             while (!ct.IsCancellationRequested)
             {
                 Collect(consumer, ct);
-                if (_current.Count == 0) continue;
-                await ProcessCurrentBatchAsync(consumer, ct).ConfigureAwait(false);
+                if (_current.Count == 0)
+                {
+                    // Nothing new, but a write that failed (or has not been finished) still needs its outcome.
+                    if (_writing is not null) await FinishWriteAsync(consumer, ct).ConfigureAwait(false);
+                    continue;
+                }
+                var prepared = await PrepareCurrentBatchAsync(ct).ConfigureAwait(false);
+                // Batch N+1 is deserialised; batch N must be stored (and its offsets marked) before N+1's write starts.
+                if (_writing is not null) await FinishWriteAsync(consumer, ct).ConfigureAwait(false);
+                StartWrite(consumer, prepared, ct);
+                if (!_o.ConsumerOverlapWrites) await FinishWriteAsync(consumer, ct).ConfigureAwait(false);
             }
         }
         finally
         {
             // Graceful stop: commit what is written, drop the rest (it is re-read), leave the group at once.
+            AwaitWriteInFlight(markIfStored: true);
+            _writing = null;
             _current.Clear();
             _overflow.Clear();
             TryCommit(consumer, onlyAssigned: true);
@@ -115,13 +137,23 @@ internal sealed class EventConsumerService(
         var wait = TimeSpan.FromMilliseconds(_o.ConsumerBatchMaxWaitMs);
         while (_current.Count < _o.ConsumerBatchSize && !ct.IsCancellationRequested)
         {
+            if (_writing is { Attempt.IsCompleted: true } done)
+            {
+                // Finish a stored batch at once (offsets committed as soon as it is stored, as without the overlap);
+                // a failed one (outage, or an error to rethrow) ends the collection so the loop handles it now.
+                if (!done.Attempt.IsCompletedSuccessfully || done.Attempt.Result.Any(r => !r.Ok)) break;
+                CompleteWrite(consumer, done);
+            }
             var left = wait - deadline.Elapsed;
             if (left <= TimeSpan.Zero && _current.Count > 0) break;
-            var result = ConsumeOne(consumer, left > TimeSpan.Zero ? left : wait, ct);
+            var timeout = left > TimeSpan.Zero ? left : wait;
+            // With a write in flight, look at it every few milliseconds (Consume returns at once while messages flow).
+            if (_writing is not null && timeout > InFlightPollInterval) timeout = InFlightPollInterval;
+            var result = ConsumeOne(consumer, timeout, ct);
             if (result is null)
             {
-                if (_current.Count > 0) break;
-                deadline.Restart();
+                if (_current.Count > 0 && (_writing is null || left <= TimeSpan.Zero)) break;
+                if (_current.Count == 0) deadline.Restart();
                 continue;
             }
             _current.Add(result);
@@ -153,9 +185,29 @@ internal sealed class EventConsumerService(
     /// </summary>
     internal static TimeSpan PollTimeout(TimeSpan remaining) => remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
 
-    private async Task ProcessCurrentBatchAsync(IConsumer<byte[]?, byte[]?> consumer, CancellationToken ct)
+    /// <summary>How often the collecting loop looks at the write in flight when no message arrives.</summary>
+    private static readonly TimeSpan InFlightPollInterval = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>A batch handed to the sink: its messages (offsets to mark once stored), its partition-disjoint slices and
+    /// the plain write attempt of each slice.</summary>
+    private sealed class BatchWrite(
+        List<ConsumeResult<byte[]?, byte[]?>> messages,
+        List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>> slices,
+        Task<(bool Ok, int Written, int Fresh, Exception? Outage)[]> attempt,
+        Stopwatch started)
+    {
+        public List<ConsumeResult<byte[]?, byte[]?>> Messages { get; } = messages;
+        public List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>> Slices { get; } = slices;
+        public Task<(bool Ok, int Written, int Fresh, Exception? Outage)[]> Attempt { get; } = attempt;
+        public Stopwatch Started { get; } = started;
+    }
+
+    /// <summary>Deserialises <see cref="_current"/> (dead-lettering what does not parse); the messages stay in
+    /// <see cref="_current"/> until <see cref="StartWrite"/>, so a revoke meanwhile still removes them.</summary>
+    private async Task<(List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> Events, Stopwatch Started)> PrepareCurrentBatchAsync(CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
+        _revokedSincePrepare = false;
         var batch = _current;
         var events = new List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>(batch.Count);
         List<Task>? deadLetters = null;
@@ -176,55 +228,137 @@ internal sealed class EventConsumerService(
             events.Add((m, e));
         }
         if (deadLetters is not null) await Task.WhenAll(deadLetters).ConfigureAwait(false);
+        return (events, sw);
+    }
 
-        var (written, fresh) = await WriteSurvivingOutagesAsync(consumer, events, ct).ConfigureAwait(false);
+    /// <summary>
+    /// Starts the plain write attempt of the prepared batch (no outage handling: that stays on the consuming loop, in
+    /// <see cref="FinishWriteAsync"/>). The batch is split into up to <see cref="KafkaOptions.ConsumerMaxParallelWrites"/>
+    /// slices that never share a partition (so one repository's events stay in one slice, in order), written concurrently.
+    /// </summary>
+    private void StartWrite(IConsumer<byte[]?, byte[]?> consumer,
+        (List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> Events, Stopwatch Started) prepared, CancellationToken ct)
+    {
+        var messages = _current;
+        _current = [];
+        var events = prepared.Events;
+        if (_revokedSincePrepare)
+        {
+            // Partitions were revoked while the batch waited: their messages are no longer ours to write.
+            var kept = messages.ToHashSet(ReferenceEqualityComparer.Instance);
+            events = events.Where(x => kept.Contains(x.Message)).ToList();
+        }
+        var slices = PartitionSlicer.Split(events, x => x.Message.TopicPartition, _o.ConsumerMaxParallelWrites);
+        var attempt = Task.WhenAll(slices.Select(slice => TryWriteSliceAsync(consumer, slice, ct)));
+        _writing = new BatchWrite(messages, slices, attempt, prepared.Started);
+    }
 
-        // Everything in the batch is now in the store or in the DLQ: its offsets may be committed.
-        foreach (var m in _current)
+    /// <summary>Waits for the write in flight; after an outage retries its failed slices with the partitions paused
+    /// (<see cref="WriteSurvivingOutagesAsync"/>); then marks and commits its offsets.</summary>
+    private async Task FinishWriteAsync(IConsumer<byte[]?, byte[]?> consumer, CancellationToken ct)
+    {
+        var batch = _writing!;
+        var results = await batch.Attempt.ConfigureAwait(false);
+        if (!ReferenceEquals(_writing, batch)) return; // finished meanwhile (a revoke handler waited for it)
+        var (written, fresh, failed, outage) = Tally(results, batch.Slices);
+        if (failed.Count > 0)
+        {
+            var (w, f) = await WriteSurvivingOutagesAsync(consumer, failed, outage!, ct).ConfigureAwait(false);
+            written += w;
+            fresh += f;
+        }
+        CompleteWrite(consumer, batch, written, fresh);
+    }
+
+    private static (int Written, int Fresh, List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>> Failed, Exception? Outage) Tally(
+        (bool Ok, int Written, int Fresh, Exception? Outage)[] results, List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>> slices)
+    {
+        int written = 0, fresh = 0;
+        var failed = new List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>>();
+        Exception? outage = null;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var (ok, w, f, error) = results[i];
+            if (ok)
+            {
+                written += w;
+                fresh += f;
+            }
+            else
+            {
+                failed.Add(slices[i]);
+                outage ??= error;
+            }
+        }
+        return (written, fresh, failed, outage);
+    }
+
+    /// <summary>A batch whose attempt stored every slice: marks, commits, reports.</summary>
+    private void CompleteWrite(IConsumer<byte[]?, byte[]?> consumer, BatchWrite batch)
+    {
+        var (written, fresh, _, _) = Tally(batch.Attempt.Result, batch.Slices);
+        CompleteWrite(consumer, batch, written, fresh);
+    }
+
+    private void CompleteWrite(IConsumer<byte[]?, byte[]?> consumer, BatchWrite batch, int written, int fresh)
+    {
+        MarkStored(batch, written, fresh);
+        TryCommit(consumer, onlyAssigned: true);
+        UpdateLag(consumer);
+    }
+
+    /// <summary>Everything in the batch is now in the store or in the DLQ: its offsets may be committed.</summary>
+    private void MarkStored(BatchWrite batch, int written, int fresh)
+    {
+        foreach (var m in batch.Messages)
         {
             var next = new Offset(m.Offset.Value + 1);
             if (!_uncommitted.TryGetValue(m.TopicPartition, out var prev) || prev.Value < next.Value) _uncommitted[m.TopicPartition] = next;
         }
-        TryCommit(consumer, onlyAssigned: true);
-        status.BatchDone(batch.Count, fresh, written - fresh, DateTimeOffset.UtcNow);
-        _current = [];
-        UpdateLag(consumer);
-        KafkaMetrics.BatchSeconds.Record(sw.Elapsed.TotalSeconds);
+        status.BatchDone(batch.Messages.Count, fresh, written - fresh, DateTimeOffset.UtcNow);
+        KafkaMetrics.BatchSeconds.Record(batch.Started.Elapsed.TotalSeconds);
+        if (ReferenceEquals(_writing, batch)) _writing = null;
     }
 
     /// <summary>
-    /// Writes the events, isolating permanently failing ones; waits out store outages with partitions paused.
-    /// The batch is split into up to <see cref="KafkaOptions.ConsumerMaxParallelWrites"/> slices that never share a
-    /// partition (so one repository's events stay in one slice, in order) and the slices are written concurrently;
-    /// after an outage only the slices that failed are retried.
+    /// From the revoke/lost handler and the graceful stop (both on the consuming thread, inside or around librdkafka's
+    /// calls): waits for a write still in flight, so a partition is never written by its old owner after it moved, and
+    /// marks its offsets when every slice was stored. A failed attempt stays for <see cref="FinishWriteAsync"/>.
     /// </summary>
-    private async Task<(int Written, int Fresh)> WriteSurvivingOutagesAsync(
-        IConsumer<byte[]?, byte[]?> consumer, List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)> events, CancellationToken ct)
+    private void AwaitWriteInFlight(bool markIfStored)
     {
-        var pending = PartitionSlicer.Split(events, x => x.Message.TopicPartition, _o.ConsumerMaxParallelWrites);
+        if (_writing is not { } batch) return;
+        try
+        {
+            // Blocking here is deliberate: the callback must not return before the write ends. The write needs neither
+            // this thread nor the consumer (its continuations run on the thread pool).
+            batch.Attempt.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Cancelled or failed: nothing is marked; the consuming loop rethrows it or the batch is re-read.
+        }
+        if (!markIfStored || !batch.Attempt.IsCompletedSuccessfully) return;
+        var (written, fresh, failed, _) = Tally(batch.Attempt.Result, batch.Slices);
+        if (failed.Count == 0) MarkStored(batch, written, fresh);
+    }
+
+    /// <summary>
+    /// Retries the slices that met a store outage until they are stored, isolating permanently failing events; waits
+    /// out the outage with the partitions paused (the group membership kept alive by polling). Only the slices that
+    /// failed are retried.
+    /// </summary>
+    private async Task<(int Written, int Fresh)> WriteSurvivingOutagesAsync(IConsumer<byte[]?, byte[]?> consumer,
+        List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>> failedSlices, Exception firstOutage, CancellationToken ct)
+    {
+        var pending = failedSlices;
+        var failed = failedSlices;
         var delay = TimeSpan.FromMilliseconds(_o.StoreRetryInitialDelayMs);
         var outageStarted = (Stopwatch?)null;
         int written = 0, fresh = 0, attempt = 0;
+        var outage = firstOutage;
         while (true)
         {
-            var attempts = pending.Select(slice => TryWriteSliceAsync(consumer, slice, ct)).ToList();
-            await Task.WhenAll(attempts).ConfigureAwait(false);
-            var failed = new List<List<(ConsumeResult<byte[]?, byte[]?> Message, GitHubEvent Event)>>();
-            Exception? outage = null;
-            for (var i = 0; i < attempts.Count; i++)
-            {
-                var (ok, w, f, error) = attempts[i].Result;
-                if (ok)
-                {
-                    written += w;
-                    fresh += f;
-                }
-                else
-                {
-                    failed.Add(pending[i]);
-                    outage ??= error;
-                }
-            }
             if (failed.Count == 0)
             {
                 if (_paused)
@@ -249,6 +383,14 @@ internal sealed class EventConsumerService(
             var jittered = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() * 0.5));
             PollWhilePaused(consumer, jittered, ct);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _o.StoreRetryMaxDelayMs));
+
+            var attempts = pending.Select(slice => TryWriteSliceAsync(consumer, slice, ct)).ToList();
+            await Task.WhenAll(attempts).ConfigureAwait(false);
+            var (w, f, stillFailed, error) = Tally(attempts.Select(a => a.Result).ToArray(), pending);
+            written += w;
+            fresh += f;
+            failed = stillFailed;
+            outage = error;
         }
     }
 
@@ -367,14 +509,18 @@ internal sealed class EventConsumerService(
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> parts, bool commit)
     {
         var revoked = parts.ToHashSet();
+        // A write of these partitions may be in flight: let it end first (and count it as written if it was stored).
+        AwaitWriteInFlight(markIfStored: true);
         if (commit)
         {
             // Still the owner here: commit what is already written for these partitions.
             TryCommit(consumer, onlyAssigned: false, only: revoked);
         }
         foreach (var p in revoked) _uncommitted.Remove(p);
-        _current.RemoveAll(m => revoked.Contains(m.TopicPartition));
+        if (_current.RemoveAll(m => revoked.Contains(m.TopicPartition)) > 0) _revokedSincePrepare = true;
         _overflow.RemoveAll(m => revoked.Contains(m.TopicPartition));
+        // A batch still to be retried after an outage: its revoked messages' offsets are not ours to commit any more.
+        _writing?.Messages.RemoveAll(m => revoked.Contains(m.TopicPartition));
         EventConsumerServiceLog.PartitionsReleased(logger, commit ? "Revoked" : "Lost", parts.Count, _o.Topic);
         status.SetAssigned(Math.Max(0, consumer.Assignment.Count - parts.Count));
     }

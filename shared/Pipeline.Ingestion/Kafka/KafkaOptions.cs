@@ -80,6 +80,11 @@ public sealed class KafkaOptions
     /// <summary>Longest wait to fill a batch before writing what arrived.</summary>
     public int ConsumerBatchMaxWaitMs { get; set; } = 200;
 
+    /// <summary>Collect and deserialise the next batch while the current one is written (one write in flight). Not a
+    /// setting (the binder only sees public properties): false gives the earlier fully serial loop, which the ingest
+    /// bench measures against and the consumer tests cover too.</summary>
+    internal bool ConsumerOverlapWrites { get; set; } = true;
+
     /// <summary>session.timeout.ms: how soon a dead consumer's partitions move to another one.</summary>
     public int ConsumerSessionTimeoutMs { get; set; } = 10_000;
 

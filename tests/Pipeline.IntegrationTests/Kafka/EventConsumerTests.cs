@@ -68,6 +68,98 @@ public sealed class EventConsumerTests(KafkaFixture kafka)
         Assert.Equal(0, second.Count);
     }
 
+    /// <summary>With one write in flight, the consumer collects (and deserialises) the next batch while the store
+    /// writes the current one, yet starts no second write before the first is stored: a partition is written in offset
+    /// order and nothing is committed before it is stored. The serial loop collects nothing while a write is held.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_next_batch_is_collected_while_a_write_is_in_flight_and_each_repository_stays_in_order(bool overlap)
+    {
+        var options = kafka.NewTopics(overlap ? "overlap" : "serial", partitions: 4);
+        options.ConsumerMaxParallelWrites = 1;
+        options.ConsumerBatchSize = 100;
+        options.ConsumerOverlapWrites = overlap;
+        var sink = new RecordingEventSink();
+        await using var pipeline = kafka.CreatePipeline(options, sink);
+        var events = TestEvents.Generate(1_000, firstId: 150_000, repos: 20);
+        await pipeline.Publisher.PublishAsync(events);
+        sink.Hold();
+
+        await pipeline.StartConsumerAsync();
+        await Wait.UntilAsync(() => sink.CallsStarted == 1, "the first write is in the sink");
+        if (overlap)
+        {
+            await Wait.UntilAsync(() => pipeline.Status.Snapshot().Consumed >= 2 * options.ConsumerBatchSize,
+                "the next batch is collected while the first write is held");
+        }
+        else
+        {
+            await Task.Delay(1_000);
+            Assert.Equal(options.ConsumerBatchSize, pipeline.Status.Snapshot().Consumed);
+        }
+        Assert.Equal(1, sink.CallsStarted); // no second write while the first is in flight
+        Assert.Equal(0, sink.Count);
+        Assert.Equal(0, pipeline.Status.Snapshot().Stored);
+
+        sink.Release();
+        await Wait.UntilAsync(() => sink.Count == events.Count, $"{events.Count} events are stored");
+        await Wait.UntilAsync(() => pipeline.Status.Snapshot().Stored == events.Count, "the status counts every stored event");
+        await pipeline.StopConsumerAsync();
+
+        Assert.Equal(1, sink.MaxConcurrentCalls);
+        Assert.All(sink.WritesPerId.Values, n => Assert.Equal(1, n));
+        // Each repository's events (one partition each) were stored in the order they were published.
+        var position = sink.StoredOrder.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        foreach (var repo in events.GroupBy(e => e.Repo))
+        {
+            var order = repo.Select(e => position[e.Id]).ToList();
+            Assert.Equal(order.Order(), order);
+        }
+
+        // Every offset was committed after its write: a new consumer in the group finds nothing left.
+        var second = new RecordingEventSink();
+        await using var again = kafka.CreatePipeline(options, second);
+        await again.StartConsumerAsync();
+        await Wait.UntilAsync(() => again.Status.Snapshot().AssignedPartitions > 0, "the second consumer is assigned");
+        await Task.Delay(1_000);
+        await again.StopConsumerAsync();
+        Assert.Equal(0, second.Count);
+    }
+
+    /// <summary>The store goes down while batches are flowing (a write in flight and the next batch collected): the
+    /// overlapped write falls back to the paused outage handling, and after the store is back every event is stored
+    /// once and consumption runs again.</summary>
+    [Fact]
+    public async Task A_store_outage_in_the_middle_of_the_stream_loses_nothing_and_stores_each_event_once()
+    {
+        var options = kafka.NewTopics("store-down-mid");
+        var sink = new RecordingEventSink();
+        await using var pipeline = kafka.CreatePipeline(options, sink);
+        var events = TestEvents.Generate(3_000, firstId: 160_000);
+
+        await pipeline.StartConsumerAsync();
+        await pipeline.Publisher.PublishAsync(events.GetRange(0, 1_000));
+        await Wait.UntilAsync(() => sink.Count == 1_000, "the first part is stored");
+        var callsBefore = sink.CallsStarted;
+        sink.Hold(); // the next write is in flight when the store goes down
+        var publishing = pipeline.Publisher.PublishAsync(events.GetRange(1_000, 2_000));
+        await Wait.UntilAsync(() => sink.CallsStarted > callsBefore && pipeline.Status.Snapshot().Consumed > 1_000 + options.ConsumerBatchSize,
+            "a write is held and the next batch is collected");
+        sink.Unavailable = true;
+        sink.Release(); // the held write now fails as an outage
+        await Wait.UntilAsync(() => pipeline.Status.Snapshot().State == ConsumerState.PausedStoreUnavailable, "the consumer pauses");
+        await Wait.UntilAsync(() => sink.OutageFailures >= 3, "the consumer retried during the outage");
+        await publishing;
+        sink.Unavailable = false;
+
+        await Wait.UntilAsync(() => sink.Count == events.Count, "every event is stored after the store is back");
+        await Wait.UntilAsync(() => pipeline.Status.Snapshot().State == ConsumerState.Running, "the consumer is running again");
+        await pipeline.StopConsumerAsync();
+        Assert.Equal(events.Select(e => e.Id).Order(), sink.Events.Keys.Order());
+        Assert.Equal(0, pipeline.Status.Snapshot().DeadLettered);
+    }
+
     [Fact]
     public async Task Consumer_killed_mid_batch_and_restarted_still_stores_exactly_N()
     {

@@ -18,6 +18,11 @@ public sealed class RecordingEventSink : IEventSink
     private int _outageFailures;
     private int _hangAfterWrites = -1;
     private int _writes;
+    private int _inFlight;
+    private int _maxInFlight;
+    private int _callsStarted;
+    private volatile TaskCompletionSource? _hold;
+    private readonly List<string> _storedOrder = [];
 
     public IReadOnlyDictionary<string, GitHubEvent> Events => _events;
 
@@ -41,7 +46,51 @@ public sealed class RecordingEventSink : IEventSink
     /// <summary>After this many successful write calls, the next call stores half of its batch and then hangs until cancelled.</summary>
     public void HangAfterWrites(int writes) => Volatile.Write(ref _hangAfterWrites, writes);
 
+    /// <summary>Write calls started so far.</summary>
+    public int CallsStarted => Volatile.Read(ref _callsStarted);
+
+    /// <summary>The most write calls that were in the sink at the same time.</summary>
+    public int MaxConcurrentCalls => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Ids in the order the sink first stored them.</summary>
+    public IReadOnlyList<string> StoredOrder
+    {
+        get
+        {
+            lock (_storedOrder) return [.. _storedOrder];
+        }
+    }
+
+    /// <summary>Write calls from now on wait (before storing anything) until <see cref="Release"/>.</summary>
+    public void Hold() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release()
+    {
+        var hold = _hold;
+        _hold = null;
+        hold?.TrySetResult();
+    }
+
     public async Task<int> WriteAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _callsStarted);
+        var now = Interlocked.Increment(ref _inFlight);
+        int seen;
+        while ((seen = Volatile.Read(ref _maxInFlight)) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+        {
+        }
+        try
+        {
+            if (_hold is { } hold) await hold.Task.WaitAsync(ct);
+            return await WriteCoreAsync(events, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<int> WriteCoreAsync(IReadOnlyList<GitHubEvent> events, CancellationToken ct)
     {
         if (_unavailable)
         {
@@ -72,6 +121,8 @@ public sealed class RecordingEventSink : IEventSink
     private bool Record(GitHubEvent e)
     {
         _writesPerId.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
-        return _events.TryAdd(e.Id, e);
+        if (!_events.TryAdd(e.Id, e)) return false;
+        lock (_storedOrder) _storedOrder.Add(e.Id);
+        return true;
     }
 }
