@@ -59,13 +59,7 @@ public sealed class EventConsumerTests(KafkaFixture kafka)
         Assert.NotNull(status.LastBatchAt);
 
         // Everything was committed: a new consumer in the same group finds nothing left to read.
-        var second = new RecordingEventSink();
-        await using var again = kafka.CreatePipeline(options, second);
-        await again.StartConsumerAsync();
-        await Wait.UntilAsync(() => again.Status.Snapshot().AssignedPartitions > 0, "the second consumer is assigned");
-        await Task.Delay(1_000);
-        await again.StopConsumerAsync();
-        Assert.Equal(0, second.Count);
+        await AssertNothingLeftToReadAsync(options);
     }
 
     /// <summary>With one write in flight, the consumer collects (and deserialises) the next batch while the store
@@ -118,13 +112,7 @@ public sealed class EventConsumerTests(KafkaFixture kafka)
         }
 
         // Every offset was committed after its write: a new consumer in the group finds nothing left.
-        var second = new RecordingEventSink();
-        await using var again = kafka.CreatePipeline(options, second);
-        await again.StartConsumerAsync();
-        await Wait.UntilAsync(() => again.Status.Snapshot().AssignedPartitions > 0, "the second consumer is assigned");
-        await Task.Delay(1_000);
-        await again.StopConsumerAsync();
-        Assert.Equal(0, second.Count);
+        await AssertNothingLeftToReadAsync(options);
     }
 
     /// <summary>The store goes down while batches are flowing (a write in flight and the next batch collected): the
@@ -314,4 +302,16 @@ public sealed class EventConsumerTests(KafkaFixture kafka)
 
     private static string Header(ConsumeResult<byte[]?, byte[]?> r, string name) =>
         Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(name));
+
+    /// <summary>A new consumer in the same group is assigned and reads nothing: every offset was committed.</summary>
+    private async Task AssertNothingLeftToReadAsync(KafkaOptions options)
+    {
+        var second = new RecordingEventSink();
+        await using var again = kafka.CreatePipeline(options, second);
+        await again.StartConsumerAsync();
+        await Wait.UntilAsync(() => again.Status.Snapshot().AssignedPartitions > 0, "the second consumer is assigned");
+        await Task.Delay(1_000);
+        await again.StopConsumerAsync();
+        Assert.Equal(0, second.Count);
+    }
 }
