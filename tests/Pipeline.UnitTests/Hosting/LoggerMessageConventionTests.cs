@@ -322,8 +322,10 @@ public sealed partial class LoggerMessageConventionTests
     }
 
     /// <summary>Loads a build output with its own dependencies, except those the test process has too (the logging
-    /// abstractions, the shared projects), which come from the default context.</summary>
-    private sealed class BuildOutputLoadContext(string mainAssemblyPath) : AssemblyLoadContext(isCollectible: true)
+    /// abstractions, the shared projects), which come from the default context. Never unloaded: a collectible context
+    /// that nothing holds can be collected while its types are still being loaded ("An operation is not legal in the
+    /// current state", seen in a fresh-clone CI run).</summary>
+    private sealed class BuildOutputLoadContext(string mainAssemblyPath) : AssemblyLoadContext(isCollectible: false)
     {
         private static readonly HashSet<string> InDefaultContext = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
