@@ -95,12 +95,13 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
             // (many hosts start at once in the tests): then it is tried again on new ports; any other exit is an error.
             var output = azurite.ReadLogFrom(logStart);
             var exitCode = azurite.ExitCode;
-            azurite._process.Dispose();
             if (attempt < 3 && output.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
+                azurite._process.Dispose(); // the folder stays: the next attempt uses it
                 LogPortTaken(logger, blob, queue, table);
                 continue;
             }
+            await azurite.DisposeAsync(); // removes a temporary folder it owns
             throw new InvalidOperationException($"Azurite exited with code {exitCode} before it listened on ports {blob}, {queue}, {table}: {output.Trim()}");
         }
     }
