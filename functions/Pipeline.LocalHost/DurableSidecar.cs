@@ -19,10 +19,12 @@ namespace Pipeline.LocalHost;
 internal sealed class DurableSidecar : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly Func<AzureStorageOrchestrationServiceSettings> _settings;
 
-    private DurableSidecar(WebApplication app, string address)
+    private DurableSidecar(WebApplication app, Func<AzureStorageOrchestrationServiceSettings> settings, string address)
     {
         _app = app;
+        _settings = settings;
         Address = address;
     }
 
@@ -31,25 +33,8 @@ internal sealed class DurableSidecar : IAsyncDisposable
 
     public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, ILoggerFactory loggerFactory, CancellationToken ct = default)
     {
-        var settings = new AzureStorageOrchestrationServiceSettings
-        {
-            TaskHubName = taskHubName,
-            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
-            LoggerFactory = loggerFactory,
-            PartitionCount = 4,
-            // A restarted host must not pass for the worker that died (same machine name, and in tests the same process): a
-            // distinct worker id per start makes it take over the dead worker's partition leases once they expire.
-            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}",
-            // Locally there is one worker: poll queues briskly so orchestrations feel immediate.
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
-            // After a crash, messages the dead process had dequeued reappear only when their visibility timeout ends
-            // (5 minutes by default); locally, resuming within seconds matters more. Live work items renew their locks.
-            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
-            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
-            LeaseInterval = TimeSpan.FromSeconds(15),
-            LeaseRenewInterval = TimeSpan.FromSeconds(5),
-        };
-        var storage = new AzureStorageOrchestrationService(settings);
+        var settings = Settings(storageConnectionString, taskHubName, loggerFactory);
+        var storage = new AzureStorageOrchestrationService(settings());
         await storage.CreateIfNotExistsAsync();
         var service = new CoreTypesOrchestrationService(storage, storage, loggerFactory.CreateLogger<CoreTypesOrchestrationService>());
 
@@ -68,7 +53,50 @@ internal sealed class DurableSidecar : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         await app.StartAsync(ct);
-        return new DurableSidecar(app, address);
+        return new DurableSidecar(app, settings, address);
+    }
+
+    /// <summary>
+    /// Creates the task hub's queues, tables and lease blobs that are missing (idempotent). Called after the embedded
+    /// Azurite restarted: Azurite saves its metadata on a timer, so a kill can lose the task hub created just before it.
+    /// The running provider creates its task hub once per instance (a cached task), so a second instance with the same
+    /// settings, never started, does it again; the running one's polling and lease renewals then find everything in place.
+    /// </summary>
+    public async Task EnsureTaskHubAsync()
+    {
+        var repair = new AzureStorageOrchestrationService(_settings());
+        try
+        {
+            await repair.CreateIfNotExistsAsync();
+        }
+        finally
+        {
+            (repair as IDisposable)?.Dispose();
+        }
+    }
+
+    private static Func<AzureStorageOrchestrationServiceSettings> Settings(string storageConnectionString, string taskHubName, ILoggerFactory loggerFactory)
+    {
+        // A restarted host must not pass for the worker that died (same machine name, and in tests the same process): a
+        // distinct worker id per start makes it take over the dead worker's partition leases once they expire. The
+        // repair instance of EnsureTaskHubAsync shares it.
+        var workerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+        return () => new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = taskHubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            LoggerFactory = loggerFactory,
+            PartitionCount = 4,
+            WorkerId = workerId,
+            // Locally there is one worker: poll queues briskly so orchestrations feel immediate.
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // After a crash, messages the dead process had dequeued reappear only when their visibility timeout ends
+            // (5 minutes by default); locally, resuming within seconds matters more. Live work items renew their locks.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(20),
+            LeaseInterval = TimeSpan.FromSeconds(15),
+            LeaseRenewInterval = TimeSpan.FromSeconds(5),
+        };
     }
 
     public async ValueTask DisposeAsync()

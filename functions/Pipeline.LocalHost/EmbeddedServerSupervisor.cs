@@ -7,7 +7,9 @@ namespace Pipeline.LocalHost;
 /// <param name="IsAlive">Cheap liveness check (process state, no network).</param>
 /// <param name="Restart">Starts it again on the same ports and data.</param>
 /// <param name="Describe">The exit state for the log (e.g. the exit code).</param>
-internal sealed record SupervisedServer(string Name, Func<bool> IsAlive, Func<CancellationToken, Task> Restart, Func<string> Describe);
+/// <param name="AfterRestart">Repairs what the server may have lost with its process (e.g. the task hub on Azurite), or null.</param>
+internal sealed record SupervisedServer(
+    string Name, Func<bool> IsAlive, Func<CancellationToken, Task> Restart, Func<string> Describe, Func<CancellationToken, Task>? AfterRestart = null);
 
 /// <summary>
 /// Watches the embedded servers (Azurite, PostgreSQL; the Kafka mock runs inside this process) every
@@ -50,6 +52,7 @@ internal sealed partial class EmbeddedServerSupervisor(
                     try
                     {
                         await server.Restart(stoppingToken);
+                        if (server.AfterRestart is { } repair) await repair(stoppingToken);
                         LogRestarted(server.Name);
                     }
                     catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -74,12 +77,15 @@ internal sealed partial class EmbeddedServerSupervisor(
     }
 
     /// <summary>The servers of <paramref name="embedded"/> that can die separately from this process.</summary>
-    public static IReadOnlyList<SupervisedServer> For(EmbeddedServers embedded)
+    /// <param name="embedded">The embedded servers the host started.</param>
+    /// <param name="afterAzuriteRestart">Runs once a restarted Azurite answers (the durable sidecar re-creates its task hub).</param>
+    public static IReadOnlyList<SupervisedServer> For(EmbeddedServers embedded, Func<CancellationToken, Task>? afterAzuriteRestart = null)
     {
         var list = new List<SupervisedServer>();
         if (embedded.Azurite is { } azurite)
         {
-            list.Add(new SupervisedServer("Azurite", () => !azurite.HasExited, azurite.RestartAsync, () => $"exit code {azurite.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}"));
+            list.Add(new SupervisedServer("Azurite", () => !azurite.HasExited, azurite.RestartAsync,
+                () => $"exit code {azurite.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}", afterAzuriteRestart));
         }
         if (embedded.Postgres is { } postgres)
         {

@@ -47,8 +47,9 @@ LocalHostProgramLog.DurableSidecarListening(bootLogger, hubName, sidecar.Address
 
 builder.WebHost.UseUrls(hosting.Urls);
 builder.Services.AddPipelineLauncher(builder.Configuration, sidecar.Address);
-// Embedded servers that exit are restarted, or the launcher stops naming the one that died (exit code below).
-builder.Services.AddHostedService(sp => new EmbeddedServerSupervisor(EmbeddedServerSupervisor.For(embedded),
+// Embedded servers that exit are restarted, or the launcher stops naming the one that died (exit code below). A killed
+// Azurite can lose the task hub it had not saved yet: the sidecar creates what is missing once Azurite is back.
+builder.Services.AddHostedService(sp => new EmbeddedServerSupervisor(EmbeddedServerSupervisor.For(embedded, _ => sidecar.EnsureTaskHubAsync()),
     sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<EmbeddedServerSupervisor>>()));
 builder.Services.AddLocalRateLimiting(hosting);
 

@@ -1,10 +1,16 @@
 using System.Diagnostics;
 using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Pipeline.Embedded;
 using Pipeline.Testing.Hosting;
 
 namespace Pipeline.IntegrationTests.Hosting;
 
-/// <summary>The local host supervises the servers it started: Azurite killed under it is restarted and health returns to 200.</summary>
+/// <summary>
+/// The local host supervises the servers it started: Azurite killed under it is restarted, the durable task hub it lost is
+/// created again, and health returns to 200.
+/// </summary>
 public sealed class EmbeddedSupervisionTests : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pipeline-supervise-" + Guid.NewGuid().ToString("N"));
@@ -22,7 +28,21 @@ public sealed class EmbeddedSupervisionTests : IAsyncLifetime
     {
         await using var host = await LocalHostProcess.StartAsync(_dataDirectory);
         var pidFile = Path.Combine(_dataDirectory, "azurite", "azurite.pid");
-        var azuritePid = int.Parse(File.ReadAllText(pidFile).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var pidAndPorts = File.ReadAllText(pidFile).Split(' ').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var azuritePid = pidAndPorts[0];
+
+        // Azurite saves its metadata on a timer, so a kill can lose what was created just before it. Here the loss is made
+        // certain: the task hub's instances table and work-item queue are deleted, and the kill waits until Azurite has
+        // saved that. Without them the durable probe fails (503) until someone creates them again.
+        var account = $"DefaultEndpointsProtocol=http;AccountName={EmbeddedAzurite.AccountName};AccountKey={EmbeddedAzurite.AccountKey};" +
+                      $"QueueEndpoint=http://127.0.0.1:{pidAndPorts[2]}/{EmbeddedAzurite.AccountName};" +
+                      $"TableEndpoint=http://127.0.0.1:{pidAndPorts[3]}/{EmbeddedAzurite.AccountName};";
+        var deleted = DateTime.UtcNow;
+        await new TableServiceClient(account).DeleteTableAsync("PipelineLocalInstances");
+        await new QueueServiceClient(account).DeleteQueueAsync("pipelinelocal-workitems");
+        await WaitForAsync(() => HealthIsAsync(host, HttpStatusCode.ServiceUnavailable), "health reports the lost task hub", 60, host);
+        await WaitForAsync(() => SavedSince(deleted, "__azurite_db_table__.json") && SavedSince(deleted, "__azurite_db_queue__.json"),
+            "Azurite saves the deletions", 60, host);
         using (var azurite = Process.GetProcessById(azuritePid))
         {
             azurite.Kill();
@@ -32,16 +52,32 @@ public sealed class EmbeddedSupervisionTests : IAsyncLifetime
         await WaitForAsync(() => host.LogTail(400).Contains("Embedded Azurite died", StringComparison.Ordinal), "the supervisor notices", 60, host);
         await WaitForAsync(() => host.LogTail(400).Contains("Embedded Azurite restarted", StringComparison.Ordinal), "Azurite is restarted", 90, host);
         await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120));
+        // Restarted on the same ports: the lost table is back.
+        var found = false;
+        await foreach (var _ in new TableServiceClient(account).QueryAsync(t => t.Name == "PipelineLocalInstances")) found = true;
+        Assert.True(found, "the task hub's instances table exists again");
         var restartedPid = int.Parse(File.ReadAllText(pidFile).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.NotEqual(azuritePid, restartedPid);
         using var health = await host.Http.GetAsync("/api/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what, int seconds, LocalHostProcess host)
+    private bool SavedSince(DateTime utc, string metadataFile) =>
+        File.GetLastWriteTimeUtc(Path.Combine(_dataDirectory, "azurite", metadataFile)) > utc.AddSeconds(1);
+
+    private static async Task<bool> HealthIsAsync(LocalHostProcess host, HttpStatusCode expected)
+    {
+        using var response = await host.Http.GetAsync("/api/health");
+        return response.StatusCode == expected;
+    }
+
+    private static Task WaitForAsync(Func<bool> condition, string what, int seconds, LocalHostProcess host) =>
+        WaitForAsync(() => Task.FromResult(condition()), what, seconds, host);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds, LocalHostProcess host)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}:{Environment.NewLine}{host.LogTail()}");
             await Task.Delay(250);
