@@ -199,6 +199,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Kafka__ConsumerBatchSize', value: '1000' }
             { name: 'Kafka__ConsumerMaxParallelWrites', value: '2' }
             { name: 'Kafka__ConsumerBatchMaxWaitMs', value: '200' }
+            { name: 'Kafka__ConsumerFetchMinBytes', value: '262144' }
             { name: 'Kafka__ConsumerSessionTimeoutMs', value: '10000' }
             { name: 'Kafka__ConsumerMaxPollIntervalMs', value: '300000' }
             { name: 'Kafka__ConsumerAutoOffsetReset', value: 'earliest' }

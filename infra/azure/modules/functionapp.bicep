@@ -197,6 +197,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Kafka__ConsumerBatchSize: '1000'
     Kafka__ConsumerMaxParallelWrites: '2'
     Kafka__ConsumerBatchMaxWaitMs: '200'
+    Kafka__ConsumerFetchMinBytes: '262144'
     Kafka__ConsumerSessionTimeoutMs: '10000'
     Kafka__ConsumerMaxPollIntervalMs: '300000'
     Kafka__ConsumerAutoOffsetReset: 'earliest'

@@ -54,6 +54,8 @@ public sealed class ClientConfigFactory(IOptions<KafkaOptions> options)
             // Pause must stop delivery at once during a store outage; prefetch is bounded to keep memory flat.
             QueuedMaxMessagesKbytes = 65_536,
             FetchWaitMaxMs = 100,
+            // A backfill fetches whole batches instead of a trickle per partition; live traffic waits at most FetchWaitMaxMs.
+            FetchMinBytes = _o.ConsumerFetchMinBytes,
             EnablePartitionEof = false,
             IsolationLevel = IsolationLevel.ReadCommitted,
             // Skip marshalling the timestamp of every message: the consumer needs topic (DLQ) and headers (kept in the DLQ).

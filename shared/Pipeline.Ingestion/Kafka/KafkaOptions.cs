@@ -80,6 +80,11 @@ public sealed class KafkaOptions
     /// <summary>Longest wait to fill a batch before writing what arrived.</summary>
     public int ConsumerBatchMaxWaitMs { get; set; } = 200;
 
+    /// <summary>fetch.min.bytes: the broker answers a fetch once this much is ready, or after 100 ms (fetch.wait.max.ms).
+    /// 256 KiB makes a consumer that keeps up with a backfill fetch batches instead of a few messages per partition per
+    /// request (1.2× the no-op ingest rate, docs/benchmarks.md "Issue 15, part 5"); an idle topic adds at most 100 ms.</summary>
+    public int ConsumerFetchMinBytes { get; set; } = 262_144;
+
     /// <summary>Collect and deserialise the next batch while the current one is written (one write in flight). Not a
     /// setting (the binder only sees public properties): false gives the earlier fully serial loop, which the ingest
     /// bench measures against and the consumer tests cover too.</summary>

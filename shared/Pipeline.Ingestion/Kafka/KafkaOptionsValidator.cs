@@ -46,6 +46,7 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
         if (o.ConsumerBatchSize < 1) errors.Add($"{s}:ConsumerBatchSize must be positive");
         if (o.ConsumerMaxParallelWrites is < 1 or > 64) errors.Add($"{s}:ConsumerMaxParallelWrites must be between 1 and 64");
         if (o.ConsumerBatchMaxWaitMs < 1) errors.Add($"{s}:ConsumerBatchMaxWaitMs must be positive");
+        if (o.ConsumerFetchMinBytes is < 1 or > 100_000_000) errors.Add($"{s}:ConsumerFetchMinBytes must be between 1 and 100000000");
         if (o.ConsumerSessionTimeoutMs < 1_000) errors.Add($"{s}:ConsumerSessionTimeoutMs must be at least 1000");
         if (o.ConsumerMaxPollIntervalMs < o.ConsumerSessionTimeoutMs)
             errors.Add($"{s}:ConsumerMaxPollIntervalMs must be at least {s}:ConsumerSessionTimeoutMs");

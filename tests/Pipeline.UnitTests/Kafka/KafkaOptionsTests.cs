@@ -59,6 +59,7 @@ public sealed class KafkaOptionsTests
     [InlineData(nameof(KafkaOptions.ConsumerSessionTimeoutMs), 10, "Kafka:ConsumerSessionTimeoutMs must be at least 1000")]
     [InlineData(nameof(KafkaOptions.StoreRetryMaxDelayMs), 1, "Kafka:StoreRetryMaxDelayMs must be at least Kafka:StoreRetryInitialDelayMs")]
     [InlineData(nameof(KafkaOptions.ProducerLingerMs), -1, "Kafka:ProducerLingerMs must be between 0 and 900000")]
+    [InlineData(nameof(KafkaOptions.ConsumerFetchMinBytes), 0, "Kafka:ConsumerFetchMinBytes must be between 1 and 100000000")]
     public void Bad_numbers_are_reported_with_their_key(string property, int value, string message)
     {
         var o = new KafkaOptions { BootstrapServers = "localhost:9092" };
@@ -66,6 +67,15 @@ public sealed class KafkaOptionsTests
         var result = Validate(o);
         Assert.True(result.Failed);
         Assert.Contains(message, result.FailureMessage);
+    }
+
+    [Fact]
+    public void The_consumer_fetches_batches_and_the_setting_reaches_librdkafka()
+    {
+        Assert.Equal(262_144, new ClientConfigFactory(Options.Create(new KafkaOptions { BootstrapServers = "b:9092" })).CreateConsumerConfig().FetchMinBytes);
+        var c = new ClientConfigFactory(Options.Create(new KafkaOptions { BootstrapServers = "b:9092", ConsumerFetchMinBytes = 1 })).CreateConsumerConfig();
+        Assert.Equal(1, c.FetchMinBytes);
+        Assert.Equal(100, c.FetchWaitMaxMs);
     }
 
     [Fact]
