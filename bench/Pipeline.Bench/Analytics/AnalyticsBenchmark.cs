@@ -166,6 +166,9 @@ public static class AnalyticsBenchmark
                 // The jobs join the repositories table; the bench has none, like the runner's side (an empty view).
                 view.CommandText = "CREATE TEMP VIEW repositories AS SELECT CAST(NULL AS VARCHAR) AS repo_key, CAST(NULL AS VARCHAR) AS repo, CAST(NULL AS VARCHAR) AS language WHERE 1 = 0";
                 view.ExecuteNonQuery();
+                // The shared views are part of every job's SQL (the engines define them before a job runs).
+                view.CommandText = "CREATE TEMP VIEW " + JobViews.RepoLanguageName + " AS " + JobViews.RepoLanguageSql;
+                view.ExecuteNonQuery();
             }
             using var command = connection.CreateCommand();
             command.CommandText = job.Sql;

@@ -140,7 +140,12 @@ public class ServingTests(MlServersFixture fx)
         var predictions = app.Get<PredictionService>();
         for (var i = 0; i < 60; i++)
             predictions.Predict(new IssuePredictionRequest { Title = $"crash {i}", Repo = "acme/api", Models = [ModelNames.IssueLabeler] });
-        Assert.True(app.Get<PredictionLog>().Dropped >= 40, $"dropped {app.Get<PredictionLog>().Dropped}");
+        // The store is down, so nothing is written: of the 60 entries the queue keeps at most its 10 newest, the writer holds
+        // the one batch it took when it woke (what had queued by then, a few more than 10 at most), and the rest are dropped
+        // and counted.
+        var log = app.Get<PredictionLog>();
+        Assert.True(log.Pending <= 10, $"pending {log.Pending}");
+        Assert.InRange(log.Dropped, 30, 50);
         app.Faults.Down = false;
     }
 

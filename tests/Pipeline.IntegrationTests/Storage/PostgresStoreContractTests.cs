@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pipeline.Domain;
 using Pipeline.Embedded;
 using Pipeline.Storage;
 using Pipeline.Storage.Postgres;
@@ -150,11 +151,35 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
         Assert.Equal(1, await store.CountAsync("events", DocumentQuery.Where(Filter.Eq("repo", "a/b"))));
     }
 
-    private static async Task<List<string>> IndexesAsync(string connectionString)
+    [Fact]
+    public async Task The_prediction_log_indexes_no_query_uses_are_dropped_on_start()
+    {
+        var cs = await postgres.CreateDatabaseAsync("migratepredictions");
+        await using var store = new PostgresStore(cs);
+        // The predictions collection as earlier releases created it: two single-field indexes besides the ML lifecycle's.
+        var earlier = new CollectionDefinition(Collections.Predictions, new IndexDefinition("created_at", ["created_at"]), new IndexDefinition("model_version", ["model_version"]));
+        await store.EnsureCollectionsAsync([earlier]);
+        Assert.Equal(["predictions__created_at", "predictions__model_version", "predictions_pkey"], await IndexesAsync(cs, Collections.Predictions));
+
+        var schema = StoreSchema.Merge(Pipeline.ML.MlCollections.Definitions);
+        await store.EnsureCollectionsAsync(schema);
+        await store.EnsureCollectionsAsync(schema); // idempotent
+        var after = await IndexesAsync(cs, Collections.Predictions);
+        Assert.DoesNotContain("predictions__created_at", after);
+        Assert.DoesNotContain("predictions__model_version", after);
+        // What the drift window, live metrics and resolution read stays indexed.
+        Assert.Contains("predictions__predictions_model_created", after);
+        Assert.Contains("predictions__predictions_model_version_resolved", after);
+    }
+
+    private static Task<List<string>> IndexesAsync(string connectionString) => IndexesAsync(connectionString, "events");
+
+    private static async Task<List<string>> IndexesAsync(string connectionString, string table)
     {
         await using var conn = new Npgsql.NpgsqlConnection(connectionString);
         await conn.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE tablename = 'events' ORDER BY indexname COLLATE \"C\"", conn);
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE tablename = @table ORDER BY indexname COLLATE \"C\"", conn);
+        cmd.Parameters.AddWithValue("table", table);
         var names = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync()) names.Add(reader.GetString(0));
