@@ -63,11 +63,15 @@ public sealed class StoreOptionsTests
     [Fact]
     public void Extra_collection_definitions_merge_into_the_default_schema()
     {
-        var merged = StoreSchema.Merge([new CollectionDefinition("predictions", new IndexDefinition("by_model", ["model"])), new CollectionDefinition("custom")]);
-        var predictions = merged.Single(c => c.Name == "predictions");
-        Assert.Contains(predictions.Indexes, i => i.Name == "by_model");
-        Assert.Contains(predictions.Indexes, i => i.Name == "created_at");
+        var merged = StoreSchema.Merge([new CollectionDefinition("issues", new IndexDefinition("by_author", ["author"])), new CollectionDefinition("custom")]);
+        var issues = merged.Single(c => c.Name == "issues");
+        Assert.Contains(issues.Indexes, i => i.Name == "by_author");
+        Assert.Contains(issues.Indexes, i => i.Name == "repo");
         Assert.Contains(merged, c => c.Name == "custom");
+        // The prediction log's default indexes are retired; the ML lifecycle's definitions bring the ones its queries use.
+        var predictions = StoreSchema.Merge([new CollectionDefinition("predictions", new IndexDefinition("by_model", ["model"]))]).Single(c => c.Name == "predictions");
+        Assert.Equal(["by_model"], predictions.Indexes.Select(i => i.Name));
+        Assert.Equal(["created_at", "model_version"], predictions.RetiredIndexes);
         var events = merged.Single(c => c.Name == "events");
         Assert.Equal(["repo", "created_at", "delivery_id", "received_at"], events.Indexes.Select(i => i.Fields[0]));
         Assert.All(events.Indexes, i => Assert.True(i.Text));
