@@ -57,7 +57,14 @@ internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposa
                     var sql = IndexSql(collection.Name, table, index);
                     if (sql is null) continue;
                     await using var cmd = new NpgsqlCommand(sql, conn);
-                    await cmd.ExecuteNonQueryAsync(ct);
+                    try
+                    {
+                        await cmd.ExecuteNonQueryAsync(ct);
+                    }
+                    catch (PostgresException e) when (CreatedConcurrently(e))
+                    {
+                        // Another process ensured the same index at the same moment; it exists now.
+                    }
                 }
                 // Migration of existing data directories, after the new indexes exist: an index that became a text index
                 // leaves its jsonb predecessor (same definition name, no suffix), and retired ones go.
@@ -117,6 +124,14 @@ internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposa
         return name[..54] + "_" + hash;
     }
 
+    /// <summary>
+    /// What <c>CREATE … IF NOT EXISTS</c> raises when another session creates the same relation at the same moment: the
+    /// existence check runs before the catalog rows are locked, so the loser fails on the catalog's unique index
+    /// (pg_type, pg_class) or as a duplicate table instead of skipping.
+    /// </summary>
+    private static bool CreatedConcurrently(PostgresException e) =>
+        e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.DuplicateTable;
+
     private async Task CreateTableAsync(NpgsqlConnection conn, string collection, CancellationToken ct)
     {
         var table = PostgresSql.Table(collection);
@@ -125,9 +140,9 @@ internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposa
         {
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject)
+        catch (PostgresException e) when (CreatedConcurrently(e))
         {
-            // Two processes created it at the same moment (a known race of IF NOT EXISTS on pg_type); it exists now.
+            // Two writers created it at the same moment (IF NOT EXISTS checks before it locks); it exists now.
         }
         _knownTables[collection] = 0;
     }

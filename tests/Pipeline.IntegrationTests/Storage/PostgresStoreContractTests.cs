@@ -152,6 +152,32 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Writers_and_schema_ensures_that_race_to_create_the_same_collection_all_succeed()
+    {
+        // Each store instance knows no tables yet, as in separate processes: every first write and every ensure runs
+        // CREATE … IF NOT EXISTS at the same moment. The losers of that race must not fail (a CI run lost a model
+        // registration to "relation already exists").
+        var cs = await postgres.CreateDatabaseAsync("createrace");
+        var definition = new CollectionDefinition("raced", new IndexDefinition("by_n", ["n"]), new IndexDefinition("by_m", ["m"]) { Text = true });
+        for (var round = 0; round < 5; round++)
+        {
+            var collection = $"raced{round}";
+            var stores = Enumerable.Range(0, 8).Select(_ => new PostgresStore(cs)).ToList();
+            try
+            {
+                await Task.WhenAll(stores.Select((store, i) => i % 2 == 0
+                    ? store.InsertIfAbsentAsync(collection, $"d{i}", new JsonObject { ["n"] = i, ["m"] = $"m{i}" })
+                    : store.EnsureCollectionsAsync([definition with { Name = collection }])));
+                Assert.Equal(4, await stores[0].CountAsync(collection));
+            }
+            finally
+            {
+                foreach (var store in stores) await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_prediction_log_indexes_no_query_uses_are_dropped_on_start()
     {
         var cs = await postgres.CreateDatabaseAsync("migratepredictions");
