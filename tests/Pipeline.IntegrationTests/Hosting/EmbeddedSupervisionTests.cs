@@ -37,11 +37,10 @@ public sealed class EmbeddedSupervisionTests : IAsyncLifetime
         var account = $"DefaultEndpointsProtocol=http;AccountName={EmbeddedAzurite.AccountName};AccountKey={EmbeddedAzurite.AccountKey};" +
                       $"QueueEndpoint=http://127.0.0.1:{pidAndPorts[2]}/{EmbeddedAzurite.AccountName};" +
                       $"TableEndpoint=http://127.0.0.1:{pidAndPorts[3]}/{EmbeddedAzurite.AccountName};";
-        var deleted = DateTime.UtcNow;
         await new TableServiceClient(account).DeleteTableAsync("PipelineLocalInstances");
         await new QueueServiceClient(account).DeleteQueueAsync("pipelinelocal-workitems");
         await WaitForAsync(() => HealthIsAsync(host, HttpStatusCode.ServiceUnavailable), "health reports the lost task hub", 60, host);
-        await WaitForAsync(() => SavedSince(deleted, "__azurite_db_table__.json") && SavedSince(deleted, "__azurite_db_queue__.json"),
+        await WaitForAsync(() => SavedWithout("__azurite_db_table__.json", "PipelineLocalInstances") && SavedWithout("__azurite_db_queue__.json", "pipelinelocal-workitems"),
             "Azurite saves the deletions", 60, host);
         using (var azurite = Process.GetProcessById(azuritePid))
         {
@@ -62,8 +61,21 @@ public sealed class EmbeddedSupervisionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    private bool SavedSince(DateTime utc, string metadataFile) =>
-        File.GetLastWriteTimeUtc(Path.Combine(_dataDirectory, "azurite", metadataFile)) > utc.AddSeconds(1);
+    /// <summary>Azurite's saved metadata (a LokiJS JSON file) no longer names <paramref name="name"/>; false while the
+    /// file is being rewritten (it does not parse then).</summary>
+    private bool SavedWithout(string metadataFile, string name)
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(_dataDirectory, "azurite", metadataFile));
+            using var _ = System.Text.Json.JsonDocument.Parse(text);
+            return !text.Contains(name, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 
     private static async Task<bool> HealthIsAsync(LocalHostProcess host, HttpStatusCode expected)
     {
