@@ -34,9 +34,7 @@ public sealed class EmbeddedSupervisionTests : IAsyncLifetime
         // Azurite saves its metadata on a timer, so a kill can lose what was created just before it. Here the loss is made
         // certain: the task hub's instances table and work-item queue are deleted, and the kill waits until Azurite has
         // saved that. Without them the durable probe fails (503) until someone creates them again.
-        var account = $"DefaultEndpointsProtocol=http;AccountName={EmbeddedAzurite.AccountName};AccountKey={EmbeddedAzurite.AccountKey};" +
-                      $"QueueEndpoint=http://127.0.0.1:{pidAndPorts[2]}/{EmbeddedAzurite.AccountName};" +
-                      $"TableEndpoint=http://127.0.0.1:{pidAndPorts[3]}/{EmbeddedAzurite.AccountName};";
+        var account = EmbeddedAzurite.ConnectionStringFor(pidAndPorts[1], pidAndPorts[2], pidAndPorts[3]);
         await new TableServiceClient(account).DeleteTableAsync("PipelineLocalInstances");
         await new QueueServiceClient(account).DeleteQueueAsync("pipelinelocal-workitems");
         await WaitForAsync(() => HealthIsAsync(host, HttpStatusCode.ServiceUnavailable), "health reports the lost task hub", 60, host);
