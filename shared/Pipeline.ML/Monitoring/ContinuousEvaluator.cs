@@ -27,9 +27,7 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
         string? after = null;
         while (true)
         {
-            var filters = new List<FieldFilter> { new("resolved", FilterOp.Eq, false) };
-            if (after is not null) filters.Add(new FieldFilter("_id", FilterOp.Gt, after));
-            var page = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(filters.ToArray()).OrderBy("_id").Take(o.PageSize), ct);
+            var page = await store.FindAsync(Collections.Predictions, PendingPage(after, o.PageSize), ct);
             if (page.Count == 0) break;
             after = page[^1]["_id"]!.ToString();
             scanned += page.Count;
@@ -64,6 +62,22 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
             ContinuousEvaluatorLog.PredictionsResolved(logger, resolved, expired, pending, scanned);
         return new ResolutionPass(scanned, resolved, expired, pending);
     }
+
+    /// <summary>A page of the resolution pass: unresolved predictions after <paramref name="after"/>, in id order.</summary>
+    internal static DocumentQuery PendingPage(string? after, int pageSize)
+    {
+        var filters = new List<FieldFilter> { new("resolved", FilterOp.Eq, false) };
+        if (after is not null) filters.Add(new FieldFilter("_id", FilterOp.Gt, after));
+        return DocumentQuery.Where(filters.ToArray()).OrderBy("_id").Take(pageSize);
+    }
+
+    /// <summary>The newest <paramref name="window"/> resolved, unexpired predictions of one model version.</summary>
+    internal static DocumentQuery LiveWindow(string model, int version, int window) => DocumentQuery.Where(
+            new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("version", FilterOp.Eq, version), new FieldFilter("resolved", FilterOp.Eq, true),
+            new FieldFilter("expired", FilterOp.Ne, true),
+            // Every resolved document has it; saying so lets PostgreSQL read the partial index of resolved documents.
+            new FieldFilter("resolved_at", FilterOp.Exists, true))
+        .OrderBy("resolved_at", descending: true).Take(window);
 
     private static DateTime? CreatedAt(JsonObject prediction) =>
         prediction["created_at"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? IssueDocumentSchema.ParseTime(v.GetValue<string>()) : null;
@@ -136,10 +150,7 @@ public sealed class ContinuousEvaluator(IDocumentStore store, IOptions<MlOptions
     /// <summary>Rolling live metrics of one model version over its newest resolved predictions.</summary>
     public async Task<Dictionary<string, double>> LiveMetricsAsync(string model, int version, CancellationToken ct = default)
     {
-        var docs = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(
-                new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("version", FilterOp.Eq, version), new FieldFilter("resolved", FilterOp.Eq, true),
-                new FieldFilter("expired", FilterOp.Ne, true))
-            .OrderBy("resolved_at", descending: true).Take(options.Value.Monitor.LiveWindow), ct);
+        var docs = await store.FindAsync(Collections.Predictions, LiveWindow(model, version, options.Value.Monitor.LiveWindow), ct);
         if (model == ModelNames.IssueLabeler)
         {
             static List<string> Names(JsonNode? n, bool scored) => n is JsonArray a

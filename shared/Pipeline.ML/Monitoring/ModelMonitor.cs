@@ -92,9 +92,7 @@ public sealed class ModelMonitor(
             return;
         }
         var since = IssueDocumentSchema.FormatTime(now.AddHours(-O.Drift.WindowHours));
-        var docs = await store.FindAsync(Collections.Predictions, DocumentQuery.Where(
-                new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("created_at", FilterOp.Gte, since))
-            .OrderBy("created_at", descending: true).Take(O.Drift.MaxWindowSamples), ct);
+        var docs = await store.FindAsync(Collections.Predictions, DriftWindowQuery(model, since, O.Drift.MaxWindowSamples), ct);
         var window = ToWindow(model, docs, champion.Version);
         report.DriftWindowSize = window.Count;
         if (window.Count < O.Drift.MinSamples)
@@ -115,6 +113,11 @@ public sealed class ModelMonitor(
     }
 
     /// <summary>The recent window in the reference's shape, from the prediction log's feature summaries.</summary>
+    /// <summary>The newest <paramref name="max"/> logged predictions of a model created at or after <paramref name="since"/>.</summary>
+    internal static DocumentQuery DriftWindowQuery(string model, string since, int max) => DocumentQuery.Where(
+            new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("created_at", FilterOp.Gte, since))
+        .OrderBy("created_at", descending: true).Take(max);
+
     internal static DriftWindow ToWindow(string model, IEnumerable<JsonObject> predictions, int? championVersion)
     {
         var w = new DriftWindow();

@@ -104,7 +104,7 @@ internal sealed class PostgresStore : IDocumentStore, IAsyncDisposable, IDisposa
         var nulls = index.Unique ? " NULLS NOT DISTINCT" : "";
         // Partial: any filter on the field with a strict operator (=, <, ANY) implies IS NOT NULL, so the planner uses it
         // (for a text index, the jsonb_typeof guard every text comparison carries implies it).
-        var where = index.Sparse && index.Fields[0] != DocumentJson.IdField ? $" WHERE {PostgresSql.JsonPath(index.Fields[0])} IS NOT NULL" : "";
+        var where = index.SparseField is { } sparse && sparse != DocumentJson.IdField ? $" WHERE {PostgresSql.JsonPath(sparse)} IS NOT NULL" : "";
         // A text index gets its own name, so a data directory with the jsonb index of the same definition builds it
         // (IF NOT EXISTS would otherwise keep the old one) and EnsureCollectionsAsync then drops the old one.
         var name = IndexName(collection, index.Text ? index.Name + TextIndexSuffix : index.Name);

@@ -134,6 +134,60 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Prediction_log_queries_use_its_indexes_and_a_new_entry_enters_only_two_besides_the_key()
+    {
+        var cs = await postgres.CreateDatabaseAsync("explainpredictions");
+        await using var store = new PostgresStore(cs);
+        await store.EnsureCollectionsAsync(StoreSchema.Merge(Pipeline.ML.MlCollections.Definitions));
+        var models = new[] { "issue-labeler", "time-to-close" };
+        // Logged as PredictionLogEntry writes them; every third one later resolved as ContinuousEvaluator does (resolved,
+        // resolved_at, outcome), every thirtieth of those expired.
+        var docs = Enumerable.Range(0, 3000).Select(i =>
+        {
+            var at = StoreTime.Format(DateTimeOffset.UnixEpoch.AddMinutes(i));
+            var doc = new JsonObject { ["model"] = models[i % 2], ["version"] = 1 + i / 7 % 3, ["created_at"] = at, ["issue_ref"] = "o/r#" + i, ["resolved"] = false };
+            if (i % 3 == 0)
+            {
+                doc["resolved"] = true;
+                doc["resolved_at"] = at;
+                if (i % 90 == 0) doc["expired"] = true;
+            }
+            return new KeyValuePair<string, JsonObject>($"{i:D6}-p", doc);
+        }).ToList();
+        await store.UpsertManyAsync(Collections.Predictions, docs);
+        await using (var conn = new Npgsql.NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync();
+            // VACUUM too: it sets each index's reltuples to the entries it holds (read below).
+            await using var analyze = new Npgsql.NpgsqlCommand("VACUUM ANALYZE predictions", conn);
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        // The queries exactly as the monitor and the evaluator build them.
+        Assert.Contains("predictions__predictions_model_created", await ExplainAsync(cs, Collections.Predictions,
+            Pipeline.ML.Monitoring.ModelMonitor.DriftWindowQuery("issue-labeler", "1970-01-01T10:00:00.000Z", 500)));
+        Assert.Contains("predictions__predictions_resolved_id", await ExplainAsync(cs, Collections.Predictions,
+            Pipeline.ML.Monitoring.ContinuousEvaluator.PendingPage("001000-p", 200)));
+        Assert.Contains("predictions__predictions_model_version_resolved_at", await ExplainAsync(cs, Collections.Predictions,
+            Pipeline.ML.Monitoring.ContinuousEvaluator.LiveWindow("time-to-close", 2, 500)));
+        // The live window reads resolved documents only, the rest of its filter intact.
+        var live = await store.FindAsync(Collections.Predictions, Pipeline.ML.Monitoring.ContinuousEvaluator.LiveWindow("time-to-close", 2, 500));
+        var expected = docs.Where(d => d.Value["model"]!.GetValue<string>() == "time-to-close" && d.Value["version"]!.GetValue<int>() == 2
+            && d.Value["resolved"]!.GetValue<bool>() && d.Value["expired"] is null).Select(d => d.Key).Reverse().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, live.Select(d => d["_id"]!.GetValue<string>()).ToList());
+
+        // What a new log entry costs: the partial index of resolved documents holds exactly the resolved ones.
+        await using (var conn = new Npgsql.NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync();
+            await using var count = new Npgsql.NpgsqlCommand(
+                "SELECT reltuples::bigint FROM pg_class WHERE relname = 'predictions__predictions_model_version_resolved_at'", conn);
+            Assert.Equal(1000L, (long)(await count.ExecuteScalarAsync())!);
+        }
+    }
+
+    [Fact]
     public async Task A_data_directory_with_the_earlier_jsonb_indexes_is_migrated_on_start()
     {
         var cs = await postgres.CreateDatabaseAsync("migrate");
@@ -182,20 +236,20 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
     {
         var cs = await postgres.CreateDatabaseAsync("migratepredictions");
         await using var store = new PostgresStore(cs);
-        // The predictions collection as earlier releases created it: two single-field indexes besides the ML lifecycle's.
-        var earlier = new CollectionDefinition(Collections.Predictions, new IndexDefinition("created_at", ["created_at"]), new IndexDefinition("model_version", ["model_version"]));
+        // The predictions collection as earlier releases created it: two single-field indexes besides the ML lifecycle's,
+        // and the ML lifecycle's own earlier four.
+        var earlier = new CollectionDefinition(Collections.Predictions, new IndexDefinition("created_at", ["created_at"]), new IndexDefinition("model_version", ["model_version"]),
+            new IndexDefinition("predictions_model_created", ["model", "created_at"]), new IndexDefinition("predictions_resolved_created", ["resolved", "created_at"]),
+            new IndexDefinition("predictions_issue_ref", ["issue_ref"]), new IndexDefinition("predictions_model_version_resolved", ["model", "version", "resolved", "resolved_at"]));
         await store.EnsureCollectionsAsync([earlier]);
-        Assert.Equal(["predictions__created_at", "predictions__model_version", "predictions_pkey"], await IndexesAsync(cs, Collections.Predictions));
+        Assert.Equal(7, (await IndexesAsync(cs, Collections.Predictions)).Count);
 
         var schema = StoreSchema.Merge(Pipeline.ML.MlCollections.Definitions);
         await store.EnsureCollectionsAsync(schema);
         await store.EnsureCollectionsAsync(schema); // idempotent
         var after = await IndexesAsync(cs, Collections.Predictions);
-        Assert.DoesNotContain("predictions__created_at", after);
-        Assert.DoesNotContain("predictions__model_version", after);
-        // What the drift window, live metrics and resolution read stays indexed.
-        Assert.Contains("predictions__predictions_model_created", after);
-        Assert.Contains("predictions__predictions_model_version_resolved", after);
+        // What the drift window, the resolution pass and live metrics read, and nothing else.
+        Assert.Equal(["predictions__predictions_model_created", "predictions__predictions_model_version_resolved_at", "predictions__predictions_resolved_id", "predictions_pkey"], after);
     }
 
     private static Task<List<string>> IndexesAsync(string connectionString) => IndexesAsync(connectionString, "events");
