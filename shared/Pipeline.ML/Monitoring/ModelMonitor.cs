@@ -112,12 +112,12 @@ public sealed class ModelMonitor(
         if (drift.DatasetDrift || drift.PredictionDrift) report.RetrainRecommended = true;
     }
 
-    /// <summary>The recent window in the reference's shape, from the prediction log's feature summaries.</summary>
     /// <summary>The newest <paramref name="max"/> logged predictions of a model created at or after <paramref name="since"/>.</summary>
     internal static DocumentQuery DriftWindowQuery(string model, string since, int max) => DocumentQuery.Where(
             new FieldFilter("model", FilterOp.Eq, model), new FieldFilter("created_at", FilterOp.Gte, since))
         .OrderBy("created_at", descending: true).Take(max);
 
+    /// <summary>The recent window in the reference's shape, from the prediction log's feature summaries.</summary>
     internal static DriftWindow ToWindow(string model, IEnumerable<JsonObject> predictions, int? championVersion)
     {
         var w = new DriftWindow();
