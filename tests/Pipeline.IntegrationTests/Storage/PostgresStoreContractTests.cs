@@ -107,12 +107,7 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
             ["created_at"] = StoreTime.Format(DateTimeOffset.UnixEpoch.AddMinutes(i)),
         }.Also(d => { if (i % 10 == 0) d["delivery_id"] = "d" + i; }))).ToList();
         await store.UpsertManyAsync("events", docs);
-        await using (var conn = new Npgsql.NpgsqlConnection(cs))
-        {
-            await conn.OpenAsync();
-            await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE events", conn);
-            await analyze.ExecuteNonQueryAsync();
-        }
+        await SqlScalarAsync(cs, "ANALYZE events");
 
         Assert.Contains("events__delivery_id_text", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("delivery_id", "d10"))));
         Assert.Contains("events__repo_text", await ExplainAsync(cs, "events", DocumentQuery.Where(Filter.Eq("repo", "r7"))));
@@ -155,13 +150,8 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
             return new KeyValuePair<string, JsonObject>($"{i:D6}-p", doc);
         }).ToList();
         await store.UpsertManyAsync(Collections.Predictions, docs);
-        await using (var conn = new Npgsql.NpgsqlConnection(cs))
-        {
-            await conn.OpenAsync();
-            // VACUUM too: it sets each index's reltuples to the entries it holds (read below).
-            await using var analyze = new Npgsql.NpgsqlCommand("VACUUM ANALYZE predictions", conn);
-            await analyze.ExecuteNonQueryAsync();
-        }
+        // VACUUM too: it sets each index's reltuples to the entries it holds (read below).
+        await SqlScalarAsync(cs, "VACUUM ANALYZE predictions");
 
         // The queries exactly as the monitor and the evaluator build them.
         Assert.Contains("predictions__predictions_model_created", await ExplainAsync(cs, Collections.Predictions,
@@ -178,13 +168,7 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
         Assert.Equal(expected, live.Select(d => d["_id"]!.GetValue<string>()).ToList());
 
         // What a new log entry costs: the partial index of resolved documents holds exactly the resolved ones.
-        await using (var conn = new Npgsql.NpgsqlConnection(cs))
-        {
-            await conn.OpenAsync();
-            await using var count = new Npgsql.NpgsqlCommand(
-                "SELECT reltuples::bigint FROM pg_class WHERE relname = 'predictions__predictions_model_version_resolved_at'", conn);
-            Assert.Equal(1000L, (long)(await count.ExecuteScalarAsync())!);
-        }
+        Assert.Equal(1000L, (long)(await SqlScalarAsync(cs, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'predictions__predictions_model_version_resolved_at'"))!);
     }
 
     [Fact]
@@ -250,6 +234,15 @@ public sealed class PostgresIndexUsageTests(PostgresFixture postgres)
         var after = await IndexesAsync(cs, Collections.Predictions);
         // What the drift window, the resolution pass and live metrics read, and nothing else.
         Assert.Equal(["predictions__predictions_model_created", "predictions__predictions_model_version_resolved_at", "predictions__predictions_resolved_id", "predictions_pkey"], after);
+    }
+
+    /// <summary>Runs one statement on its own connection; its first value, if it returns rows.</summary>
+    private static async Task<object?> SqlScalarAsync(string connectionString, string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync();
     }
 
     private static Task<List<string>> IndexesAsync(string connectionString) => IndexesAsync(connectionString, "events");
